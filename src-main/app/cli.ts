@@ -1,0 +1,99 @@
+// `npm run serve -- [flags]`: the supervisor in server mode (README "Command line").
+import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { loadProject, ProjectError } from './project.ts';
+import { startSupervisor } from './supervisor.ts';
+
+const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
+export const DEMO_PROJECT = resolve(ROOT, 'assets/demo/project.json');
+
+export const USAGE = `Usage: npm run serve -- [options]
+
+  --port N          HTTP/OCPP port (default 8180; 0 picks a free port)
+  --host ADDR       address to bind (default 127.0.0.1; the UI needs the API key when not loopback)
+  --data DIR        data directory: SQLite archive, API key (default ./data)
+  --project PATH    project file to run (default: the demo project)
+  --demo            start the simulated demo stations (default when no --project is given)
+  --no-demo         do not start the simulated stations
+  --auto-accept     accept unknown stations at boot instead of listing them as pending
+  --api-key KEY     REST/UI API key (default: stored in DIR/api-key.txt, generated at first start)
+  --log-level LVL   fatal, error, warn, info (default), debug, trace, silent
+  --help            this text`;
+
+export async function main(argv: string[]): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string', default: '8180' },
+        host: { type: 'string', default: '127.0.0.1' },
+        data: { type: 'string', default: './data' },
+        project: { type: 'string' },
+        demo: { type: 'boolean' },
+        'no-demo': { type: 'boolean' },
+        'auto-accept': { type: 'boolean' },
+        'api-key': { type: 'string' },
+        'log-level': { type: 'string', default: 'info' },
+        help: { type: 'boolean' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    console.error(`--port must be a whole number from 0 to 65535, not "${values.port}"`);
+    process.exit(2);
+  }
+  const projectPath = values.project ? resolve(values.project) : DEMO_PROJECT;
+  const demo = values['no-demo'] ? false : (values.demo ?? !values.project);
+  let project;
+  try {
+    project = loadProject(projectPath);
+  } catch (error) {
+    console.error(error instanceof ProjectError ? error.message : String(error));
+    process.exit(2);
+  }
+  const rendererDir = resolve(ROOT, 'dist/renderer');
+  const supervisor = await startSupervisor({
+    dataDir: resolve(values.data),
+    host: values.host,
+    port,
+    project,
+    demo,
+    autoAccept: values['auto-accept'] ? true : undefined,
+    apiKey: values['api-key'],
+    logLevel: values['log-level'],
+    rendererDir: existsSync(rendererDir) ? rendererDir : null,
+  });
+  console.log(`EV Supervisor listening on ${supervisor.url}`);
+  console.log(`  UI:    ${supervisor.url}/`);
+  console.log(`  OCPP:  ${supervisor.ocppUrl}/<stationId>   (subprotocols ocpp1.6, ocpp2.0.1)`);
+  console.log(`  REST:  ${supervisor.url}/api/v1   (OpenAPI: ${supervisor.url}/api/v1/openapi.json)`);
+  console.log(`  API key${supervisor.apiKeyGenerated ? ' (generated, stored in the data directory)' : ''}: ${supervisor.apiKey}`);
+  console.log(`  project: ${project.name}${demo ? ' with simulated demo stations' : ''}; data: ${resolve(values.data)}`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping`);
+    supervisor.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}

@@ -1,0 +1,148 @@
+// Composition root: opens the archive, builds and wires the services, starts the server
+// and (optionally) the demo site, and stops them in reverse order. Used by both shells.
+import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { pino, type Logger } from 'pino';
+import type { ServerInfo } from '../../src-shared/api/index.ts';
+import type { ProjectFile } from '../../src-shared/project/index.ts';
+import { openArchive, type Archive } from '../archive/index.ts';
+import { BadgeList } from '../auth/index.ts';
+import { DomainBus } from '../bus/index.ts';
+import { CentralSystem, type CentralSystemOptions } from '../ocpp/index.ts';
+import { StationRegistry } from '../stations/index.ts';
+import { TransactionService } from '../transactions/index.ts';
+import { startHost, type Host } from '../host/index.ts';
+import { createApi, type Api } from './api.ts';
+import { loadProject } from './project.ts';
+
+export const PRODUCT_VERSION = '0.1.0';
+
+export interface SupervisorOptions {
+  dataDir: string;
+  host: string;
+  port: number;
+  /** Project file to run; null runs without declared stations. */
+  project: ProjectFile | null;
+  /** Start the simulated demo stations of the project. */
+  demo: boolean;
+  autoAccept?: boolean;
+  apiKey?: string;
+  logLevel?: string;
+  ocpp?: CentralSystemOptions;
+  /** Directory of the built renderer; absent = no UI served. */
+  rendererDir?: string | null;
+  /** How often the stale-transaction rule runs, ms. */
+  staleCheckIntervalMs?: number;
+  logger?: Logger;
+}
+
+export interface Supervisor {
+  url: string;
+  ocppUrl: string;
+  apiKey: string;
+  apiKeyGenerated: boolean;
+  api: Api;
+  bus: DomainBus;
+  archive: Archive;
+  registry: StationRegistry;
+  transactions: TransactionService;
+  central: CentralSystem;
+  host: Host;
+  close(): Promise<void>;
+}
+
+/** The API key: given, or stored in the data directory, or generated (and stored) at first start. */
+function resolveApiKey(dataDir: string, given: string | undefined): { key: string; generated: boolean } {
+  if (given) return { key: given, generated: false };
+  const file = join(dataDir, 'api-key.txt');
+  if (existsSync(file)) return { key: readFileSync(file, 'utf8').trim(), generated: false };
+  const key = randomBytes(24).toString('base64url');
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return { key, generated: true };
+}
+
+export async function startSupervisor(options: SupervisorOptions): Promise<Supervisor> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const log = options.logger ?? pino({ level: options.logLevel ?? 'info', base: undefined });
+  const project = options.project;
+  const settings = project?.settings ?? {};
+  const archive = openArchive(options.dataDir);
+  const bus = new DomainBus();
+  const registry = new StationRegistry(archive, bus, {
+    autoAccept: options.autoAccept ?? settings.autoAccept ?? false,
+    heartbeatIntervalS: settings.heartbeatIntervalS ?? 300,
+  });
+  const transactions = new TransactionService(archive, bus, registry, { staleTransactionHours: settings.staleTransactionHours ?? 24 });
+  const badges = new BadgeList(archive, bus);
+  if (project) {
+    await registry.declare(project.sites.flatMap((s) => s.stations));
+    if (project.badges) await badges.seed(project.badges);
+  }
+  const central = new CentralSystem({ registry, transactions, badges, archive }, log, options.ocpp);
+  central.onCommand = (command) => bus.publish({ type: 'command', command });
+  const { key: apiKey, generated } = resolveApiKey(options.dataDir, options.apiKey);
+  const startedAt = new Date().toISOString();
+  let ocppUrl = '';
+  const info = (): ServerInfo => ({
+    name: 'EV Supervisor',
+    version: PRODUCT_VERSION,
+    ocppUrl,
+    startedAt,
+    autoAccept: registry.autoAccept,
+    projectName: project?.name ?? null,
+  });
+  const api = createApi({ registry, archive, badges, central, info });
+  const host = await startHost({
+    host: options.host,
+    port: options.port,
+    apiKey,
+    api,
+    bus,
+    registry,
+    central,
+    archive,
+    log,
+    rendererDir: options.rendererDir ?? null,
+  });
+  ocppUrl = `ws://${host.address}/ocpp`;
+
+  const staleTimer = setInterval(() => {
+    transactions.closeStale().catch((error: unknown) => log.error({ err: error }, 'stale transaction check failed'));
+  }, options.staleCheckIntervalMs ?? 10 * 60_000);
+  staleTimer.unref();
+  await transactions.closeStale();
+
+  let demo: { stop(): Promise<void> | void } | null = null;
+  if (options.demo && project) {
+    const { runDemoSite } = await import('../simulator/index.ts');
+    demo = await runDemoSite(project, { baseUrl: ocppUrl });
+  }
+
+  let closed = false;
+  return {
+    url: `http://${host.address}`,
+    ocppUrl,
+    apiKey,
+    apiKeyGenerated: generated,
+    api,
+    bus,
+    archive,
+    registry,
+    transactions,
+    central,
+    host,
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(staleTimer);
+      if (demo) await demo.stop();
+      await central.close();
+      await host.close();
+      registry.close();
+      archive.close();
+    },
+  };
+}
+
+export { loadProject };

@@ -1,0 +1,13 @@
+// Public face of the archive. SQLite is the embedded default; the SQL Server
+// implementation will sit behind the same class shape.
+import { join } from 'node:path';
+import { SqliteArchive, type SqliteArchiveOptions } from './sqlite.ts';
+
+export { SqliteArchive, ArchiveUnavailableError } from './sqlite.ts';
+export type { StoredStation, StoredConnector, NewTransaction, TransactionStop, SqliteArchiveOptions } from './sqlite.ts';
+export type Archive = SqliteArchive;
+
+/** Opens (creating and migrating if needed) the archive of a data directory. */
+export function openArchive(dataDir: string, options: SqliteArchiveOptions = {}): SqliteArchive {
+  return new SqliteArchive(join(dataDir, 'archive.sqlite'), options);
+}

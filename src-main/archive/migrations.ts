@@ -1,0 +1,104 @@
+// Archive schema migrations, applied in order; PRAGMA user_version holds how many ran.
+// Never edit a shipped migration: append a new one.
+export const MIGRATIONS: readonly string[] = [
+  // 1: stations, connectors, status history, transactions, meter samples, commands, log, badges
+  `
+  CREATE TABLE stations (
+    id TEXT PRIMARY KEY,
+    protocol TEXT,
+    registration TEXT NOT NULL CHECK (registration IN ('accepted', 'pending', 'rejected')),
+    declared INTEGER NOT NULL DEFAULT 0,
+    vendor TEXT, model TEXT, serial_number TEXT, firmware_version TEXT,
+    booted_at TEXT, last_seen_at TEXT, remote_address TEXT
+  );
+  CREATE TABLE connectors (
+    station_id TEXT NOT NULL,
+    evse_id INTEGER NOT NULL,
+    connector_id INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    error_code TEXT,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (station_id, evse_id, connector_id)
+  );
+  CREATE TABLE status_history (
+    id INTEGER PRIMARY KEY,
+    station_id TEXT NOT NULL,
+    evse_id INTEGER NOT NULL,
+    connector_id INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    error_code TEXT,
+    station_time TEXT NOT NULL,
+    received_at TEXT NOT NULL
+  );
+  CREATE INDEX status_history_station ON status_history (station_id, id);
+  CREATE TABLE transactions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    station_id TEXT NOT NULL,
+    ocpp_tx_id TEXT NOT NULL,
+    start_key TEXT NOT NULL UNIQUE,
+    evse_id INTEGER NOT NULL,
+    connector_id INTEGER NOT NULL,
+    id_tag TEXT,
+    started_at TEXT NOT NULL,
+    stopped_at TEXT,
+    meter_start_wh REAL,
+    meter_stop_wh REAL,
+    energy_wh REAL,
+    soc_start REAL,
+    soc_end REAL,
+    stop_reason TEXT,
+    last_update_at TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX transactions_ocpp_id ON transactions (station_id, ocpp_tx_id);
+  CREATE INDEX transactions_started ON transactions (started_at);
+  CREATE INDEX transactions_station_started ON transactions (station_id, started_at);
+  CREATE INDEX transactions_tag_started ON transactions (id_tag, started_at);
+  CREATE INDEX transactions_stopped ON transactions (stopped_at);
+  CREATE INDEX transactions_energy ON transactions (energy_wh);
+  CREATE INDEX transactions_open ON transactions (last_update_at) WHERE stopped_at IS NULL;
+  CREATE TABLE meter_samples (
+    id INTEGER PRIMARY KEY,
+    station_id TEXT NOT NULL,
+    evse_id INTEGER NOT NULL,
+    connector_id INTEGER NOT NULL,
+    transaction_id INTEGER,
+    ts TEXT NOT NULL,
+    measurand TEXT NOT NULL,
+    phase TEXT,
+    value REAL NOT NULL,
+    unit TEXT NOT NULL,
+    context TEXT
+  );
+  CREATE INDEX meter_samples_tx ON meter_samples (transaction_id, ts);
+  CREATE INDEX meter_samples_station ON meter_samples (station_id, ts);
+  CREATE TABLE commands (
+    id INTEGER PRIMARY KEY,
+    station_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    request TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    status TEXT NOT NULL,
+    response TEXT,
+    operator TEXT,
+    sent_at TEXT NOT NULL,
+    answered_at TEXT
+  );
+  CREATE INDEX commands_station ON commands (station_id, id);
+  CREATE TABLE ocpp_log (
+    id INTEGER PRIMARY KEY,
+    station_id TEXT NOT NULL,
+    direction TEXT NOT NULL,
+    frame TEXT NOT NULL,
+    at TEXT NOT NULL
+  );
+  CREATE INDEX ocpp_log_station ON ocpp_log (station_id, id);
+  CREATE TABLE badges (
+    id_tag TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    expires_at TEXT,
+    parent_id_tag TEXT,
+    label TEXT,
+    updated_at TEXT NOT NULL
+  );
+  `,
+];

@@ -1,0 +1,615 @@
+// SQLite archive (better-sqlite3). Writes run at once inside an open batch transaction so
+// callers see their own ids synchronously; the batch commits on the next turn of the event
+// loop and only then are the writers' promises resolved. That is the group commit behind
+// "acknowledge only what is stored": a CALLRESULT waits for the promise.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type {
+  Badge,
+  CommandRecord,
+  ConnectorStatus,
+  MeterSample,
+  OcppProtocol,
+  Registration,
+  Transaction,
+} from '../../src-shared/domain/index.ts';
+import type { Page, TransactionQuery } from '../../src-shared/api/index.ts';
+import { MIGRATIONS } from './migrations.ts';
+
+export interface StoredStation {
+  id: string;
+  protocol: OcppProtocol | null;
+  registration: Registration;
+  declared: boolean;
+  vendor: string | null;
+  model: string | null;
+  serialNumber: string | null;
+  firmwareVersion: string | null;
+  bootedAt: string | null;
+  lastSeenAt: string | null;
+  remoteAddress: string | null;
+}
+
+export interface StoredConnector {
+  stationId: string;
+  evseId: number;
+  connectorId: number;
+  status: ConnectorStatus;
+  errorCode: string | null;
+  updatedAt: string;
+}
+
+export interface NewTransaction {
+  stationId: string;
+  /** null for 1.6, where the archive's id becomes the OCPP transaction id. */
+  ocppTransactionId: string | null;
+  startKey: string;
+  evseId: number;
+  connectorId: number;
+  idTag: string | null;
+  startedAt: string;
+  meterStartWh: number | null;
+  socStart: number | null;
+  receivedAt: string;
+}
+
+export interface TransactionStop {
+  stoppedAt: string;
+  meterStopWh: number | null;
+  energyWh: number | null;
+  socEnd: number | null;
+  stopReason: string;
+}
+
+export class ArchiveUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(`archive write failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'ArchiveUnavailableError';
+  }
+}
+
+interface TransactionRow {
+  id: number;
+  station_id: string;
+  ocpp_tx_id: string;
+  evse_id: number;
+  connector_id: number;
+  id_tag: string | null;
+  started_at: string;
+  stopped_at: string | null;
+  meter_start_wh: number | null;
+  meter_stop_wh: number | null;
+  energy_wh: number | null;
+  soc_start: number | null;
+  soc_end: number | null;
+  stop_reason: string | null;
+  last_update_at: string;
+}
+
+function toTransaction(r: TransactionRow): Transaction {
+  return {
+    id: r.id,
+    stationId: r.station_id,
+    ocppTransactionId: r.ocpp_tx_id,
+    evseId: r.evse_id,
+    connectorId: r.connector_id,
+    idTag: r.id_tag,
+    startedAt: r.started_at,
+    stoppedAt: r.stopped_at,
+    meterStartWh: r.meter_start_wh,
+    meterStopWh: r.meter_stop_wh,
+    energyWh: r.energy_wh,
+    socStart: r.soc_start,
+    socEnd: r.soc_end,
+    stopReason: r.stop_reason,
+    lastUpdateAt: r.last_update_at,
+  };
+}
+
+const SORT_COLUMNS: Record<NonNullable<TransactionQuery['sort']>, string> = {
+  id: 'id',
+  startedAt: 'started_at',
+  stoppedAt: 'stopped_at',
+  energyWh: 'energy_wh',
+  stationId: 'station_id',
+  idTag: 'id_tag',
+};
+
+interface Pending {
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+export interface SqliteArchiveOptions {
+  /** Maximum rows kept in the OCPP message log (oldest pruned first). */
+  messageLogRows?: number;
+  /** Longest a batch stays open before it commits, ms (0 = next event-loop turn). */
+  commitDelayMs?: number;
+}
+
+export class SqliteArchive {
+  readonly file: string;
+  private readonly db: Database.Database;
+  private batchOpen = false;
+  private waiting: Pending[] = [];
+  private commitTimer: NodeJS.Immediate | NodeJS.Timeout | null = null;
+  private savepoint = 0;
+  private readonly messageLogRows: number;
+  private readonly commitDelayMs: number;
+  private logWrites = 0;
+  private readonly stmt: ReturnType<SqliteArchive['prepareStatements']>;
+
+  constructor(file: string, options: SqliteArchiveOptions = {}) {
+    this.file = file;
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    // FULL: a commit is on disk before its promise resolves (power loss included).
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.messageLogRows = options.messageLogRows ?? 200_000;
+    this.commitDelayMs = options.commitDelayMs ?? 0;
+    this.migrate();
+    this.stmt = this.prepareStatements();
+  }
+
+  /** Current schema version (the number of migrations applied). */
+  schemaVersion(): number {
+    return (this.db.pragma('user_version', { simple: true }) as number) ?? 0;
+  }
+
+  private migrate(): void {
+    const current = this.schemaVersion();
+    for (let v = current; v < MIGRATIONS.length; v++) {
+      const sql = MIGRATIONS[v];
+      if (sql === undefined) break;
+      this.db.transaction(() => {
+        this.db.exec(sql);
+        this.db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  }
+
+  private prepareStatements() {
+    const db = this.db;
+    return {
+      upsertStation: db.prepare(
+        `INSERT INTO stations (id, protocol, registration, declared, vendor, model, serial_number, firmware_version, booted_at, last_seen_at, remote_address)
+         VALUES (@id, @protocol, @registration, @declared, @vendor, @model, @serialNumber, @firmwareVersion, @bootedAt, @lastSeenAt, @remoteAddress)
+         ON CONFLICT(id) DO UPDATE SET protocol=excluded.protocol, registration=excluded.registration, declared=excluded.declared,
+           vendor=excluded.vendor, model=excluded.model, serial_number=excluded.serial_number, firmware_version=excluded.firmware_version,
+           booted_at=excluded.booted_at, last_seen_at=excluded.last_seen_at, remote_address=excluded.remote_address`,
+      ),
+      deleteStation: db.prepare('DELETE FROM stations WHERE id = ?'),
+      loadStations: db.prepare('SELECT * FROM stations ORDER BY id'),
+      upsertConnector: db.prepare(
+        `INSERT INTO connectors (station_id, evse_id, connector_id, status, error_code, updated_at)
+         VALUES (@stationId, @evseId, @connectorId, @status, @errorCode, @updatedAt)
+         ON CONFLICT(station_id, evse_id, connector_id) DO UPDATE SET status=excluded.status, error_code=excluded.error_code, updated_at=excluded.updated_at`,
+      ),
+      loadConnectors: db.prepare('SELECT * FROM connectors ORDER BY station_id, evse_id, connector_id'),
+      insertStatus: db.prepare(
+        `INSERT INTO status_history (station_id, evse_id, connector_id, status, error_code, station_time, received_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      statusHistory: db.prepare('SELECT * FROM status_history WHERE station_id = ? ORDER BY id DESC LIMIT ?'),
+      insertTransaction: db.prepare(
+        `INSERT INTO transactions (station_id, ocpp_tx_id, start_key, evse_id, connector_id, id_tag, started_at, meter_start_wh, soc_start, last_update_at)
+         VALUES (@stationId, @ocppTxId, @startKey, @evseId, @connectorId, @idTag, @startedAt, @meterStartWh, @socStart, @receivedAt)`,
+      ),
+      setOcppTxId: db.prepare('UPDATE transactions SET ocpp_tx_id = ? WHERE id = ?'),
+      txByStartKey: db.prepare('SELECT * FROM transactions WHERE start_key = ?'),
+      txByOcppId: db.prepare('SELECT * FROM transactions WHERE station_id = ? AND ocpp_tx_id = ?'),
+      txById: db.prepare('SELECT * FROM transactions WHERE id = ?'),
+      openTransactions: db.prepare('SELECT * FROM transactions WHERE stopped_at IS NULL ORDER BY id'),
+      staleTransactions: db.prepare('SELECT * FROM transactions WHERE stopped_at IS NULL AND last_update_at < ? ORDER BY id'),
+      stopTransaction: db.prepare(
+        `UPDATE transactions SET stopped_at=@stoppedAt, meter_stop_wh=@meterStopWh, energy_wh=@energyWh, soc_end=@socEnd,
+           stop_reason=@stopReason, last_update_at=@receivedAt WHERE id=@id AND stopped_at IS NULL`,
+      ),
+      updateTransaction: db.prepare(
+        `UPDATE transactions SET id_tag=COALESCE(@idTag, id_tag), energy_wh=COALESCE(@energyWh, energy_wh),
+           soc_start=COALESCE(soc_start, @soc), soc_end=CASE WHEN stopped_at IS NULL THEN COALESCE(@soc, soc_end) ELSE soc_end END,
+           meter_start_wh=COALESCE(meter_start_wh, @meterStartWh), last_update_at=@receivedAt WHERE id=@id`,
+      ),
+      insertSample: db.prepare(
+        `INSERT INTO meter_samples (station_id, evse_id, connector_id, transaction_id, ts, measurand, phase, value, unit, context)
+         VALUES (@stationId, @evseId, @connectorId, @transactionId, @timestamp, @measurand, @phase, @value, @unit, @context)`,
+      ),
+      samplesOfTx: db.prepare('SELECT * FROM meter_samples WHERE transaction_id = ? ORDER BY ts, id'),
+      countSamples: db.prepare('SELECT COUNT(*) AS n FROM meter_samples'),
+      insertCommand: db.prepare(
+        `INSERT INTO commands (station_id, action, request, outcome, status, response, operator, sent_at, answered_at)
+         VALUES (@stationId, @action, @request, @outcome, @status, @response, @operator, @sentAt, @answeredAt)`,
+      ),
+      commandsOf: db.prepare('SELECT * FROM commands WHERE station_id = ? ORDER BY id DESC LIMIT ?'),
+      insertLog: db.prepare('INSERT INTO ocpp_log (station_id, direction, frame, at) VALUES (?, ?, ?, ?)'),
+      pruneLog: db.prepare('DELETE FROM ocpp_log WHERE id <= (SELECT MAX(id) FROM ocpp_log) - ?'),
+      logOf: db.prepare('SELECT * FROM ocpp_log WHERE station_id = ? ORDER BY id DESC LIMIT ?'),
+      upsertBadge: db.prepare(
+        `INSERT INTO badges (id_tag, status, expires_at, parent_id_tag, label, updated_at) VALUES (@idTag, @status, @expiresAt, @parentIdTag, @label, @updatedAt)
+         ON CONFLICT(id_tag) DO UPDATE SET status=excluded.status, expires_at=excluded.expires_at, parent_id_tag=excluded.parent_id_tag,
+           label=excluded.label, updated_at=excluded.updated_at`,
+      ),
+      insertBadgeIfMissing: db.prepare(
+        `INSERT OR IGNORE INTO badges (id_tag, status, expires_at, parent_id_tag, label, updated_at) VALUES (@idTag, @status, @expiresAt, @parentIdTag, @label, @updatedAt)`,
+      ),
+      badge: db.prepare('SELECT * FROM badges WHERE id_tag = ?'),
+      badges: db.prepare('SELECT * FROM badges ORDER BY id_tag'),
+    };
+  }
+
+  // ---- group commit -------------------------------------------------------------------
+
+  /**
+   * Runs `fn` at once inside the open batch and resolves after the batch is committed.
+   * A statement that fails is rolled back alone (savepoint) and rejects its caller only.
+   */
+  write<T>(fn: () => T): Promise<T> {
+    try {
+      if (!this.batchOpen) {
+        this.db.exec('BEGIN IMMEDIATE');
+        this.batchOpen = true;
+      }
+    } catch (error) {
+      return Promise.reject(new ArchiveUnavailableError(error));
+    }
+    const name = `w${++this.savepoint}`;
+    let value: T;
+    this.db.exec(`SAVEPOINT ${name}`);
+    try {
+      value = fn();
+      this.db.exec(`RELEASE ${name}`);
+    } catch (error) {
+      this.db.exec(`ROLLBACK TO ${name}`);
+      this.db.exec(`RELEASE ${name}`);
+      this.scheduleCommit();
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.push({ resolve: () => resolve(value), reject });
+      this.scheduleCommit();
+    });
+  }
+
+  private scheduleCommit(): void {
+    if (this.commitTimer) return;
+    this.commitTimer =
+      this.commitDelayMs > 0 ? setTimeout(() => this.commit(), this.commitDelayMs) : setImmediate(() => this.commit());
+  }
+
+  /** Commits the open batch now; resolves or rejects every writer waiting on it. */
+  commit(): void {
+    if (this.commitTimer) {
+      clearTimeout(this.commitTimer as NodeJS.Timeout);
+      clearImmediate(this.commitTimer as NodeJS.Immediate);
+      this.commitTimer = null;
+    }
+    if (!this.batchOpen) return;
+    const waiting = this.waiting;
+    this.waiting = [];
+    this.savepoint = 0;
+    try {
+      this.db.exec('COMMIT');
+      this.batchOpen = false;
+      for (const w of waiting) w.resolve();
+    } catch (error) {
+      try {
+        this.db.exec('ROLLBACK');
+      } catch {
+        // The failed COMMIT may already have rolled back.
+      }
+      this.batchOpen = false;
+      const failure = new ArchiveUnavailableError(error);
+      for (const w of waiting) w.reject(failure);
+    }
+  }
+
+  close(): void {
+    this.commit();
+    this.db.close();
+  }
+
+  // ---- stations -----------------------------------------------------------------------
+
+  saveStation(s: StoredStation): Promise<void> {
+    return this.write(() => {
+      this.stmt.upsertStation.run({ ...s, declared: s.declared ? 1 : 0 });
+    });
+  }
+
+  deleteStation(id: string): Promise<void> {
+    return this.write(() => {
+      this.stmt.deleteStation.run(id);
+    });
+  }
+
+  loadStations(): StoredStation[] {
+    type Row = {
+      id: string;
+      protocol: OcppProtocol | null;
+      registration: Registration;
+      declared: number;
+      vendor: string | null;
+      model: string | null;
+      serial_number: string | null;
+      firmware_version: string | null;
+      booted_at: string | null;
+      last_seen_at: string | null;
+      remote_address: string | null;
+    };
+    return (this.stmt.loadStations.all() as Row[]).map((r) => ({
+      id: r.id,
+      protocol: r.protocol,
+      registration: r.registration,
+      declared: r.declared === 1,
+      vendor: r.vendor,
+      model: r.model,
+      serialNumber: r.serial_number,
+      firmwareVersion: r.firmware_version,
+      bootedAt: r.booted_at,
+      lastSeenAt: r.last_seen_at,
+      remoteAddress: r.remote_address,
+    }));
+  }
+
+  loadConnectors(): StoredConnector[] {
+    type Row = { station_id: string; evse_id: number; connector_id: number; status: ConnectorStatus; error_code: string | null; updated_at: string };
+    return (this.stmt.loadConnectors.all() as Row[]).map((r) => ({
+      stationId: r.station_id,
+      evseId: r.evse_id,
+      connectorId: r.connector_id,
+      status: r.status,
+      errorCode: r.error_code,
+      updatedAt: r.updated_at,
+    }));
+  }
+
+  /** Stores a connector status and appends it to the status history. */
+  recordStatus(c: StoredConnector, stationTime: string, receivedAt: string): Promise<void> {
+    return this.write(() => {
+      this.stmt.upsertConnector.run(c);
+      this.stmt.insertStatus.run(c.stationId, c.evseId, c.connectorId, c.status, c.errorCode, stationTime, receivedAt);
+    });
+  }
+
+  statusHistory(stationId: string, limit = 100): Array<{ evseId: number; connectorId: number; status: string; errorCode: string | null; stationTime: string; receivedAt: string }> {
+    type Row = { evse_id: number; connector_id: number; status: string; error_code: string | null; station_time: string; received_at: string };
+    return (this.stmt.statusHistory.all(stationId, limit) as Row[]).map((r) => ({
+      evseId: r.evse_id,
+      connectorId: r.connector_id,
+      status: r.status,
+      errorCode: r.error_code,
+      stationTime: r.station_time,
+      receivedAt: r.received_at,
+    }));
+  }
+
+  // ---- transactions -------------------------------------------------------------------
+
+  /** Inserts a transaction, or returns the stored one with the same start key (idempotent retries). */
+  insertTransaction(t: NewTransaction): Promise<{ transaction: Transaction; created: boolean }> {
+    return this.write(() => {
+      const existing = this.stmt.txByStartKey.get(t.startKey) as TransactionRow | undefined;
+      if (existing) return { transaction: toTransaction(existing), created: false };
+      const info = this.stmt.insertTransaction.run({ ...t, ocppTxId: t.ocppTransactionId ?? `pending:${t.startKey}` });
+      const id = Number(info.lastInsertRowid);
+      if (t.ocppTransactionId === null) this.stmt.setOcppTxId.run(String(id), id);
+      const row = this.stmt.txById.get(id) as TransactionRow;
+      return { transaction: toTransaction(row), created: true };
+    });
+  }
+
+  transactionById(id: number): Transaction | null {
+    const row = this.stmt.txById.get(id) as TransactionRow | undefined;
+    return row ? toTransaction(row) : null;
+  }
+
+  transactionByOcppId(stationId: string, ocppTransactionId: string): Transaction | null {
+    const row = this.stmt.txByOcppId.get(stationId, ocppTransactionId) as TransactionRow | undefined;
+    return row ? toTransaction(row) : null;
+  }
+
+  openTransactions(): Transaction[] {
+    return (this.stmt.openTransactions.all() as TransactionRow[]).map(toTransaction);
+  }
+
+  staleTransactions(lastUpdateBefore: string): Transaction[] {
+    return (this.stmt.staleTransactions.all(lastUpdateBefore) as TransactionRow[]).map(toTransaction);
+  }
+
+  /** Closes a transaction once; a second stop of the same transaction changes nothing. */
+  stopTransaction(id: number, stop: TransactionStop, receivedAt: string): Promise<{ transaction: Transaction; changed: boolean }> {
+    return this.write(() => {
+      const info = this.stmt.stopTransaction.run({ id, ...stop, receivedAt });
+      const row = this.stmt.txById.get(id) as TransactionRow;
+      return { transaction: toTransaction(row), changed: info.changes > 0 };
+    });
+  }
+
+  updateTransaction(
+    id: number,
+    patch: { idTag?: string | null; energyWh?: number | null; soc?: number | null; meterStartWh?: number | null },
+    receivedAt: string,
+  ): Promise<Transaction> {
+    return this.write(() => {
+      this.stmt.updateTransaction.run({
+        id,
+        idTag: patch.idTag ?? null,
+        energyWh: patch.energyWh ?? null,
+        soc: patch.soc ?? null,
+        meterStartWh: patch.meterStartWh ?? null,
+        receivedAt,
+      });
+      return toTransaction(this.stmt.txById.get(id) as TransactionRow);
+    });
+  }
+
+  queryTransactions(q: TransactionQuery): Page<Transaction> {
+    const where: string[] = [];
+    const params: Record<string, unknown> = {};
+    if (q.stationId !== undefined) {
+      where.push('station_id = @stationId');
+      params.stationId = q.stationId;
+    }
+    if (q.idTag !== undefined) {
+      where.push('id_tag = @idTag');
+      params.idTag = q.idTag;
+    }
+    if (q.from !== undefined) {
+      where.push('started_at >= @from');
+      params.from = new Date(q.from).toISOString();
+    }
+    if (q.to !== undefined) {
+      where.push('started_at < @to');
+      params.to = new Date(q.to).toISOString();
+    }
+    if (q.open === true) where.push('stopped_at IS NULL');
+    if (q.open === false) where.push('stopped_at IS NOT NULL');
+    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const column = SORT_COLUMNS[q.sort ?? 'startedAt'];
+    const direction = q.direction === 'asc' ? 'ASC' : 'DESC';
+    const limit = Math.min(q.limit ?? 100, 10_000);
+    const offset = q.offset ?? 0;
+    const rows = this.db
+      .prepare(`SELECT * FROM transactions ${clause} ORDER BY ${column} ${direction}, id ${direction} LIMIT ${limit} OFFSET ${offset}`)
+      .all(params) as TransactionRow[];
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM transactions ${clause}`).get(params) as { n: number }).n;
+    return { items: rows.map(toTransaction), total };
+  }
+
+  // ---- meter samples ------------------------------------------------------------------
+
+  insertSamples(samples: MeterSample[]): Promise<void> {
+    return this.write(() => {
+      for (const s of samples) this.stmt.insertSample.run(s);
+    });
+  }
+
+  samplesOfTransaction(transactionId: number): MeterSample[] {
+    type Row = {
+      station_id: string;
+      evse_id: number;
+      connector_id: number;
+      transaction_id: number | null;
+      ts: string;
+      measurand: string;
+      phase: string | null;
+      value: number;
+      unit: string;
+      context: string | null;
+    };
+    return (this.stmt.samplesOfTx.all(transactionId) as Row[]).map((r) => ({
+      stationId: r.station_id,
+      evseId: r.evse_id,
+      connectorId: r.connector_id,
+      transactionId: r.transaction_id,
+      timestamp: r.ts,
+      measurand: r.measurand,
+      phase: r.phase,
+      value: r.value,
+      unit: r.unit,
+      context: r.context,
+    }));
+  }
+
+  countSamples(): number {
+    return (this.stmt.countSamples.get() as { n: number }).n;
+  }
+
+  // ---- operator commands --------------------------------------------------------------
+
+  insertCommand(c: Omit<CommandRecord, 'id'>): Promise<CommandRecord> {
+    return this.write(() => {
+      const info = this.stmt.insertCommand.run({
+        ...c,
+        request: JSON.stringify(c.request),
+        response: c.response === undefined ? null : JSON.stringify(c.response),
+      });
+      return { ...c, id: Number(info.lastInsertRowid) };
+    });
+  }
+
+  commandsOf(stationId: string, limit = 100): CommandRecord[] {
+    type Row = {
+      id: number;
+      station_id: string;
+      action: string;
+      request: string;
+      outcome: CommandRecord['outcome'];
+      status: string;
+      response: string | null;
+      operator: string | null;
+      sent_at: string;
+      answered_at: string | null;
+    };
+    return (this.stmt.commandsOf.all(stationId, limit) as Row[]).map((r) => ({
+      id: r.id,
+      stationId: r.station_id,
+      action: r.action,
+      request: JSON.parse(r.request) as unknown,
+      outcome: r.outcome,
+      status: r.status,
+      response: r.response === null ? null : (JSON.parse(r.response) as unknown),
+      operator: r.operator,
+      sentAt: r.sent_at,
+      answeredAt: r.answered_at,
+    }));
+  }
+
+  // ---- OCPP message log (bounded) -----------------------------------------------------
+
+  /** Appends a frame to the message log; the log is pruned to its bound every 1,000 writes. */
+  logFrame(stationId: string, direction: 'in' | 'out', frame: string): void {
+    void this.write(() => {
+      this.stmt.insertLog.run(stationId, direction, frame.length > 8192 ? `${frame.slice(0, 8192)}…` : frame, new Date().toISOString());
+      if (++this.logWrites % 1000 === 0) this.stmt.pruneLog.run(this.messageLogRows);
+    }).catch(() => {
+      // The log is best effort: a failed log write must not fail the exchange it records.
+    });
+  }
+
+  messageLog(stationId: string, limit = 100): Array<{ direction: string; frame: string; at: string }> {
+    return this.stmt.logOf.all(stationId, limit) as Array<{ direction: string; frame: string; at: string }>;
+  }
+
+  // ---- badges -------------------------------------------------------------------------
+
+  saveBadge(b: Badge): Promise<Badge> {
+    return this.write(() => {
+      this.stmt.upsertBadge.run({ ...b, updatedAt: new Date().toISOString() });
+      return b;
+    });
+  }
+
+  /** Seeds badges from a project without overwriting operator edits. */
+  seedBadges(badges: Badge[]): Promise<void> {
+    return this.write(() => {
+      const now = new Date().toISOString();
+      for (const b of badges) this.stmt.insertBadgeIfMissing.run({ ...b, updatedAt: now });
+    });
+  }
+
+  badge(idTag: string): Badge | null {
+    const r = this.stmt.badge.get(idTag) as BadgeRow | undefined;
+    return r ? toBadge(r) : null;
+  }
+
+  badges(): Badge[] {
+    return (this.stmt.badges.all() as BadgeRow[]).map(toBadge);
+  }
+}
+
+interface BadgeRow {
+  id_tag: string;
+  status: Badge['status'];
+  expires_at: string | null;
+  parent_id_tag: string | null;
+  label: string | null;
+}
+
+function toBadge(r: BadgeRow): Badge {
+  return { idTag: r.id_tag, status: r.status, expiresAt: r.expires_at, parentIdTag: r.parent_id_tag, label: r.label };
+}

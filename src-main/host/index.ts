@@ -1,0 +1,277 @@
+// Server mode: one HTTP server carrying the OCPP endpoint (/ocpp/<id>), the public REST API
+// (/api/v1, OpenAPI at /api/v1/openapi.json), the server-sent event stream, the WebSocket
+// bridge of the UI contract (/api/ws) and the built renderer (/).
+import { existsSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Logger } from 'pino';
+import { ApiError, badgeSchema, transactionQuerySchema, type ClientMessage, type ServerMessage } from '../../src-shared/api/index.ts';
+import type { DomainEvent } from '../../src-shared/domain/index.ts';
+import type { Api } from '../app/api.ts';
+import { isApiCommand } from '../app/api.ts';
+import type { Archive } from '../archive/index.ts';
+import type { DomainBus } from '../bus/index.ts';
+import { CallTimeoutError, RpcError, StationCallError, StationOfflineError, type CentralSystem } from '../ocpp/index.ts';
+import type { StationRegistry } from '../stations/index.ts';
+
+export interface HostOptions {
+  host: string;
+  port: number;
+  apiKey: string;
+  api: Api;
+  bus: DomainBus;
+  registry: StationRegistry;
+  central: CentralSystem;
+  archive: Archive;
+  log: Logger;
+  rendererDir: string | null;
+}
+
+export interface Host {
+  /** host:port actually bound. */
+  address: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const HTTP_STATUS: Record<ApiError['code'], number> = {
+  BadRequest: 400,
+  Forbidden: 403,
+  NotFound: 404,
+  Conflict: 409,
+  Unavailable: 503,
+  Internal: 500,
+};
+
+function sameKey(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function isLoopback(host: string): boolean {
+  return host === '127.0.0.1' || host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+const stationParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 48 } } };
+const errorBody = { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' } } };
+
+export async function startHost(options: HostOptions): Promise<Host> {
+  const { api, bus, registry, central, log } = options;
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } } });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'EV Supervisor REST API', version: '1.0.0', description: 'Stations, transactions, badges and commands of the EV Supervisor central system.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+
+  const authorized = (request: FastifyRequest): boolean => {
+    const header = request.headers.authorization;
+    if (header?.startsWith('Bearer ') && sameKey(header.slice(7).trim(), options.apiKey)) return true;
+    const key = (request.query as { key?: unknown } | undefined)?.key;
+    return typeof key === 'string' && sameKey(key, options.apiKey);
+  };
+
+  app.addHook('onRequest', async (request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    if (!path.startsWith('/api/v1/') || path === '/api/v1/health' || path === '/api/v1/openapi.json') return;
+    if (!authorized(request)) {
+      await reply.code(401).header('WWW-Authenticate', 'Bearer').send({ error: 'Unauthorized', message: 'Missing or wrong API key: send Authorization: Bearer <key>' });
+    }
+  });
+
+  app.setErrorHandler((error: Error & { validation?: unknown; statusCode?: number }, _request, reply) => {
+    if (error instanceof ApiError) return reply.code(HTTP_STATUS[error.code]).send({ error: error.code, message: error.message });
+    if (error.validation) return reply.code(400).send({ error: 'BadRequest', message: error.message });
+    if (error.statusCode && error.statusCode < 500) return reply.code(error.statusCode).send({ error: 'BadRequest', message: error.message });
+    log.error({ err: error }, 'REST request failed');
+    return reply.code(500).send({ error: 'Internal', message: 'Internal error' });
+  });
+
+  app.get('/api/v1/health', { schema: { hide: true } }, async () => ({ status: 'ok', stationsConnected: central.connectedCount() }));
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.get('/api/v1/stations', { schema: { summary: 'All stations with connectors, status, OCPP version and connection state' } }, async () =>
+    api.dispatch('listStations', {}),
+  );
+  app.get<{ Params: { id: string } }>('/api/v1/stations/:id', { schema: { summary: 'One station', params: stationParams, response: { 404: errorBody } } }, async (request) =>
+    api.dispatch('getStation', { stationId: request.params.id }),
+  );
+  app.post<{ Params: { id: string } }>('/api/v1/stations/:id/accept', { schema: { summary: 'Accept a pending station', params: stationParams } }, async (request) =>
+    api.dispatch('acceptStation', { stationId: request.params.id }, 'api'),
+  );
+  app.post<{ Params: { id: string } }>('/api/v1/stations/:id/reject', { schema: { summary: 'Reject a pending station', params: stationParams } }, async (request) =>
+    api.dispatch('rejectStation', { stationId: request.params.id }, 'api'),
+  );
+  app.post<{ Params: { id: string; action: string }; Body: unknown }>(
+    '/api/v1/stations/:id/commands/:action',
+    {
+      schema: {
+        summary: "Send any central-system OCPP action of the station's version; the body is the OCPP payload",
+        params: { type: 'object', required: ['id', 'action'], properties: { id: { type: 'string' }, action: { type: 'string', pattern: '^[A-Za-z0-9]+$' } } },
+        body: { type: 'object' },
+      },
+    },
+    async (request, reply) => {
+      const { id, action } = request.params;
+      if (!registry.get(id)) throw new ApiError('NotFound', `No station ${id}`);
+      const actions = central.outboundActions(id);
+      if (!actions) throw new ApiError('Conflict', `Station ${id} is not connected`);
+      if (!actions.has(action)) throw new ApiError('BadRequest', `${action} is not a central-system action of this station's OCPP version (${[...actions].join(', ')})`);
+      const sentAt = new Date().toISOString();
+      try {
+        const response = await central.callRaw(id, action, (request.body ?? {}) as object);
+        await options.archive.insertCommand({ stationId: id, action, request: request.body, outcome: 'accepted', status: 'Answered', response, operator: 'api', sentAt, answeredAt: new Date().toISOString() });
+        return { response };
+      } catch (error) {
+        if (error instanceof RpcError) return reply.code(400).send({ error: 'BadRequest', message: error.message });
+        if (error instanceof StationOfflineError) return reply.code(409).send({ error: 'Conflict', message: error.message });
+        if (error instanceof CallTimeoutError) return reply.code(504).send({ error: 'Timeout', message: error.message });
+        if (error instanceof StationCallError) return reply.code(502).send({ error: 'StationError', code: error.code, message: error.message, details: error.details });
+        throw error;
+      }
+    },
+  );
+  app.get<{ Querystring: Record<string, unknown> }>(
+    '/api/v1/transactions',
+    { schema: { summary: 'Transactions with server-side filter, sort and paging: {items, total}', querystring: transactionQuerySchema } },
+    async (request) => api.dispatch('listTransactions', request.query),
+  );
+  app.get('/api/v1/badges', { schema: { summary: 'The badge list Authorize checks' } }, async () => api.dispatch('listBadges', {}));
+  app.put<{ Params: { idTag: string }; Body: Record<string, unknown> }>(
+    '/api/v1/badges/:idTag',
+    {
+      schema: {
+        summary: 'Create or replace a badge',
+        params: { type: 'object', required: ['idTag'], properties: { idTag: { type: 'string', minLength: 1, maxLength: 20 } } },
+        body: { ...badgeSchema, required: ['status'] },
+      },
+    },
+    async (request) => {
+      const body = request.body;
+      if (body.idTag !== undefined && body.idTag !== request.params.idTag) throw new ApiError('BadRequest', 'idTag in the body differs from the one in the path');
+      return api.dispatch('putBadge', { expiresAt: null, parentIdTag: null, label: null, ...body, idTag: request.params.idTag } as never, 'api');
+    },
+  );
+  app.get('/api/v1/events', { schema: { summary: 'Server-sent events: every domain event as JSON (event: <type>)' } }, (request, reply) => {
+    streamEvents(request, reply, bus);
+  });
+
+  if (options.rendererDir && existsSync(options.rendererDir)) {
+    await app.register(fastifyStatic, { root: options.rendererDir, index: 'index.html' });
+  } else {
+    app.get('/', async (_request, reply) =>
+      reply.type('text/html').send('<!doctype html><title>EV Supervisor</title><p>The UI is not built: run <code>npm run build</code>, then restart.</p>'),
+    );
+  }
+
+  await app.listen({ host: options.host, port: options.port });
+  const bound = app.server.address();
+  const port = typeof bound === 'object' && bound ? bound.port : options.port;
+  const hostText = options.host.includes(':') ? `[${options.host}]` : options.host;
+
+  central.attach(app.server);
+  const bridge = startBridge({ ...options, requireKey: !isLoopback(options.host) });
+  app.server.on('upgrade', (request: IncomingMessage, socket, head) => {
+    const path = (request.url ?? '').split('?')[0];
+    if (path === '/api/ws') bridge.handleUpgrade(request, socket, head);
+    else if (path?.startsWith('/api/')) socket.destroy();
+  });
+
+  return {
+    address: `${hostText}:${port}`,
+    port,
+    async close() {
+      bridge.close();
+      await app.close();
+    },
+  };
+}
+
+function streamEvents(request: FastifyRequest, reply: FastifyReply, bus: DomainBus): void {
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+  res.write(': connected\n\n');
+  let id = 0;
+  const unsubscribe = bus.subscribe((event: DomainEvent) => {
+    res.write(`id: ${++id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+  });
+  const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+  request.raw.on('close', () => {
+    clearInterval(keepAlive);
+    unsubscribe();
+  });
+}
+
+/** The WebSocket transport of the API contract for browsers and phones. */
+function startBridge(options: HostOptions & { requireKey: boolean }) {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
+  const send = (ws: WebSocket, message: ServerMessage) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+  };
+  wss.on('connection', (ws: WebSocket) => {
+    const unsubscribe = options.bus.subscribe((event) => {
+      // A client that cannot keep up is dropped rather than buffered without bound; it resyncs on reconnect.
+      if (ws.bufferedAmount > 16 * 1024 * 1024) {
+        ws.close(1013, 'client too slow');
+        return;
+      }
+      send(ws, { kind: 'event', event });
+    });
+    ws.on('close', unsubscribe);
+    ws.on('message', (data) => {
+      let message: ClientMessage;
+      try {
+        message = JSON.parse(data.toString()) as ClientMessage;
+      } catch {
+        ws.close(1007, 'invalid JSON');
+        return;
+      }
+      const id = typeof message.id === 'number' ? message.id : -1;
+      if (message.kind !== 'call' || !isApiCommand(String(message.command))) {
+        send(ws, { kind: 'result', id, ok: false, error: { code: 'BadRequest', message: `Unknown command ${String(message.command)}` } });
+        return;
+      }
+      options.api
+        .dispatch(message.command, message.request as never, 'operator')
+        .then((response) => send(ws, { kind: 'result', id, ok: true, response }))
+        .catch((error: unknown) => {
+          const apiError = error instanceof ApiError ? error : null;
+          if (!apiError) options.log.error({ err: error, command: message.command }, 'API command failed');
+          send(ws, {
+            kind: 'result',
+            id,
+            ok: false,
+            error: { code: apiError?.code ?? 'Internal', message: apiError?.message ?? 'Internal error' },
+          });
+        });
+    });
+  });
+  return {
+    handleUpgrade(request: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) {
+      wss.handleUpgrade(request, socket, head, (ws) => {
+        if (options.requireKey) {
+          const key = new URL(request.url ?? '/', 'http://localhost').searchParams.get('key') ?? '';
+          if (!sameKey(key, options.apiKey)) {
+            ws.close(4401, 'API key required');
+            return;
+          }
+        }
+        wss.emit('connection', ws, request);
+      });
+    },
+    close() {
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+    },
+  };
+}

@@ -1,0 +1,6 @@
+// Public face of the OCPP central system.
+export { CentralSystem, SUPPORTED_PROTOCOLS, commandFailure } from './server.ts';
+export type { CentralSystemOptions } from './server.ts';
+export type { CentralSystemServices } from './types.ts';
+export { RpcError, StationCallError, StationOfflineError, CallTimeoutError, ERROR_CODES } from './errors.ts';
+export { payloadValidator } from './validation.ts';

@@ -1,0 +1,212 @@
+// Transaction lifecycle, meter samples, energy and SoC, with idempotent persistence:
+// the same start or stop reported twice (retries, offline replay) is stored once.
+import type { MeterSample, Transaction } from '../../src-shared/domain/index.ts';
+import type { Archive } from '../archive/index.ts';
+import type { DomainBus } from '../bus/index.ts';
+import type { LiveMeter, StationRegistry } from '../stations/index.ts';
+
+/** One sampled value, already normalised to base units by the OCPP adapter. */
+export interface MeterReading {
+  timestamp: string;
+  measurand: string;
+  phase: string | null;
+  value: number;
+  unit: string;
+  context: string | null;
+}
+
+export interface TransactionStart {
+  stationId: string;
+  evseId: number;
+  connectorId: number;
+  idTag: string | null;
+  startedAt: string;
+  meterStartWh: number | null;
+  /** The station's transaction id (2.0.1); null when we assign it (1.6). */
+  ocppTransactionId: string | null;
+  /** What makes a retried start recognisable (1.6: connector, idTag, time, meter). */
+  startKey: string;
+  socStart?: number | null;
+}
+
+export interface TransactionEnd {
+  stoppedAt: string;
+  meterStopWh: number | null;
+  reason: string;
+}
+
+const ENERGY = 'Energy.Active.Import.Register';
+
+/** Converts a value with a unit and a power-of-ten multiplier to W, Wh, A, V or %. */
+export function toBaseUnit(value: number, unit: string | undefined, multiplier = 0): { value: number; unit: string } {
+  const scaled = value * 10 ** multiplier;
+  switch (unit) {
+    case 'kWh':
+      return { value: scaled * 1000, unit: 'Wh' };
+    case 'kW':
+      return { value: scaled * 1000, unit: 'W' };
+    case 'kvarh':
+      return { value: scaled * 1000, unit: 'varh' };
+    case 'kvar':
+      return { value: scaled * 1000, unit: 'var' };
+    case 'Celcius':
+    case 'Celsius':
+      return { value: scaled, unit: 'Celsius' };
+    default:
+      return { value: scaled, unit: unit ?? '' };
+  }
+}
+
+/** Summarises readings into the live values a connector shows. */
+export function liveValues(readings: MeterReading[]): LiveMeter {
+  const live: LiveMeter = {};
+  const current: [number | null, number | null, number | null] = [null, null, null];
+  let hasCurrent = false;
+  for (const r of readings) {
+    if (r.measurand === ENERGY && (r.phase === null || r.phase === '')) live.energyWh = r.value;
+    else if (r.measurand === 'Power.Active.Import' && (r.phase === null || r.phase === '')) live.powerW = r.value;
+    else if (r.measurand === 'SoC') live.soc = r.value;
+    else if (r.measurand === 'Current.Import') {
+      const index: number = r.phase?.startsWith('L1') ? 0 : r.phase?.startsWith('L2') ? 1 : r.phase?.startsWith('L3') ? 2 : r.phase ? -1 : 0;
+      if (index >= 0) {
+        (current as Array<number | null>)[index] = r.value;
+        hasCurrent = true;
+      }
+    }
+  }
+  if (hasCurrent) live.currentA = current;
+  return live;
+}
+
+export interface TransactionServiceOptions {
+  /** Open transactions silent longer than this while their station is offline are closed, hours. */
+  staleTransactionHours: number;
+}
+
+export class TransactionService {
+  private readonly archive: Archive;
+  private readonly bus: DomainBus;
+  private readonly registry: StationRegistry;
+  private readonly options: TransactionServiceOptions;
+
+  constructor(archive: Archive, bus: DomainBus, registry: StationRegistry, options: TransactionServiceOptions) {
+    this.archive = archive;
+    this.bus = bus;
+    this.registry = registry;
+    this.options = options;
+    for (const t of archive.openTransactions()) registry.transactionChanged(t.stationId, t.evseId, t.connectorId, t.id, t.idTag);
+  }
+
+  /** Stores a start; resolves after commit with the (possibly already stored) transaction. */
+  async start(s: TransactionStart): Promise<Transaction> {
+    const receivedAt = new Date().toISOString();
+    const { transaction, created } = await this.archive.insertTransaction({
+      stationId: s.stationId,
+      ocppTransactionId: s.ocppTransactionId,
+      startKey: s.startKey,
+      evseId: s.evseId,
+      connectorId: s.connectorId,
+      idTag: s.idTag,
+      startedAt: s.startedAt,
+      meterStartWh: s.meterStartWh,
+      socStart: s.socStart ?? null,
+      receivedAt,
+    });
+    if (created && transaction.stoppedAt === null) {
+      this.registry.transactionChanged(s.stationId, s.evseId, s.connectorId, transaction.id, transaction.idTag);
+      this.bus.publish({ type: 'transaction', transaction });
+    }
+    return transaction;
+  }
+
+  byOcppId(stationId: string, ocppTransactionId: string): Transaction | null {
+    return this.archive.transactionByOcppId(stationId, ocppTransactionId);
+  }
+
+  byId(id: number): Transaction | null {
+    return this.archive.transactionById(id);
+  }
+
+  /** Stores meter readings (in or out of a transaction); resolves after commit. */
+  async meterValues(
+    stationId: string,
+    evseId: number,
+    connectorId: number,
+    transaction: Transaction | null,
+    readings: MeterReading[],
+  ): Promise<void> {
+    if (readings.length === 0) return;
+    const samples: MeterSample[] = readings.map((r) => ({
+      stationId,
+      evseId,
+      connectorId,
+      transactionId: transaction?.id ?? null,
+      timestamp: r.timestamp,
+      measurand: r.measurand,
+      phase: r.phase,
+      value: r.value,
+      unit: r.unit,
+      context: r.context,
+    }));
+    const writes: Promise<unknown>[] = [this.archive.insertSamples(samples)];
+    const live = liveValues(readings);
+    let updated: Promise<Transaction> | null = null;
+    if (transaction) {
+      const energyWh = live.energyWh !== undefined && transaction.meterStartWh !== null ? live.energyWh - transaction.meterStartWh : null;
+      updated = this.archive.updateTransaction(
+        transaction.id,
+        { energyWh: transaction.stoppedAt === null ? energyWh : null, soc: live.soc ?? null, meterStartWh: live.energyWh ?? null },
+        new Date().toISOString(),
+      );
+      writes.push(updated);
+    }
+    await Promise.all(writes);
+    // Values that arrive after the transaction ended are archived but do not show as live.
+    if (!transaction || transaction.stoppedAt === null) this.registry.meter(stationId, evseId, connectorId, live);
+    if (updated) {
+      const t = await updated;
+      if (t.stoppedAt === null) this.bus.publish({ type: 'transaction', transaction: t });
+    }
+  }
+
+  async setIdTag(transaction: Transaction, idTag: string): Promise<Transaction> {
+    const t = await this.archive.updateTransaction(transaction.id, { idTag }, new Date().toISOString());
+    this.registry.transactionChanged(t.stationId, t.evseId, t.connectorId, t.stoppedAt === null ? t.id : null, t.idTag);
+    this.bus.publish({ type: 'transaction', transaction: t });
+    return t;
+  }
+
+  /** Closes a transaction once; a repeated stop returns the stored result unchanged. */
+  async stop(transaction: Transaction, end: TransactionEnd, lastReadings: MeterReading[] = []): Promise<Transaction> {
+    const live = liveValues(lastReadings);
+    const meterStopWh = end.meterStopWh ?? live.energyWh ?? null;
+    const energyWh =
+      meterStopWh !== null && transaction.meterStartWh !== null ? Math.max(0, meterStopWh - transaction.meterStartWh) : transaction.energyWh;
+    const { transaction: stored, changed } = await this.archive.stopTransaction(
+      transaction.id,
+      { stoppedAt: end.stoppedAt, meterStopWh, energyWh, socEnd: live.soc ?? transaction.socEnd, stopReason: end.reason },
+      new Date().toISOString(),
+    );
+    if (changed) {
+      this.registry.transactionChanged(stored.stationId, stored.evseId, stored.connectorId, null, null);
+      this.bus.publish({ type: 'transaction', transaction: stored });
+    }
+    return stored;
+  }
+
+  /**
+   * The stale rule (README "Transactions whose station went away"): a transaction with no
+   * message for `staleTransactionHours` while its station is offline is closed with reason
+   * StationLost at its last update and its last known energy.
+   */
+  async closeStale(now = new Date()): Promise<Transaction[]> {
+    const limit = new Date(now.getTime() - this.options.staleTransactionHours * 3_600_000).toISOString();
+    const closed: Transaction[] = [];
+    for (const t of this.archive.staleTransactions(limit)) {
+      if (this.registry.get(t.stationId)?.connected) continue;
+      const meterStopWh = t.meterStartWh !== null && t.energyWh !== null ? t.meterStartWh + t.energyWh : null;
+      closed.push(await this.stop(t, { stoppedAt: t.lastUpdateAt, meterStopWh, reason: 'StationLost' }));
+    }
+    return closed;
+  }
+}

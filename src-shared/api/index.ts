@@ -1,0 +1,90 @@
+// The one typed contract between the UI and the main process. Electron IPC and the
+// server-mode WebSocket bridge are two transports of it; the renderer never knows which.
+// Every request is validated at runtime in the main process against `requestSchemas`.
+import type {
+  Badge,
+  CommandRecord,
+  CommandResult,
+  DomainEvent,
+  StationCommand,
+  StationState,
+  Transaction,
+} from '../domain/index.ts';
+
+export type SortDirection = 'asc' | 'desc';
+
+export interface TransactionQuery {
+  stationId?: string;
+  idTag?: string;
+  /** ISO time: transactions started at or after. */
+  from?: string;
+  /** ISO time: transactions started before. */
+  to?: string;
+  /** Only open (true) or only closed (false). */
+  open?: boolean;
+  sort?: 'startedAt' | 'stoppedAt' | 'energyWh' | 'stationId' | 'idTag' | 'id';
+  direction?: SortDirection;
+  offset?: number;
+  limit?: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+export interface ServerInfo {
+  name: string;
+  version: string;
+  ocppUrl: string;
+  startedAt: string;
+  autoAccept: boolean;
+  projectName: string | null;
+}
+
+/** Request → response of every command the UI may send. */
+export interface ApiCommands {
+  getServerInfo: { request: Record<string, never>; response: ServerInfo };
+  listStations: { request: Record<string, never>; response: StationState[] };
+  getStation: { request: { stationId: string }; response: StationState };
+  acceptStation: { request: { stationId: string }; response: StationState };
+  rejectStation: { request: { stationId: string }; response: StationState };
+  sendCommand: { request: { stationId: string; command: StationCommand }; response: CommandResult };
+  listCommands: { request: { stationId: string; limit?: number }; response: CommandRecord[] };
+  listTransactions: { request: TransactionQuery; response: Page<Transaction> };
+  listBadges: { request: Record<string, never>; response: Badge[] };
+  putBadge: { request: Badge; response: Badge };
+}
+
+export type ApiCommandName = keyof ApiCommands;
+export type ApiRequest<K extends ApiCommandName> = ApiCommands[K]['request'];
+export type ApiResponse<K extends ApiCommandName> = ApiCommands[K]['response'];
+
+/** Wire messages of the bridge (WebSocket in server mode, IPC in Electron). */
+export type ClientMessage = { kind: 'call'; id: number; command: ApiCommandName; request: unknown };
+export type ServerMessage =
+  | { kind: 'result'; id: number; ok: true; response: unknown }
+  | { kind: 'result'; id: number; ok: false; error: { code: ApiErrorCode; message: string } }
+  | { kind: 'event'; event: DomainEvent };
+
+export type ApiErrorCode = 'BadRequest' | 'NotFound' | 'Conflict' | 'Unavailable' | 'Forbidden' | 'Internal';
+
+/** The transport-agnostic client the renderer uses. */
+export interface ApiClient {
+  call<K extends ApiCommandName>(command: K, request: ApiRequest<K>): Promise<ApiResponse<K>>;
+  /** Subscribe to domain events; returns an unsubscribe function. */
+  onEvent(listener: (event: DomainEvent) => void): () => void;
+  /** Connection state of the workstation to the main process. */
+  onConnection(listener: (connected: boolean) => void): () => void;
+}
+
+export class ApiError extends Error {
+  readonly code: ApiErrorCode;
+  constructor(code: ApiErrorCode, message: string) {
+    super(message);
+    this.code = code;
+    this.name = 'ApiError';
+  }
+}
+
+export { requestSchemas, stationCommandSchema, badgeSchema, transactionQuerySchema } from './schemas.ts';

@@ -1,0 +1,137 @@
+// JSON Schemas of every API request; the main process compiles them once (ajv) and
+// rejects a request that does not match before any service sees it.
+import type { ApiCommandName } from './index.ts';
+
+type Schema = Record<string, unknown>;
+
+const empty: Schema = { type: 'object', additionalProperties: false, properties: {} };
+const stationId: Schema = { type: 'string', minLength: 1, maxLength: 48, pattern: '^[A-Za-z0-9._:*+|@-]+$' };
+const positiveInt: Schema = { type: 'integer', minimum: 1 };
+const isoTime: Schema = { type: 'string', format: 'date-time' };
+
+export const stationCommandSchema: Schema = {
+  oneOf: [
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind', 'evseId', 'idTag'],
+      properties: { kind: { const: 'remoteStart' }, evseId: positiveInt, idTag: { type: 'string', minLength: 1, maxLength: 20 } },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind', 'transactionId'],
+      properties: { kind: { const: 'remoteStop' }, transactionId: positiveInt },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind', 'type'],
+      properties: { kind: { const: 'reset' }, type: { enum: ['soft', 'hard'] } },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind', 'evseId', 'connectorId'],
+      properties: { kind: { const: 'unlock' }, evseId: positiveInt, connectorId: positiveInt },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind', 'evseId', 'operative'],
+      properties: { kind: { const: 'changeAvailability' }, evseId: { type: 'integer', minimum: 0 }, operative: { type: 'boolean' } },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind'],
+      properties: { kind: { const: 'getConfiguration' }, keys: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 50 } } },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind', 'key', 'value'],
+      properties: {
+        kind: { const: 'changeConfiguration' },
+        key: { type: 'string', minLength: 1, maxLength: 50 },
+        value: { type: 'string', maxLength: 500 },
+      },
+    },
+    { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { const: 'clearCache' } } },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind', 'message'],
+      properties: {
+        kind: { const: 'triggerMessage' },
+        message: { enum: ['BootNotification', 'Heartbeat', 'StatusNotification', 'MeterValues'] },
+        evseId: positiveInt,
+      },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind', 'vendorId'],
+      properties: {
+        kind: { const: 'dataTransfer' },
+        vendorId: { type: 'string', minLength: 1, maxLength: 255 },
+        messageId: { type: 'string', maxLength: 50 },
+        data: { type: 'string' },
+      },
+    },
+  ],
+};
+
+export const badgeSchema: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['idTag', 'status'],
+  properties: {
+    idTag: { type: 'string', minLength: 1, maxLength: 20 },
+    status: { enum: ['Accepted', 'Blocked', 'Expired', 'Invalid'] },
+    expiresAt: { anyOf: [isoTime, { type: 'null' }] },
+    parentIdTag: { anyOf: [{ type: 'string', minLength: 1, maxLength: 20 }, { type: 'null' }] },
+    label: { anyOf: [{ type: 'string', maxLength: 200 }, { type: 'null' }] },
+  },
+};
+
+export const transactionQuerySchema: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    stationId,
+    idTag: { type: 'string', minLength: 1, maxLength: 20 },
+    from: isoTime,
+    to: isoTime,
+    open: { type: 'boolean' },
+    sort: { enum: ['startedAt', 'stoppedAt', 'energyWh', 'stationId', 'idTag', 'id'] },
+    direction: { enum: ['asc', 'desc'] },
+    offset: { type: 'integer', minimum: 0 },
+    limit: { type: 'integer', minimum: 1, maximum: 10_000 },
+  },
+};
+
+const byStation: Schema = { type: 'object', additionalProperties: false, required: ['stationId'], properties: { stationId } };
+
+export const requestSchemas: Record<ApiCommandName, Schema> = {
+  getServerInfo: empty,
+  listStations: empty,
+  getStation: byStation,
+  acceptStation: byStation,
+  rejectStation: byStation,
+  sendCommand: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['stationId', 'command'],
+    properties: { stationId, command: stationCommandSchema },
+  },
+  listCommands: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['stationId'],
+    properties: { stationId, limit: { type: 'integer', minimum: 1, maximum: 1000 } },
+  },
+  listTransactions: transactionQuerySchema,
+  listBadges: empty,
+  putBadge: badgeSchema,
+};

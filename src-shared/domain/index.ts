@@ -1,0 +1,187 @@
+// Version-neutral domain model shared by the main process and the UI.
+// Nothing here knows OCPP 1.6 from 2.0.1 beyond the `protocol` label shown to people.
+
+export type OcppProtocol = 'ocpp1.6' | 'ocpp2.0.1';
+
+/** Neutral connector states: the union of 1.6 ChargePointStatus and 2.0.1 ConnectorStatus. */
+export const CONNECTOR_STATUSES = [
+  'Available',
+  'Preparing',
+  'Charging',
+  'SuspendedEV',
+  'SuspendedEVSE',
+  'Finishing',
+  'Occupied',
+  'Reserved',
+  'Unavailable',
+  'Faulted',
+  'Unknown',
+] as const;
+export type ConnectorStatus = (typeof CONNECTOR_STATUSES)[number];
+
+export type Registration = 'accepted' | 'pending' | 'rejected';
+
+export interface ConnectorState {
+  /** EVSE number (1.6: the connector number; 2.0.1: evse.id). */
+  evseId: number;
+  /** Connector number as the station's protocol knows it (1.6: same as evseId; 2.0.1: evse.connectorId). */
+  connectorId: number;
+  status: ConnectorStatus;
+  errorCode: string | null;
+  /** Live values from the latest meter sample of this connector. */
+  powerW: number | null;
+  currentA: [number | null, number | null, number | null];
+  energyWh: number | null;
+  soc: number | null;
+  /** Internal id of the transaction in progress, if any. */
+  transactionId: number | null;
+  idTag: string | null;
+  updatedAt: string;
+}
+
+export interface StationState {
+  id: string;
+  protocol: OcppProtocol | null;
+  registration: Registration;
+  /** Declared in the project (true) or self-registered (false). */
+  declared: boolean;
+  connected: boolean;
+  vendor: string | null;
+  model: string | null;
+  serialNumber: string | null;
+  firmwareVersion: string | null;
+  /** Station-level status (1.6 connector 0; 2.0.1 derived). */
+  status: ConnectorStatus;
+  errorCode: string | null;
+  heartbeatIntervalS: number;
+  lastSeenAt: string | null;
+  bootedAt: string | null;
+  remoteAddress: string | null;
+  group: string | null;
+  maxPowerW: number | null;
+  connectors: ConnectorState[];
+}
+
+export type StopReason =
+  | 'Local'
+  | 'Remote'
+  | 'EVDisconnected'
+  | 'HardReset'
+  | 'SoftReset'
+  | 'PowerLoss'
+  | 'Reboot'
+  | 'EmergencyStop'
+  | 'DeAuthorized'
+  | 'UnlockCommand'
+  | 'Other'
+  | 'StationLost'
+  | string;
+
+export interface Transaction {
+  id: number;
+  stationId: string;
+  /** The transaction id the station uses (1.6: our integer as text; 2.0.1: the station's id). */
+  ocppTransactionId: string;
+  evseId: number;
+  connectorId: number;
+  idTag: string | null;
+  startedAt: string;
+  stoppedAt: string | null;
+  meterStartWh: number | null;
+  meterStopWh: number | null;
+  energyWh: number | null;
+  socStart: number | null;
+  socEnd: number | null;
+  stopReason: StopReason | null;
+  /** Last meter sample time, used to close transactions of vanished stations. */
+  lastUpdateAt: string;
+}
+
+export type Measurand =
+  | 'Energy.Active.Import.Register'
+  | 'Power.Active.Import'
+  | 'Current.Import'
+  | 'Current.Offered'
+  | 'Voltage'
+  | 'SoC'
+  | string;
+
+export interface MeterSample {
+  stationId: string;
+  evseId: number;
+  connectorId: number;
+  transactionId: number | null;
+  timestamp: string;
+  measurand: Measurand;
+  phase: string | null;
+  /** Value normalised to base units: Wh, W, A, V, %. */
+  value: number;
+  unit: string;
+  context: string | null;
+}
+
+export type BadgeStatus = 'Accepted' | 'Blocked' | 'Expired' | 'Invalid';
+
+export interface Badge {
+  idTag: string;
+  status: BadgeStatus;
+  expiresAt: string | null;
+  parentIdTag: string | null;
+  label: string | null;
+}
+
+/** Version-neutral operator commands; each OCPP adapter maps them to its own messages. */
+export type StationCommand =
+  | { kind: 'remoteStart'; evseId: number; idTag: string }
+  | { kind: 'remoteStop'; transactionId: number }
+  | { kind: 'reset'; type: 'soft' | 'hard' }
+  | { kind: 'unlock'; evseId: number; connectorId: number }
+  | { kind: 'changeAvailability'; evseId: number; operative: boolean }
+  | { kind: 'getConfiguration'; keys?: string[] }
+  | { kind: 'changeConfiguration'; key: string; value: string }
+  | { kind: 'clearCache' }
+  | { kind: 'triggerMessage'; message: 'BootNotification' | 'Heartbeat' | 'StatusNotification' | 'MeterValues'; evseId?: number }
+  | { kind: 'dataTransfer'; vendorId: string; messageId?: string; data?: string };
+
+export type StationCommandKind = StationCommand['kind'];
+
+export interface ConfigurationEntry {
+  key: string;
+  value: string | null;
+  readonly: boolean;
+}
+
+export interface CommandResult {
+  /** Normalised outcome: accepted by the station, refused by it, or failed to reach an answer. */
+  outcome: 'accepted' | 'rejected' | 'error';
+  /** The station's status word (Accepted, Rejected, Unlocked, NotSupported...) or error code. */
+  status: string;
+  detail: string | null;
+  /** Configuration read back (getConfiguration only). */
+  configuration?: ConfigurationEntry[];
+  /** The raw OCPP answer, for the engineer. */
+  raw: unknown;
+}
+
+export interface CommandRecord {
+  id: number;
+  stationId: string;
+  action: string;
+  request: unknown;
+  outcome: CommandResult['outcome'];
+  status: string;
+  response: unknown;
+  operator: string | null;
+  sentAt: string;
+  answeredAt: string | null;
+}
+
+/** Domain events streamed to every client (UI, SSE). */
+export type DomainEvent =
+  | { type: 'station'; station: StationState }
+  | { type: 'stationRemoved'; stationId: string }
+  | { type: 'transaction'; transaction: Transaction }
+  | { type: 'command'; command: CommandRecord }
+  | { type: 'badge'; badge: Badge };
+
+export type DomainEventType = DomainEvent['type'];
