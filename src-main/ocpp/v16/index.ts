@@ -181,6 +181,12 @@ const routes: Record<string, RouteHandler> = {
   DataTransfer: () => ({ status: 'UnknownVendorId' }),
   DiagnosticsStatusNotification: () => ({}),
   FirmwareStatusNotification: () => ({}),
+  // Security whitepaper (edition 2) messages a station may send.
+  SecurityEventNotification: () => ({}),
+  LogStatusNotification: () => ({}),
+  SignedFirmwareStatusNotification: () => ({}),
+  // No certificate authority is configured yet: refuse to sign rather than pretend.
+  SignCertificate: () => ({ status: 'Rejected' }),
 };
 
 const OUTBOUND_16 = new Set([
@@ -203,6 +209,13 @@ const OUTBOUND_16 = new Set([
   'TriggerMessage',
   'UnlockConnector',
   'UpdateFirmware',
+  'CertificateSigned',
+  'DeleteCertificate',
+  'ExtendedTriggerMessage',
+  'GetInstalledCertificateIds',
+  'GetLog',
+  'InstallCertificate',
+  'SignedUpdateFirmware',
 ]);
 
 const POSITIVE = new Set(['Accepted', 'Unlocked', 'Scheduled', 'RebootRequired']);
