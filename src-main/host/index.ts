@@ -10,7 +10,7 @@ import fastifySwagger from '@fastify/swagger';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import { ApiError, badgeSchema, transactionQuerySchema, type ClientMessage, type ServerMessage } from '../../src-shared/api/index.ts';
-import type { DomainEvent } from '../../src-shared/domain/index.ts';
+import type { DomainEvent, StationState } from '../../src-shared/domain/index.ts';
 import type { Api } from '../app/api.ts';
 import { isApiCommand } from '../app/api.ts';
 import type { Archive } from '../archive/index.ts';
@@ -99,11 +99,13 @@ export async function startHost(options: HostOptions): Promise<Host> {
   app.get('/api/v1/health', { schema: { hide: true } }, async () => ({ status: 'ok', stationsConnected: central.connectedCount() }));
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  // REST adds `version` (the OCPP version number) for integrators who do not parse subprotocols.
+  const withVersion = (s: StationState) => ({ ...s, version: s.protocol === null ? null : s.protocol.slice(4) });
   app.get('/api/v1/stations', { schema: { summary: 'All stations with connectors, status, OCPP version and connection state' } }, async () =>
-    api.dispatch('listStations', {}),
+    (await api.dispatch('listStations', {})).map(withVersion),
   );
   app.get<{ Params: { id: string } }>('/api/v1/stations/:id', { schema: { summary: 'One station', params: stationParams, response: { 404: errorBody } } }, async (request) =>
-    api.dispatch('getStation', { stationId: request.params.id }),
+    withVersion(await api.dispatch('getStation', { stationId: request.params.id })),
   );
   app.post<{ Params: { id: string } }>('/api/v1/stations/:id/accept', { schema: { summary: 'Accept a pending station', params: stationParams } }, async (request) =>
     api.dispatch('acceptStation', { stationId: request.params.id }, 'api'),
