@@ -56,6 +56,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX transactions_stopped ON transactions (stopped_at);
   CREATE INDEX transactions_energy ON transactions (energy_wh);
   CREATE INDEX transactions_open ON transactions (last_update_at) WHERE stopped_at IS NULL;
+  CREATE INDEX transactions_open_started ON transactions (started_at) WHERE stopped_at IS NULL;
   CREATE TABLE meter_samples (
     id INTEGER PRIMARY KEY,
     station_id TEXT NOT NULL,

@@ -1,0 +1,422 @@
+// The SQLite archive on real temporary files: migrations, group commit (a write resolves
+// only once committed), idempotent transactions, savepoint isolation of a failing write,
+// server-side filter / sort / paging, badge seeding, the bounded message log and a COMMIT
+// that fails for real.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TransactionQuery } from '../../src-shared/api/index.ts';
+import type { Badge, Transaction } from '../../src-shared/domain/index.ts';
+import { MIGRATIONS } from './migrations.ts';
+import { ArchiveUnavailableError, SqliteArchive, type NewTransaction } from './sqlite.ts';
+
+let dir: string;
+let file: string;
+const opened: Array<{ close(): void; readonly open?: boolean }> = [];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'evs-archive-'));
+  file = join(dir, 'archive.sqlite');
+});
+
+afterEach(() => {
+  for (const handle of opened.splice(0).reverse()) {
+    try {
+      handle.close();
+    } catch {
+      // already closed by the test
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function openArchive(options: ConstructorParameters<typeof SqliteArchive>[1] = {}): SqliteArchive {
+  const archive = new SqliteArchive(file, options);
+  opened.push(archive);
+  return archive;
+}
+
+/** A second, independent connection on the same file: sees only what is committed. */
+function otherConnection(): Database.Database {
+  const db = new Database(file);
+  db.pragma('busy_timeout = 100');
+  opened.push(db);
+  return db;
+}
+
+function count(db: Database.Database, table: string): number {
+  return (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+}
+
+const T0 = Date.parse('2024-03-01T00:00:00.000Z');
+const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
+
+function newTx(overrides: Partial<NewTransaction> = {}): NewTransaction {
+  return {
+    stationId: 'S1',
+    ocppTransactionId: null,
+    startKey: 'key-1',
+    evseId: 1,
+    connectorId: 1,
+    idTag: 'TAG',
+    startedAt: at(0),
+    meterStartWh: 1000,
+    socStart: null,
+    receivedAt: at(0),
+    ...overrides,
+  };
+}
+
+const badge = (idTag: string, status: Badge['status'] = 'Accepted', label: string | null = null): Badge => ({
+  idTag,
+  status,
+  expiresAt: null,
+  parentIdTag: null,
+  label,
+});
+
+describe('schema migrations', () => {
+  it('creates the whole schema on a new file and records every migration in user_version', () => {
+    const archive = openArchive();
+    expect(MIGRATIONS.length).toBeGreaterThan(0);
+    expect(archive.schemaVersion()).toBe(MIGRATIONS.length);
+    const db = otherConnection();
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
+    for (const t of ['stations', 'connectors', 'status_history', 'transactions', 'meter_samples', 'commands', 'ocpp_log', 'badges']) expect(tables).toContain(t);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+  });
+
+  it('reopening a file keeps its data and runs no migration again (the schema is untouched)', async () => {
+    const first = new SqliteArchive(file);
+    await first.saveBadge(badge('KEEP', 'Blocked', 'kept'));
+    await first.insertTransaction(newTx());
+    first.close();
+
+    const probe = new Database(file);
+    const schemaCookie = probe.pragma('schema_version', { simple: true });
+    probe.close();
+
+    const second = openArchive();
+    expect(second.schemaVersion()).toBe(MIGRATIONS.length);
+    expect(second.badge('KEEP')).toEqual(badge('KEEP', 'Blocked', 'kept'));
+    expect(second.queryTransactions({}).total).toBe(1);
+    // Any DDL (a migration run again) would bump the schema cookie.
+    const db = otherConnection();
+    expect(db.pragma('schema_version', { simple: true })).toBe(schemaCookie);
+  });
+});
+
+describe('group commit', () => {
+  it("resolves a write only after its batch is committed: another connection sees the row once the promise resolves, not before", async () => {
+    const archive = openArchive();
+    const db = otherConnection();
+    const written = archive.saveBadge(badge('COMMITTED'));
+    // Executed at once in the open batch, but not committed yet.
+    expect(archive.badge('COMMITTED')).not.toBeNull();
+    expect(db.prepare('SELECT * FROM badges WHERE id_tag = ?').get('COMMITTED')).toBeUndefined();
+    await written;
+    expect(db.prepare('SELECT status FROM badges WHERE id_tag = ?').get('COMMITTED')).toEqual({ status: 'Accepted' });
+  });
+
+  it('commits the writes of one event-loop turn together and resolves each with its own value', async () => {
+    const archive = openArchive();
+    const db = otherConnection();
+    const writes = [archive.insertTransaction(newTx({ startKey: 'a' })), archive.insertTransaction(newTx({ startKey: 'b' })), archive.saveBadge(badge('X'))];
+    expect(count(db, 'transactions')).toBe(0);
+    const [a, b, x] = await Promise.all(writes);
+    expect(count(db, 'transactions')).toBe(2);
+    expect((a as { transaction: Transaction }).transaction.id).not.toBe((b as { transaction: Transaction }).transaction.id);
+    expect(x).toEqual(badge('X'));
+  });
+
+  it('a write whose function throws rejects only its caller, rolls back its own partial work, and the other writes of the batch commit', async () => {
+    const archive = openArchive();
+    const db = otherConnection();
+    const before = archive.saveBadge(badge('BEFORE'));
+    // recordStatus upserts the connector, then fails on the history row (station_time NOT NULL):
+    // the connector row it already wrote must be rolled back with it.
+    const partial = archive.recordStatus(
+      { stationId: 'S1', evseId: 1, connectorId: 1, status: 'Charging', errorCode: null, updatedAt: at(0) },
+      null as unknown as string,
+      at(0),
+    );
+    // A duplicate (station, OCPP transaction id) violates a unique index.
+    const first = archive.insertTransaction(newTx({ startKey: 'k1', ocppTransactionId: 'TX-1' }));
+    const duplicate = archive.insertTransaction(newTx({ startKey: 'k2', ocppTransactionId: 'TX-1' }));
+    const thrown = archive.write(() => {
+      throw new Error('boom');
+    });
+    const after = archive.saveBadge(badge('AFTER'));
+
+    const results = await Promise.allSettled([before, partial, first, duplicate, thrown, after]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    const reasons = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as Error);
+    expect(reasons[0]?.message).toMatch(/NOT NULL/);
+    expect(reasons[1]?.message).toMatch(/UNIQUE/);
+    expect(reasons[2]?.message).toBe('boom');
+    for (const reason of reasons) expect(reason).not.toBeInstanceOf(ArchiveUnavailableError);
+
+    expect(db.prepare('SELECT id_tag FROM badges ORDER BY id_tag').all()).toEqual([{ id_tag: 'AFTER' }, { id_tag: 'BEFORE' }]);
+    expect(count(db, 'connectors')).toBe(0);
+    expect(count(db, 'status_history')).toBe(0);
+    expect(db.prepare('SELECT start_key, ocpp_tx_id FROM transactions').all()).toEqual([{ start_key: 'k1', ocpp_tx_id: 'TX-1' }]);
+  });
+
+  it('a COMMIT that fails rejects every writer of the batch with ArchiveUnavailableError, stores none of it, and the next batch works', async () => {
+    const archive = openArchive();
+    // A real commit-time failure: a deferred foreign key, violated by a trigger on one badge,
+    // is only checked by SQLite at COMMIT (the archive runs with foreign_keys = ON).
+    const db = otherConnection();
+    db.exec(`
+      CREATE TABLE poison_parent (id TEXT PRIMARY KEY);
+      CREATE TABLE poison_child (parent TEXT REFERENCES poison_parent(id) DEFERRABLE INITIALLY DEFERRED);
+      CREATE TRIGGER poison AFTER INSERT ON badges WHEN NEW.id_tag = 'POISON'
+      BEGIN INSERT INTO poison_child VALUES ('missing'); END;
+    `);
+    const writes = [
+      archive.saveBadge(badge('OK-1')),
+      archive.insertTransaction(newTx({ startKey: 'in-failed-batch' })),
+      archive.saveBadge(badge('POISON')),
+      archive.saveBadge(badge('OK-2')),
+    ];
+    const results = await Promise.allSettled(writes);
+    for (const r of results) {
+      expect(r.status).toBe('rejected');
+      expect((r as PromiseRejectedResult).reason).toBeInstanceOf(ArchiveUnavailableError);
+      expect(((r as PromiseRejectedResult).reason as Error).message).toMatch(/archive write failed: .*FOREIGN KEY/);
+    }
+    expect(count(db, 'badges')).toBe(0);
+    expect(count(db, 'transactions')).toBe(0);
+    expect(archive.badges()).toEqual([]);
+
+    // The archive is usable again afterwards.
+    await archive.saveBadge(badge('LATER'));
+    expect(db.prepare('SELECT id_tag FROM badges').all()).toEqual([{ id_tag: 'LATER' }]);
+  });
+
+  it('rejects a write with ArchiveUnavailableError while another connection holds the database write lock, and writes again once it is released', async () => {
+    const archive = openArchive();
+    const db = otherConnection();
+    db.exec('BEGIN EXCLUSIVE');
+    // The archive waits busy_timeout (5 s) for the lock, then gives up.
+    const locked = archive.saveBadge(badge('LOCKED'));
+    await expect(locked).rejects.toBeInstanceOf(ArchiveUnavailableError);
+    db.exec('ROLLBACK');
+    await archive.saveBadge(badge('UNLOCKED'));
+    expect(db.prepare('SELECT id_tag FROM badges').all()).toEqual([{ id_tag: 'UNLOCKED' }]);
+  }, 20_000);
+});
+
+describe('transactions', () => {
+  it('insertTransaction with a start key already stored returns the first transaction with created=false and keeps one row', async () => {
+    const archive = openArchive();
+    const db = otherConnection();
+    const first = await archive.insertTransaction(newTx({ startKey: 'same', meterStartWh: 1000 }));
+    expect(first.created).toBe(true);
+    expect(first.transaction.ocppTransactionId).toBe(String(first.transaction.id));
+    const again = await archive.insertTransaction(newTx({ startKey: 'same', meterStartWh: 9999, idTag: 'OTHER' }));
+    expect(again.created).toBe(false);
+    expect(again.transaction).toEqual(first.transaction);
+    // The same start twice inside one batch is recognised too.
+    const [x, y] = await Promise.all([archive.insertTransaction(newTx({ startKey: 'batch' })), archive.insertTransaction(newTx({ startKey: 'batch' }))]);
+    expect([x.created, y.created]).toEqual([true, false]);
+    expect(y.transaction.id).toBe(x.transaction.id);
+    expect(count(db, 'transactions')).toBe(2);
+  });
+
+  it('stores the station-given OCPP transaction id (2.0.1) instead of the archive id', async () => {
+    const archive = openArchive();
+    const { transaction } = await archive.insertTransaction(newTx({ startKey: '201', ocppTransactionId: 'abc-201' }));
+    expect(transaction.ocppTransactionId).toBe('abc-201');
+    expect(archive.transactionByOcppId('S1', 'abc-201')?.id).toBe(transaction.id);
+    expect(archive.transactionByOcppId('S2', 'abc-201')).toBeNull();
+  });
+
+  it('stopTransaction changes a transaction once: changed true then false, the stored values stay those of the first stop', async () => {
+    const archive = openArchive();
+    const { transaction } = await archive.insertTransaction(newTx({ meterStartWh: 1000 }));
+    const first = await archive.stopTransaction(transaction.id, { stoppedAt: at(30), meterStopWh: 6000, energyWh: 5000, socEnd: 80, stopReason: 'Local' }, at(31));
+    expect(first.changed).toBe(true);
+    expect(first.transaction).toMatchObject({ stoppedAt: at(30), meterStopWh: 6000, energyWh: 5000, socEnd: 80, stopReason: 'Local', lastUpdateAt: at(31) });
+    const second = await archive.stopTransaction(transaction.id, { stoppedAt: at(50), meterStopWh: 9000, energyWh: 8000, socEnd: 99, stopReason: 'Remote' }, at(51));
+    expect(second.changed).toBe(false);
+    expect(second.transaction).toEqual(first.transaction);
+    expect(archive.transactionById(transaction.id)).toEqual(first.transaction);
+    expect(archive.openTransactions()).toEqual([]);
+  });
+});
+
+describe('queryTransactions', () => {
+  const STATIONS = ['S1', 'S2', 'S3', 'S4'];
+  const TAGS = ['T1', 'T2', 'T3', null];
+  const N = 300;
+  let archive: SqliteArchive;
+  let all: Transaction[];
+
+  beforeEach(async () => {
+    archive = openArchive();
+    const starts: Array<Promise<{ transaction: Transaction; created: boolean }>> = [];
+    for (let i = 0; i < N; i++) {
+      // Start times are scattered (not in id order) and some repeat, to exercise the id tie-break.
+      const minute = (i * 37) % 250;
+      starts.push(
+        archive.insertTransaction(
+          newTx({
+            stationId: STATIONS[i % STATIONS.length],
+            idTag: TAGS[(i * 7) % TAGS.length] ?? null,
+            startKey: `q-${i}`,
+            startedAt: at(minute),
+            meterStartWh: i * 10,
+            receivedAt: at(minute),
+          }),
+        ),
+      );
+    }
+    const created = await Promise.all(starts);
+    const stops: Array<Promise<unknown>> = [];
+    created.forEach(({ transaction: t }, i) => {
+      if (i % 3 === 0) return; // every third stays open
+      const energy = ((i * 53) % 40) * 250; // repeated energies, including 0
+      stops.push(archive.stopTransaction(t.id, { stoppedAt: at(300 + ((i * 11) % 97)), meterStopWh: (t.meterStartWh ?? 0) + energy, energyWh: energy, socEnd: null, stopReason: 'Local' }, at(400)));
+    });
+    await Promise.all(stops);
+    all = created.map(({ transaction }) => archive.transactionById(transaction.id) as Transaction);
+  });
+
+  /** Reference: SQLite order (NULL lowest, binary strings), then id in the same direction. */
+  function expected(q: TransactionQuery): { items: Transaction[]; total: number } {
+    const from = q.from === undefined ? null : new Date(q.from).toISOString();
+    const to = q.to === undefined ? null : new Date(q.to).toISOString();
+    const rows = all.filter(
+      (t) =>
+        (q.stationId === undefined || t.stationId === q.stationId) &&
+        (q.idTag === undefined || t.idTag === q.idTag) &&
+        (from === null || t.startedAt >= from) &&
+        (to === null || t.startedAt < to) &&
+        (q.open === undefined || (t.stoppedAt === null) === q.open),
+    );
+    const key = q.sort ?? 'startedAt';
+    const sign = q.direction === 'asc' ? 1 : -1;
+    const compareValues = (a: string | number | null, b: string | number | null): number => {
+      if (a === b) return 0;
+      if (a === null) return -1;
+      if (b === null) return 1;
+      return a < b ? -1 : 1;
+    };
+    rows.sort((a, b) => sign * (compareValues(a[key], b[key]) || a.id - b.id));
+    const offset = q.offset ?? 0;
+    return { items: rows.slice(offset, offset + (q.limit ?? 100)), total: rows.length };
+  }
+
+  it(`filters by station, badge, time range [from, to) and open/closed over ${N} transactions`, () => {
+    const queries: TransactionQuery[] = [
+      { stationId: 'S2', limit: 1000 },
+      { idTag: 'T3', limit: 1000 },
+      { from: at(100), to: at(150), limit: 1000 },
+      { from: at(100), limit: 1000 },
+      { to: at(100), limit: 1000 },
+      { open: true, limit: 1000 },
+      { open: false, limit: 1000 },
+      { stationId: 'S1', idTag: 'T1', open: false, from: at(20), to: at(200), limit: 1000 },
+      { stationId: 'NOPE', limit: 1000 },
+    ];
+    for (const q of queries) {
+      const page = archive.queryTransactions(q);
+      const want = expected(q);
+      expect(page.total, JSON.stringify(q)).toBe(want.total);
+      expect(page.items.map((t) => t.id), JSON.stringify(q)).toEqual(want.items.map((t) => t.id));
+    }
+    // The filters really select something, and they do what they say.
+    expect(archive.queryTransactions({ stationId: 'S2' }).total).toBe(N / 4);
+    expect(archive.queryTransactions({ open: true, limit: 1000 }).items.every((t) => t.stoppedAt === null)).toBe(true);
+    expect(archive.queryTransactions({ open: true }).total + archive.queryTransactions({ open: false }).total).toBe(N);
+    const window = archive.queryTransactions({ from: at(100), to: at(101), limit: 1000 });
+    expect(window.total).toBeGreaterThan(0);
+    expect(window.items.every((t) => t.startedAt === at(100))).toBe(true);
+    // `from` is inclusive, `to` exclusive; a time with an offset is compared as UTC.
+    expect(archive.queryTransactions({ from: at(100), to: at(100) }).total).toBe(0);
+    expect(archive.queryTransactions({ from: '2024-03-01T03:40:00+02:00', to: '2024-03-01T03:41:00+02:00' }).total).toBe(window.total);
+  });
+
+  it('sorts by every sort column, ascending and descending, with the id as tie-break', () => {
+    const sorts: Array<NonNullable<TransactionQuery['sort']>> = ['id', 'startedAt', 'stoppedAt', 'energyWh', 'stationId', 'idTag'];
+    for (const sort of sorts) {
+      for (const direction of ['asc', 'desc'] as const) {
+        const q: TransactionQuery = { sort, direction, limit: 10_000 };
+        const page = archive.queryTransactions(q);
+        expect(page.total).toBe(N);
+        expect(page.items.map((t) => t.id), `${sort} ${direction}`).toEqual(expected(q).items.map((t) => t.id));
+      }
+    }
+    // Default: newest start first.
+    const byDefault = archive.queryTransactions({ limit: 5 });
+    expect(byDefault.items.map((t) => t.id)).toEqual(expected({ sort: 'startedAt', direction: 'desc', limit: 5 }).items.map((t) => t.id));
+    expect(byDefault.items[0]?.startedAt).toBe(at(249));
+  });
+
+  it('pages with offset and limit: pages join up to the whole ordered list and total counts every match', () => {
+    const q: TransactionQuery = { stationId: 'S3', sort: 'energyWh', direction: 'desc' };
+    const whole = expected({ ...q, limit: 10_000 });
+    expect(whole.total).toBe(N / 4);
+    const ids: number[] = [];
+    for (let offset = 0; offset < whole.total; offset += 7) {
+      const page = archive.queryTransactions({ ...q, offset, limit: 7 });
+      expect(page.total).toBe(whole.total);
+      expect(page.items.length).toBe(Math.min(7, whole.total - offset));
+      ids.push(...page.items.map((t) => t.id));
+    }
+    expect(ids).toEqual(whole.items.map((t) => t.id));
+    const beyond = archive.queryTransactions({ ...q, offset: 1000, limit: 10 });
+    expect(beyond).toEqual({ items: [], total: whole.total });
+    // Without a limit a page holds 100 rows at most.
+    expect(archive.queryTransactions({}).items.length).toBe(100);
+    expect(archive.queryTransactions({}).total).toBe(N);
+  });
+});
+
+describe('badges and message log', () => {
+  it('seeding badges adds the missing ones and never overwrites an existing badge', async () => {
+    const archive = openArchive();
+    await archive.saveBadge(badge('EDITED', 'Blocked', 'operator edit'));
+    await archive.seedBadges([badge('EDITED', 'Accepted', 'from project'), badge('NEW', 'Accepted', 'from project')]);
+    expect(archive.badges()).toEqual([badge('EDITED', 'Blocked', 'operator edit'), badge('NEW', 'Accepted', 'from project')]);
+  });
+
+  it('saveBadge replaces a badge entirely', async () => {
+    const archive = openArchive();
+    await archive.saveBadge({ idTag: 'B', status: 'Accepted', expiresAt: '2030-01-01T00:00:00.000Z', parentIdTag: 'P', label: 'x' });
+    await archive.saveBadge(badge('B', 'Blocked'));
+    expect(archive.badge('B')).toEqual(badge('B', 'Blocked'));
+    expect(archive.badge('NONE')).toBeNull();
+  });
+
+  it('prunes the message log to its bound (newest kept) while frames keep coming', async () => {
+    const archive = openArchive({ messageLogRows: 50 });
+    const db = otherConnection();
+    for (let i = 1; i <= 2000; i++) archive.logFrame('S1', i % 2 === 0 ? 'out' : 'in', `[2,"${i}","Heartbeat",{}]`);
+    await archive.saveBadge(badge('FLUSH')); // same batch: resolves once the frames are committed
+    expect(count(db, 'ocpp_log')).toBe(50);
+    const log = archive.messageLog('S1', 1000);
+    expect(log.length).toBe(50);
+    expect(log[0]?.frame).toBe('[2,"2000","Heartbeat",{}]');
+    expect(log[49]?.frame).toBe('[2,"1951","Heartbeat",{}]');
+    expect(log[0]?.direction).toBe('out');
+    // Between two prunes the log never holds more than the bound plus one pruning period.
+    for (let i = 1; i <= 1500; i++) archive.logFrame('S1', 'in', `more ${i}`);
+    await archive.saveBadge(badge('FLUSH-2'));
+    expect(count(db, 'ocpp_log')).toBeLessThanOrEqual(50 + 1000);
+    expect(count(db, 'ocpp_log')).toBe(550);
+  });
+
+  it('truncates a very long frame in the message log', async () => {
+    const archive = openArchive();
+    archive.logFrame('S1', 'in', 'x'.repeat(10_000));
+    await archive.saveBadge(badge('FLUSH'));
+    const [entry] = archive.messageLog('S1');
+    expect(entry?.frame.length).toBe(8193);
+    expect(entry?.frame.endsWith('…')).toBe(true);
+  });
+});
