@@ -102,11 +102,15 @@ export async function connectRaw(
         resolve(queued);
         return;
       }
-      const timer = setTimeout(() => reject(new Error(`no frame within ${ms} ms`)), ms);
-      waiters.push((frame) => {
+      const waiter = (frame: unknown[]) => {
         clearTimeout(timer);
         resolve(frame);
-      });
+      };
+      const timer = setTimeout(() => {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        reject(new Error(`no frame within ${ms} ms`));
+      }, ms);
+      waiters.push(waiter);
     });
   return {
     socket,

@@ -246,3 +246,38 @@ describe('known station misbehaviours are handled deliberately', () => {
     await eventually(() => sup.registry.get('CP16')?.connected === true);
   });
 });
+
+describe('transport guarantees', () => {
+  it('sends one server-initiated CALL at a time per station, the next only after the answer', async () => {
+    const s = await station('CP16');
+    const first = sup.api.dispatch('sendCommand', { stationId: 'CP16', command: { kind: 'clearCache' } });
+    const second = sup.api.dispatch('sendCommand', { stationId: 'CP16', command: { kind: 'reset', type: 'soft' } });
+    const call1 = await s.next();
+    expect(call1[2]).toBe('ClearCache');
+    // While the first is unanswered, nothing else arrives.
+    await expect(s.next(300)).rejects.toThrow('no frame');
+    s.send([3, call1[1], { status: 'Accepted' }]);
+    const call2 = await s.next();
+    expect(call2[2]).toBe('Reset');
+    s.send([3, call2[1], { status: 'Rejected' }]);
+    expect((await first).outcome).toBe('accepted');
+    expect(await second).toMatchObject({ outcome: 'rejected', status: 'Rejected' });
+  });
+
+  it('terminates a connection whose peer stops answering pings and marks the station offline', async () => {
+    const quick = await startTestSupervisor({ ocpp: { pingIntervalMs: 150 } });
+    try {
+      const ws = new WebSocket(`${quick.ocppUrl}/CP16`, 'ocpp1.6', {
+        headers: { Authorization: `Basic ${Buffer.from('CP16:secret-16-pw').toString('base64')}` },
+        autoPong: false,
+      });
+      const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+      await new Promise((resolve) => ws.once('open', resolve));
+      await eventually(() => quick.registry.get('CP16')?.connected === true);
+      expect(await closed).toBe(1006);
+      await eventually(() => quick.registry.get('CP16')?.connected === false);
+    } finally {
+      await quick.dispose();
+    }
+  });
+});
