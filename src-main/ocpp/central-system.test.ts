@@ -193,6 +193,8 @@ describe('OCPP 2.0.1 with an independent strict client', () => {
     expect(updated).toEqual({ idTokenInfo: { status: 'Accepted' } });
     const tx = sup.transactions.byOcppId('CP201', 'tx-abc');
     expect(tx).toMatchObject({ idTag: 'GOOD', meterStartWh: 1000, socStart: 20, stoppedAt: null });
+    await c.call('TransactionEvent', { ...base, transactionInfo: { transactionId: 'tx-abc', chargingState: 'Charging' }, eventType: 'Updated', timestamp: now(), triggerReason: 'ChargingStateChanged', seqNo: 2 });
+    expect((await sup.api.dispatch('getStation', { stationId: 'CP201' })).connectors.find((x) => x.evseId === 1)?.status).toBe('Charging');
     await eventually(async () => (await sup.api.dispatch('getStation', { stationId: 'CP201' })).connectors.find((x) => x.evseId === 1)?.powerW === 50_000);
     await c.call('TransactionEvent', {
       ...base,
@@ -200,12 +202,13 @@ describe('OCPP 2.0.1 with an independent strict client', () => {
       eventType: 'Ended',
       timestamp: now(),
       triggerReason: 'EVCommunicationLost',
-      seqNo: 2,
+      seqNo: 3,
       meterValue: mv(31_000, 80, 'Transaction.End'),
     });
     const ended = sup.transactions.byOcppId('CP201', 'tx-abc');
     expect(ended).toMatchObject({ energyWh: 30_000, meterStopWh: 31_000, socStart: 20, socEnd: 80, stopReason: 'EVDisconnected' });
     expect(ended?.stoppedAt).not.toBeNull();
+    expect((await sup.api.dispatch('getStation', { stationId: 'CP201' })).connectors.find((x) => x.evseId === 1)?.status).toBe('Finishing');
   });
 
   it('maps neutral commands to 2.0.1 messages and reads the device model through GetBaseReport', async () => {

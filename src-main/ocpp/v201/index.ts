@@ -1,6 +1,6 @@
 // OCPP 2.0.1 adapter: the routing table of what a charging station sends (one row per
 // action), and the mapping of neutral operator commands to 2.0.1 CALLs.
-import type { CommandResult, ConfigurationEntry, StationCommand, Transaction } from '../../../src-shared/domain/index.ts';
+import type { CommandResult, ConfigurationEntry, ConnectorStatus, StationCommand, Transaction } from '../../../src-shared/domain/index.ts';
 import { normaliseTimestamp } from '../../../src-shared/time/index.ts';
 import type { AuthorizationResult } from '../../auth/index.ts';
 import { toBaseUnit, type MeterReading } from '../../transactions/index.ts';
@@ -82,6 +82,13 @@ function energyOf(readings: MeterReading[]): number | null {
   return energy.length > 0 ? (energy[0] as MeterReading).value : null;
 }
 
+const CHARGING_STATE: Record<string, ConnectorStatus> = {
+  Charging: 'Charging',
+  SuspendedEV: 'SuspendedEV',
+  SuspendedEVSE: 'SuspendedEVSE',
+  EVConnected: 'Preparing',
+};
+
 async function transactionEvent(ctx: RouteContext, p: TransactionEventReq): Promise<object> {
   const receivedAt = new Date();
   const { transactions, badges } = ctx.services;
@@ -108,6 +115,12 @@ async function transactionEvent(ctx: RouteContext, p: TransactionEventReq): Prom
     transaction = await transactions.setIdTag(transaction, idTag);
   }
   if (readings.length > 0) await transactions.meterValues(ctx.stationId, transaction.evseId, transaction.connectorId, transaction, readings);
+  // 2.0.1 StatusNotification only says Occupied; the charging state of a transaction says
+  // what operators need to see (Charging, SuspendedEV...), and Ended with the cable in is Finishing.
+  const activity = p.eventType === 'Ended' ? 'Finishing' : CHARGING_STATE[p.transactionInfo.chargingState ?? ''];
+  if (activity && !(p.offline ?? false)) {
+    await ctx.services.registry.connectorStatus(ctx.stationId, transaction.evseId, transaction.connectorId, activity, null, at);
+  }
   if (p.eventType === 'Ended') {
     await transactions.stop(transaction, { stoppedAt: at, meterStopWh: energyOf(readings), reason: p.transactionInfo.stoppedReason ?? 'Local' }, readings);
   }
