@@ -101,7 +101,7 @@ export class OcppConnection {
     this.socket.on('message', (data, isBinary) => {
       this.alive = true;
       const text = isBinary ? Buffer.from(data as Buffer).toString('utf8') : data.toString();
-      void this.receive(text);
+      this.receive(text).catch((error: unknown) => this.log.error({ station: this.stationId, err: error }, 'frame handling failed'));
     });
     this.socket.on('pong', () => {
       this.alive = true;
