@@ -1,8 +1,7 @@
 // The implementation of the API contract (src-shared/api) over the running services.
 // Both transports (server-mode WebSocket bridge, Electron IPC) call `dispatch`, which
 // validates the request against the contract's schema before any service sees it.
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import { createAjv, type ValidateFunction } from '../schemas/index.ts';
 import {
   ApiError,
   requestSchemas,
@@ -17,9 +16,6 @@ import type { Archive } from '../archive/index.ts';
 import type { CentralSystem } from '../ocpp/index.ts';
 import type { StationRegistry } from '../stations/index.ts';
 
-type AddFormats = (ajv: Ajv) => Ajv;
-const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as unknown as AddFormats;
-
 export interface ApiServices {
   registry: StationRegistry;
   archive: Archive;
@@ -30,8 +26,7 @@ export interface ApiServices {
 
 type Handlers = { [K in ApiCommandName]: (request: ApiCommands[K]['request'], operator: string | null) => Promise<ApiCommands[K]['response']> | ApiCommands[K]['response'] };
 
-const ajv = new Ajv({ allErrors: false, strict: false });
-addFormats(ajv);
+const ajv = createAjv();
 const validators = Object.fromEntries(
   Object.entries(requestSchemas).map(([name, schema]) => [name, ajv.compile(schema)]),
 ) as Record<ApiCommandName, ValidateFunction>;

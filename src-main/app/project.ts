@@ -1,7 +1,8 @@
 // Loads and validates a project file; errors name the file and the faulty field.
 // (The engineering issue moves this into src-main/project with migrations.)
 import { readFileSync } from 'node:fs';
-import { Ajv } from 'ajv';
+import { createAjv } from '../schemas/index.ts';
+import { badgeSchema } from '../../src-shared/api/index.ts';
 import { PROJECT_FORMAT_VERSION, type ProjectFile } from '../../src-shared/project/index.ts';
 
 const id = { type: 'string', minLength: 1, maxLength: 48, pattern: '^[\\x21-\\x7e]+$' };
@@ -59,11 +60,12 @@ const projectSchema = {
         },
       },
     },
-    badges: { type: 'array' },
+    badges: { type: 'array', items: badgeSchema },
   },
 };
 
-const validate = new Ajv({ allErrors: true, strict: false }).compile(projectSchema);
+const ajv = createAjv({ allErrors: true });
+const validate = ajv.compile(projectSchema);
 
 export class ProjectError extends Error {
   constructor(message: string) {

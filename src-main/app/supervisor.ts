@@ -101,7 +101,6 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     bus,
     registry,
     central,
-    archive,
     log,
     rendererDir: options.rendererDir ?? null,
   });

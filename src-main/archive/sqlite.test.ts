@@ -197,6 +197,53 @@ describe('group commit', () => {
     expect(db.prepare('SELECT id_tag FROM badges').all()).toEqual([{ id_tag: 'LATER' }]);
   });
 
+  // BUG (sqlite.ts write(), catch block): when a failing statement makes SQLite abandon the
+  // whole transaction (RAISE(ROLLBACK) here; SQLite may do the same on SQLITE_FULL, IOERR,
+  // NOMEM), `ROLLBACK TO <savepoint>` throws "no such savepoint", so write() throws
+  // synchronously instead of returning a rejected promise (logFrame's .catch never attaches).
+  it('a statement that makes SQLite roll back the whole batch rejects its caller (never throws) and every writer of the lost batch', async () => {
+    const archive = openArchive();
+    const db = otherConnection();
+    db.exec(`
+      CREATE TRIGGER rollback_badge BEFORE INSERT ON badges WHEN NEW.id_tag = 'ROLLBACK' BEGIN SELECT RAISE(ROLLBACK, 'poisoned'); END;
+      CREATE TRIGGER rollback_log BEFORE INSERT ON ocpp_log WHEN NEW.frame = 'ROLLBACK' BEGIN SELECT RAISE(ROLLBACK, 'poisoned'); END;
+    `);
+    const first = archive.saveBadge(badge('FIRST'));
+    first.catch(() => undefined); // observed below; keeps an early failure from leaving it unhandled
+    let poisoned: Promise<Badge> | null = null;
+    expect(() => {
+      poisoned = archive.saveBadge(badge('ROLLBACK'));
+    }).not.toThrow();
+    await expect(poisoned).rejects.toThrow();
+    // FIRST was rolled back with the batch: its writer must learn it.
+    await expect(first).rejects.toBeInstanceOf(ArchiveUnavailableError);
+    // The message log is best effort: a failed log write must not throw into the exchange.
+    expect(() => archive.logFrame('S1', 'in', 'ROLLBACK')).not.toThrow();
+    await archive.saveBadge(badge('LATER'));
+    expect(db.prepare('SELECT id_tag FROM badges').all()).toEqual([{ id_tag: 'LATER' }]);
+  });
+
+  // BUG (same cause): after the batch transaction was lost, write() keeps batchOpen = true; the
+  // next write's SAVEPOINT starts a transaction of its own and its RELEASE commits it at once,
+  // then commit() fails ("no transaction is active") and rejects that writer with
+  // ArchiveUnavailableError although its row is stored.
+  it('after SQLite rolled back a batch, a later write resolves if and only if it is stored', async () => {
+    const archive = openArchive();
+    const db = otherConnection();
+    db.exec(`CREATE TRIGGER rollback_badge BEFORE INSERT ON badges WHEN NEW.id_tag = 'ROLLBACK' BEGIN SELECT RAISE(ROLLBACK, 'poisoned'); END;`);
+    const first = archive.saveBadge(badge('FIRST'));
+    try {
+      archive.saveBadge(badge('ROLLBACK')).catch(() => undefined);
+    } catch {
+      // the synchronous throw is the bug above; look at what follows
+    }
+    const third = archive.saveBadge(badge('THIRD'));
+    const [firstResult, thirdResult] = await Promise.allSettled([first, third]);
+    const stored = (db.prepare('SELECT id_tag FROM badges ORDER BY id_tag').all() as Array<{ id_tag: string }>).map((r) => r.id_tag);
+    expect(firstResult?.status === 'fulfilled', 'FIRST resolved iff stored').toBe(stored.includes('FIRST'));
+    expect(thirdResult?.status === 'fulfilled', 'THIRD resolved iff stored').toBe(stored.includes('THIRD'));
+  });
+
   it('rejects a write with ArchiveUnavailableError while another connection holds the database write lock, and writes again once it is released', async () => {
     const archive = openArchive();
     const db = otherConnection();

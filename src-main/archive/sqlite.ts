@@ -210,7 +210,8 @@ export class SqliteArchive {
            stop_reason=@stopReason, last_update_at=@receivedAt WHERE id=@id AND stopped_at IS NULL`,
       ),
       updateTransaction: db.prepare(
-        `UPDATE transactions SET id_tag=COALESCE(@idTag, id_tag), energy_wh=COALESCE(@energyWh, energy_wh),
+        `UPDATE transactions SET id_tag=COALESCE(@idTag, id_tag),
+           energy_wh=CASE WHEN stopped_at IS NULL THEN COALESCE(@energyWh, energy_wh) ELSE energy_wh END,
            soc_start=COALESCE(soc_start, @soc), soc_end=CASE WHEN stopped_at IS NULL THEN COALESCE(@soc, soc_end) ELSE soc_end END,
            meter_start_wh=COALESCE(meter_start_wh, @meterStartWh), last_update_at=@receivedAt WHERE id=@id`,
       ),
@@ -248,25 +249,39 @@ export class SqliteArchive {
    * A statement that fails is rolled back alone (savepoint) and rejects its caller only.
    */
   write<T>(fn: () => T): Promise<T> {
+    const name = `w${++this.savepoint}`;
+    let value: T;
     try {
+      // SQLite may have ended the batch on its own (a failed statement can roll back the
+      // whole transaction): never reuse a batch that is no longer open.
+      if (this.batchOpen && !this.db.inTransaction) this.abandonBatch(new Error('the open batch was rolled back by SQLite'));
       if (!this.batchOpen) {
         this.db.exec('BEGIN IMMEDIATE');
         this.batchOpen = true;
       }
+      this.db.exec(`SAVEPOINT ${name}`);
     } catch (error) {
       return Promise.reject(new ArchiveUnavailableError(error));
     }
-    const name = `w${++this.savepoint}`;
-    let value: T;
-    this.db.exec(`SAVEPOINT ${name}`);
     try {
       value = fn();
       this.db.exec(`RELEASE ${name}`);
     } catch (error) {
-      this.db.exec(`ROLLBACK TO ${name}`);
-      this.db.exec(`RELEASE ${name}`);
+      const failure = error instanceof Error ? error : new Error(String(error));
+      if (!this.db.inTransaction) {
+        // The whole batch is gone: every writer waiting on it lost its data too.
+        this.abandonBatch(failure);
+        return Promise.reject(new ArchiveUnavailableError(failure));
+      }
+      try {
+        this.db.exec(`ROLLBACK TO ${name}`);
+        this.db.exec(`RELEASE ${name}`);
+      } catch (rollbackError) {
+        this.abandonBatch(rollbackError);
+        return Promise.reject(new ArchiveUnavailableError(failure));
+      }
       this.scheduleCommit();
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      return Promise.reject(failure);
     }
     return new Promise<T>((resolve, reject) => {
       this.waiting.push({ resolve: () => resolve(value), reject });
@@ -278,6 +293,23 @@ export class SqliteArchive {
     if (this.commitTimer) return;
     this.commitTimer =
       this.commitDelayMs > 0 ? setTimeout(() => this.commit(), this.commitDelayMs) : setImmediate(() => this.commit());
+  }
+
+  /** Forgets a batch SQLite rolled back and rejects every writer that was waiting on it. */
+  private abandonBatch(cause: unknown): void {
+    if (this.db.inTransaction) {
+      try {
+        this.db.exec('ROLLBACK');
+      } catch {
+        // Already rolled back.
+      }
+    }
+    this.batchOpen = false;
+    this.savepoint = 0;
+    const waiting = this.waiting;
+    this.waiting = [];
+    const failure = new ArchiveUnavailableError(cause);
+    for (const w of waiting) w.reject(failure);
   }
 
   /** Commits the open batch now; resolves or rejects every writer waiting on it. */
@@ -292,6 +324,7 @@ export class SqliteArchive {
     this.waiting = [];
     this.savepoint = 0;
     try {
+      if (!this.db.inTransaction) throw new Error('the batch was rolled back before its commit');
       this.db.exec('COMMIT');
       this.batchOpen = false;
       for (const w of waiting) w.resolve();

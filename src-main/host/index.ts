@@ -8,12 +8,12 @@ import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { createAjv } from '../schemas/index.ts';
 import type { Logger } from 'pino';
 import { ApiError, badgeSchema, transactionQuerySchema, type ClientMessage, type ServerMessage } from '../../src-shared/api/index.ts';
 import type { DomainEvent, StationState } from '../../src-shared/domain/index.ts';
 import type { Api } from '../app/api.ts';
 import { isApiCommand } from '../app/api.ts';
-import type { Archive } from '../archive/index.ts';
 import type { DomainBus } from '../bus/index.ts';
 import { CallTimeoutError, RpcError, StationCallError, StationOfflineError, type CentralSystem } from '../ocpp/index.ts';
 import type { StationRegistry } from '../stations/index.ts';
@@ -26,7 +26,6 @@ export interface HostOptions {
   bus: DomainBus;
   registry: StationRegistry;
   central: CentralSystem;
-  archive: Archive;
   log: Logger;
   rendererDir: string | null;
 }
@@ -62,7 +61,12 @@ const errorBody = { type: 'object', properties: { error: { type: 'string' }, mes
 
 export async function startHost(options: HostOptions): Promise<Host> {
   const { api, bus, registry, central, log } = options;
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } } });
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+  // Query strings and path parameters are text and need coercion; JSON bodies are taken as
+  // sent, so a wrong type is an error rather than silently converted.
+  const coercing = createAjv({ coerceTypes: 'array', useDefaults: true, removeAdditional: false });
+  const exact = createAjv({ coerceTypes: false, removeAdditional: false });
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? exact : coercing).compile(schema));
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -128,10 +132,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
       const actions = central.outboundActions(id);
       if (!actions) throw new ApiError('Conflict', `Station ${id} is not connected`);
       if (!actions.has(action)) throw new ApiError('BadRequest', `${action} is not a central-system action of this station's OCPP version (${[...actions].join(', ')})`);
-      const sentAt = new Date().toISOString();
       try {
-        const response = await central.callRaw(id, action, (request.body ?? {}) as object);
-        await options.archive.insertCommand({ stationId: id, action, request: request.body, outcome: 'accepted', status: 'Answered', response, operator: 'api', sentAt, answeredAt: new Date().toISOString() });
+        const response = await central.rawCommand(id, action, (request.body ?? {}) as object, 'api');
         return { response };
       } catch (error) {
         if (error instanceof RpcError) return reply.code(400).send({ error: 'BadRequest', message: error.message });
@@ -144,8 +146,16 @@ export async function startHost(options: HostOptions): Promise<Host> {
   );
   app.get<{ Querystring: Record<string, unknown> }>(
     '/api/v1/transactions',
-    { schema: { summary: 'Transactions with server-side filter, sort and paging: {items, total}', querystring: transactionQuerySchema } },
-    async (request) => api.dispatch('listTransactions', request.query),
+    {
+      schema: {
+        summary: 'Transactions with server-side filter, sort and paging: {items, total}',
+        querystring: { ...transactionQuerySchema, properties: { ...(transactionQuerySchema.properties as object), key: { type: 'string' } } },
+      },
+    },
+    async (request) => {
+      const { key: _key, ...query } = request.query;
+      return api.dispatch('listTransactions', query);
+    },
   );
   app.get('/api/v1/badges', { schema: { summary: 'The badge list Authorize checks' } }, async () => api.dispatch('listBadges', {}));
   app.put<{ Params: { idTag: string }; Body: Record<string, unknown> }>(

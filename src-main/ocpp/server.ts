@@ -4,10 +4,11 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
-import type { CommandResult, OcppProtocol, StationCommand } from '../../src-shared/domain/index.ts';
+import type { CommandRecord, CommandResult, OcppProtocol, StationCommand } from '../../src-shared/domain/index.ts';
 import { OcppConnection, createReplyMemory, type ReplyMemory } from './connection.ts';
 import { CallTimeoutError, RpcError, StationCallError, StationOfflineError } from './errors.ts';
 import { payloadValidator } from './validation.ts';
+import { outcomeOf } from './outcome.ts';
 import type { CentralSystemServices, StationSession, VersionAdapter } from './types.ts';
 import { v16Adapter } from './v16/index.ts';
 import { v201Adapter } from './v201/index.ts';
@@ -197,6 +198,30 @@ export class CentralSystem {
     return connection.call(action, payload);
   }
 
+  /**
+   * Sends a raw action for an integrator and records it like any operator command. A payload
+   * that fails validation is refused before sending and not recorded.
+   */
+  async rawCommand(stationId: string, action: string, payload: object, operator: string | null): Promise<unknown> {
+    const sentAt = new Date().toISOString();
+    const record = (outcome: CommandResult['outcome'], status: string, response: unknown) =>
+      this.services.archive
+        .insertCommand({ stationId, action, request: payload, outcome, status, response, operator, sentAt, answeredAt: new Date().toISOString() })
+        .then((r) => this.onCommand?.(r));
+    try {
+      const response = await this.callRaw(stationId, action, payload);
+      const status = (response as { status?: unknown }).status;
+      await record(typeof status === 'string' ? outcomeOf(status) : 'accepted', typeof status === 'string' ? status : 'Answered', response);
+      return response;
+    } catch (error) {
+      if (!(error instanceof RpcError)) {
+        const failure = commandFailure(error);
+        await record('error', failure.status, failure.raw);
+      }
+      throw error;
+    }
+  }
+
   /** Runs a neutral operator command, records it with its result, and returns the result. */
   async command(stationId: string, command: StationCommand, operator: string | null): Promise<CommandResult> {
     const sentAt = new Date().toISOString();
@@ -227,7 +252,7 @@ export class CentralSystem {
     return result;
   }
 
-  onCommand: ((record: import('../../src-shared/domain/index.ts').CommandRecord) => void) | null = null;
+  onCommand: ((record: CommandRecord) => void) | null = null;
 
   async close(): Promise<void> {
     clearInterval(this.pingTimer);

@@ -1,8 +1,7 @@
 // Schema validation of every OCPP payload against the official OCA JSON schemas,
 // compiled once per version at start-up (ajv). Errors map to the RPC error kind the
 // OCPP-J specifications name for each class of violation.
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import { createAjv, type ErrorObject, type ValidateFunction } from '../schemas/index.ts';
 import { createRequire } from 'node:module';
 import type { OcppProtocol } from '../../src-shared/domain/index.ts';
 import type { RpcErrorKind } from './errors.ts';
@@ -12,9 +11,6 @@ const SCHEMA_FILES: Record<OcppProtocol, string> = {
   'ocpp1.6': '../../src-shared/ocpp/schemas/ocpp1_6.json',
   'ocpp2.0.1': '../../src-shared/ocpp/schemas/ocpp2_0_1.json',
 };
-
-type AddFormats = (ajv: Ajv) => Ajv;
-const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as unknown as AddFormats;
 
 export interface ValidationFailure {
   kind: RpcErrorKind;
@@ -76,8 +72,7 @@ export function payloadValidator(protocol: OcppProtocol): PayloadValidator {
   if (cached) return cached;
   const schemas = require(SCHEMA_FILES[protocol]) as JsonSchema[];
   // strict: false because the official schemas carry keywords ajv does not know (javaType, comment).
-  const ajv = new Ajv({ strict: false, allErrors: false, validateSchema: false });
-  addFormats(ajv);
+  const ajv = createAjv({ allErrors: false, validateSchema: false });
   const compiled = new Map<string, ValidateFunction>();
   const actions = new Set<string>();
   for (const schema of schemas) {

@@ -106,7 +106,7 @@ export const transactionQuerySchema: Schema = {
     open: { type: 'boolean' },
     sort: { enum: ['startedAt', 'stoppedAt', 'energyWh', 'stationId', 'idTag', 'id'] },
     direction: { enum: ['asc', 'desc'] },
-    offset: { type: 'integer', minimum: 0 },
+    offset: { type: 'integer', minimum: 0, maximum: 1_000_000_000 },
     limit: { type: 'integer', minimum: 1, maximum: 10_000 },
   },
 };

@@ -5,6 +5,7 @@ import { normaliseTimestamp } from '../../../src-shared/time/index.ts';
 import type { AuthorizationResult } from '../../auth/index.ts';
 import { toBaseUnit, type MeterReading } from '../../transactions/index.ts';
 import { RpcError } from '../errors.ts';
+import { outcomeOf } from '../outcome.ts';
 import type { CommandPlan, RouteContext, RouteHandler, VersionAdapter } from '../types.ts';
 
 interface IdTagInfo {
@@ -218,11 +219,9 @@ const OUTBOUND_16 = new Set([
   'SignedUpdateFirmware',
 ]);
 
-const POSITIVE = new Set(['Accepted', 'Unlocked', 'Scheduled', 'RebootRequired']);
-
 function statusResult(response: unknown): CommandResult {
   const status = String((response as { status?: unknown }).status ?? 'Unknown');
-  return { outcome: POSITIVE.has(status) ? 'accepted' : 'rejected', status, detail: null, raw: response };
+  return { outcome: outcomeOf(status), status, detail: null, raw: response };
 }
 
 function simple(action: string, payload: object): CommandPlan {

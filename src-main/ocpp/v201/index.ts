@@ -5,6 +5,7 @@ import { normaliseTimestamp } from '../../../src-shared/time/index.ts';
 import type { AuthorizationResult } from '../../auth/index.ts';
 import { toBaseUnit, type MeterReading } from '../../transactions/index.ts';
 import { RpcError } from '../errors.ts';
+import { outcomeOf } from '../outcome.ts';
 import type { CommandPlan, RouteContext, RouteHandler, VersionAdapter } from '../types.ts';
 
 interface SampledValue201 {
@@ -220,13 +221,11 @@ const OUTBOUND_201 = new Set([
   'UpdateFirmware',
 ]);
 
-const POSITIVE = new Set(['Accepted', 'Unlocked', 'Scheduled', 'RebootRequired']);
-
 function statusResult(response: unknown): CommandResult {
   const r = response as { status?: unknown; statusInfo?: { reasonCode?: string; additionalInfo?: string } };
   const status = String(r.status ?? 'Unknown');
   const detail = r.statusInfo ? [r.statusInfo.reasonCode, r.statusInfo.additionalInfo].filter(Boolean).join(': ') : null;
-  return { outcome: POSITIVE.has(status) ? 'accepted' : 'rejected', status, detail, raw: response };
+  return { outcome: outcomeOf(status), status, detail, raw: response };
 }
 
 function simple(action: string, payload: object): CommandPlan {
@@ -344,7 +343,7 @@ function planCommand(command: StationCommand, ctx: RouteContext): CommandPlan {
         run: async (c) => {
           const response = (await c.call('SetVariables', payload)) as { setVariableResult: Array<{ attributeStatus: string }> };
           const status = response.setVariableResult[0]?.attributeStatus ?? 'Unknown';
-          return { outcome: POSITIVE.has(status) ? 'accepted' : 'rejected', status, detail: null, raw: response };
+          return { outcome: outcomeOf(status), status, detail: null, raw: response };
         },
       };
     }
