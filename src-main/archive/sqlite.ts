@@ -340,6 +340,12 @@ export class SqliteArchive {
     }
   }
 
+  /** SQLite's own consistency check: 'ok' or the first problem found. */
+  integrityCheck(): string {
+    this.commit();
+    return String(this.db.pragma('integrity_check', { simple: true }));
+  }
+
   close(): void {
     this.commit();
     this.db.close();
