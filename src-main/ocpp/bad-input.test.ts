@@ -281,3 +281,49 @@ describe('transport guarantees', () => {
     }
   });
 });
+
+describe('limits', () => {
+  it('throttles a flooding station, then disconnects it and says why', async () => {
+    const strict = await startTestSupervisor({ ocpp: { maxMessagesPerSecond: 20, burst: 10, maxThrottledFrames: 30 } });
+    try {
+      const s = await connectRaw(strict.ocppUrl, 'CP16', 'ocpp1.6');
+      await s.call('BootNotification', { chargePointVendor: 'ACME', chargePointModel: 'W22' });
+      for (let i = 0; i < 200; i++) s.send([2, `flood-${i}`, 'Heartbeat', {}]);
+      expect((await s.closed).code).toBe(1008);
+      await eventually(() => strict.registry.get('CP16')?.connected === false);
+      expect(strict.registry.get('CP16')?.lastDisconnectReason).toContain('message flood');
+    } finally {
+      await strict.dispose();
+    }
+  });
+
+  it('holds back a short burst above the rate and answers every frame of it', async () => {
+    const strict = await startTestSupervisor({ ocpp: { maxMessagesPerSecond: 50, burst: 5, maxThrottledFrames: 100 } });
+    try {
+      const s = await connectRaw(strict.ocppUrl, 'CP16', 'ocpp1.6');
+      await s.call('BootNotification', { chargePointVendor: 'ACME', chargePointModel: 'W22' });
+      for (let i = 0; i < 40; i++) s.send([2, `burst-${i}`, 'Heartbeat', {}]);
+      const ids = new Set<unknown>();
+      for (let i = 0; i < 40; i++) ids.add((await s.next())[1]);
+      expect(ids.size).toBe(40);
+      expect(strict.registry.get('CP16')?.connected).toBe(true);
+      await s.close();
+    } finally {
+      await strict.dispose();
+    }
+  });
+
+  it('refuses more unaccepted stations from one address than the limit (HTTP 429), accepted ones still connect', async () => {
+    const strict = await startTestSupervisor({ ocpp: { maxUnacceptedPerIp: 3 } });
+    const open: RawStation[] = [];
+    try {
+      for (let i = 0; i < 3; i++) open.push(await connectRaw(strict.ocppUrl, `UNKNOWN-${i}`, 'ocpp1.6', null));
+      await expect(connectRaw(strict.ocppUrl, 'UNKNOWN-3', 'ocpp1.6', null)).rejects.toThrow('HTTP 429');
+      open.push(await connectRaw(strict.ocppUrl, 'CP16', 'ocpp1.6'));
+      expect(open[3]?.socket.readyState).toBe(WebSocket.OPEN);
+    } finally {
+      for (const s of open) await s.close();
+      await strict.dispose();
+    }
+  });
+});

@@ -48,6 +48,12 @@ export function createReplyMemory(size = 64): ReplyMemory {
 export interface ConnectionOptions {
   callTimeoutMs: number;
   logFrames: boolean;
+  /** Sustained inbound frames per second a station may send (token bucket refill). */
+  maxMessagesPerSecond: number;
+  /** Frames a station may send in a burst above the sustained rate. */
+  burst: number;
+  /** Frames held back while throttled; one more and the station is disconnected. */
+  maxThrottledFrames: number;
 }
 
 let messageCounter = 0;
@@ -59,6 +65,7 @@ function nextMessageId(): string {
 export class OcppConnection {
   readonly stationId: string;
   readonly protocol: OcppProtocol;
+  readonly remoteAddress: string;
   private readonly socket: WebSocket;
   private readonly adapter: VersionAdapter;
   private readonly validator: PayloadValidator;
@@ -69,6 +76,12 @@ export class OcppConnection {
   private readonly queue: Outbound[] = [];
   private inFlight: InFlightOut | null = null;
   private closed = false;
+  private tokens: number;
+  private lastRefill = Date.now();
+  private readonly throttled: string[] = [];
+  private drainTimer: NodeJS.Timeout | null = null;
+  /** Set when we close the connection on purpose, to tell the operator why. */
+  closeReason: string | null = null;
   readonly context: RouteContext;
   alive = true;
 
@@ -82,7 +95,9 @@ export class OcppConnection {
     options: ConnectionOptions;
     replies: ReplyMemory;
     session: StationSession;
+    remoteAddress: string;
   }) {
+    this.remoteAddress = args.remoteAddress;
     this.socket = args.socket;
     this.stationId = args.stationId;
     this.adapter = args.adapter;
@@ -98,14 +113,59 @@ export class OcppConnection {
       session: args.session,
       call: (action, payload, timeoutMs) => this.call(action, payload, timeoutMs),
     };
+    this.tokens = this.options.burst;
     this.socket.on('message', (data, isBinary) => {
       this.alive = true;
-      const text = isBinary ? Buffer.from(data as Buffer).toString('utf8') : data.toString();
-      this.receive(text).catch((error: unknown) => this.log.error({ station: this.stationId, err: error }, 'frame handling failed'));
+      this.admit(isBinary ? Buffer.from(data as Buffer).toString('utf8') : data.toString());
     });
     this.socket.on('pong', () => {
       this.alive = true;
     });
+  }
+
+  /**
+   * Token bucket per station: frames within the rate are handled at once, a flood is held
+   * back and drained at the sustained rate, and a station that keeps flooding is cut off.
+   */
+  private admit(text: string): void {
+    const now = Date.now();
+    this.tokens = Math.min(this.options.burst, this.tokens + ((now - this.lastRefill) / 1000) * this.options.maxMessagesPerSecond);
+    this.lastRefill = now;
+    if (this.throttled.length === 0 && this.tokens >= 1) {
+      this.tokens -= 1;
+      this.handle(text);
+      return;
+    }
+    if (this.throttled.length >= this.options.maxThrottledFrames) {
+      this.closeReason = `message flood: more than ${this.options.maxMessagesPerSecond} frames/s sustained`;
+      this.log.warn({ station: this.stationId, reason: this.closeReason }, 'station disconnected');
+      this.throttled.length = 0;
+      this.markClosed();
+      this.socket.close(1008, 'Message flood');
+      return;
+    }
+    this.throttled.push(text);
+    this.scheduleDrain();
+  }
+
+  private scheduleDrain(): void {
+    if (this.drainTimer || this.closed) return;
+    const wait = Math.max(1, Math.ceil(((1 - this.tokens) / this.options.maxMessagesPerSecond) * 1000));
+    this.drainTimer = setTimeout(() => {
+      this.drainTimer = null;
+      const now = Date.now();
+      this.tokens = Math.min(this.options.burst, this.tokens + ((now - this.lastRefill) / 1000) * this.options.maxMessagesPerSecond);
+      this.lastRefill = now;
+      while (this.tokens >= 1 && this.throttled.length > 0 && !this.closed) {
+        this.tokens -= 1;
+        this.handle(this.throttled.shift() as string);
+      }
+      if (this.throttled.length > 0) this.scheduleDrain();
+    }, wait);
+  }
+
+  private handle(text: string): void {
+    this.receive(text).catch((error: unknown) => this.log.error({ station: this.stationId, err: error }, 'frame handling failed'));
   }
 
   get isOpen(): boolean {
@@ -267,6 +327,8 @@ export class OcppConnection {
   markClosed(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.drainTimer) clearTimeout(this.drainTimer);
+    this.throttled.length = 0;
     const failure = new StationOfflineError(this.stationId);
     if (this.inFlight) {
       clearTimeout(this.inFlight.timer);

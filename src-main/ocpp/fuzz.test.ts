@@ -5,13 +5,15 @@
 // FUZZ_RUNS scales the budget (small here; large in `npm run bench`).
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import standardValidators from 'ocpp-rpc/lib/standard-validators.js';
+import standardValidatorsModule from 'ocpp-rpc/lib/standard-validators.js';
 import type { OcppProtocol } from '../../src-shared/domain/index.ts';
 import { connectRaw, startTestSupervisor, type RawStation, type TestSupervisor } from '../app/test-support.ts';
 import { ERROR_CODES } from './errors.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 120);
-const [validator16, validator201] = standardValidators;
+// ocpp-rpc's own schema validators (CommonJS array [1.6, 2.0.1]); independent of ours.
+type RpcValidator = { validate(schemaId: string, params: unknown): boolean };
+const [validator16, validator201] = standardValidatorsModule as unknown as readonly [RpcValidator, RpcValidator];
 
 const now = () => new Date().toISOString();
 /** Valid CALLs of every station-initiated action we route, to mutate. */

@@ -24,6 +24,14 @@ export interface CentralSystemOptions {
   callTimeoutMs?: number;
   /** Keep a copy of every frame in the archive's bounded message log. */
   logFrames?: boolean;
+  /** Sustained inbound frames per second per station before throttling. */
+  maxMessagesPerSecond?: number;
+  /** Burst allowance above the sustained rate (offline queue replays). */
+  burst?: number;
+  /** Frames held back while throttled before the station is disconnected. */
+  maxThrottledFrames?: number;
+  /** Connections of stations not yet accepted (unknown / pending) allowed from one IP address. */
+  maxUnacceptedPerIp?: number;
 }
 
 function parseBasicAuth(header: string | undefined): { user: string; password: string } | null {
@@ -54,7 +62,17 @@ export class CentralSystem {
   constructor(services: CentralSystemServices, log: Logger, options: CentralSystemOptions = {}) {
     this.services = services;
     this.log = log;
-    this.options = { maxFrameBytes: 1024 * 1024, pingIntervalMs: 30_000, callTimeoutMs: 30_000, logFrames: true, ...options };
+    this.options = {
+      maxFrameBytes: 1024 * 1024,
+      pingIntervalMs: 30_000,
+      callTimeoutMs: 30_000,
+      logFrames: true,
+      maxMessagesPerSecond: 20,
+      burst: 500,
+      maxThrottledFrames: 1000,
+      maxUnacceptedPerIp: 50,
+      ...options,
+    };
     // Compile both schema sets at start-up, not on the first station.
     for (const p of SUPPORTED_PROTOCOLS) payloadValidator(p);
     this.wss = new WebSocketServer({
@@ -101,6 +119,12 @@ export class CentralSystem {
         refuse(socket, 401, 'Unauthorized', { 'WWW-Authenticate': 'Basic realm="OCPP", charset="UTF-8"' });
         return;
       }
+      const address = request.socket.remoteAddress ?? '';
+      if (!this.services.registry.isAccepted(stationId) && this.unacceptedFrom(address, stationId) >= this.options.maxUnacceptedPerIp) {
+        this.log.warn({ station: stationId, address }, `refused: more than ${this.options.maxUnacceptedPerIp} stations not yet accepted from one address`);
+        refuse(socket, 429, 'Too Many Requests');
+        return;
+      }
       (request as IncomingMessage & { stationId?: string }).stationId = stationId;
       this.wss.handleUpgrade(request, socket, head, (ws) => this.onConnection(ws, stationId, request));
     });
@@ -137,7 +161,8 @@ export class CentralSystem {
       validator: payloadValidator(protocol),
       services: this.services,
       log: this.log,
-      options: { callTimeoutMs: this.options.callTimeoutMs, logFrames: this.options.logFrames },
+      options: this.options,
+      remoteAddress: request.socket.remoteAddress ?? '',
       replies,
       session,
     });
@@ -148,7 +173,7 @@ export class CentralSystem {
       connection.markClosed();
       if (this.connections.get(stationId) === connection) {
         this.connections.delete(stationId);
-        this.services.registry.disconnected(stationId);
+        this.services.registry.disconnected(stationId, connection.closeReason);
         this.log.info({ station: stationId, code }, 'station disconnected');
       }
     });
@@ -157,10 +182,20 @@ export class CentralSystem {
     });
   }
 
+  /** Connected stations from `address` that are not accepted, other than `stationId` itself. */
+  private unacceptedFrom(address: string, stationId: string): number {
+    let count = 0;
+    for (const c of this.connections.values()) {
+      if (c.stationId !== stationId && c.remoteAddress === address && !this.services.registry.isAccepted(c.stationId)) count++;
+    }
+    return count;
+  }
+
   private checkAlive(): void {
     for (const connection of this.connections.values()) {
       if (!connection.alive) {
         this.log.warn({ station: connection.stationId }, 'no pong: connection considered dead');
+        connection.closeReason = 'no answer to WebSocket ping';
         connection.terminate();
         continue;
       }

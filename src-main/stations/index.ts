@@ -109,6 +109,7 @@ export class StationRegistry {
       heartbeatIntervalS: this.options.heartbeatIntervalS,
       lastSeenAt: s.lastSeenAt,
       bootedAt: s.bootedAt,
+      lastDisconnectReason: null,
       remoteAddress: s.remoteAddress,
       group: null,
       maxPowerW: null,
@@ -197,6 +198,7 @@ export class StationRegistry {
   connected(stationId: string, protocol: OcppProtocol, remoteAddress: string | null): void {
     const station = this.ensure(stationId);
     station.connected = true;
+    station.lastDisconnectReason = null;
     station.protocol = protocol;
     station.remoteAddress = remoteAddress;
     station.lastSeenAt = new Date().toISOString();
@@ -204,10 +206,11 @@ export class StationRegistry {
     void this.archive.saveStation(this.toStored(station)).catch(() => undefined);
   }
 
-  disconnected(stationId: string): void {
+  disconnected(stationId: string, reason: string | null = null): void {
     const station = this.stations.get(stationId);
     if (!station) return;
     station.connected = false;
+    station.lastDisconnectReason = reason;
     for (const c of station.connectors) {
       c.powerW = null;
       c.currentA = [null, null, null];

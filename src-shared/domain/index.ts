@@ -56,6 +56,8 @@ export interface StationState {
   heartbeatIntervalS: number;
   lastSeenAt: string | null;
   bootedAt: string | null;
+  /** Why the central system last closed this station's connection (flood, dead link...), if it did. */
+  lastDisconnectReason: string | null;
   remoteAddress: string | null;
   group: string | null;
   maxPowerW: number | null;
