@@ -138,6 +138,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
       if (demo) await demo.stop();
       await central.close();
       await host.close();
+      await transactions.close();
       registry.close();
       archive.close();
     },

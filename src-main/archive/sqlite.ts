@@ -134,10 +134,11 @@ export class SqliteArchive {
   private batchOpen = false;
   private waiting: Pending[] = [];
   private commitTimer: NodeJS.Immediate | NodeJS.Timeout | null = null;
-  private savepoint = 0;
   private readonly messageLogRows: number;
   private readonly commitDelayMs: number;
   private logWrites = 0;
+  private pendingLog: Array<[string, string, string, number]> = [];
+  private logTimer: NodeJS.Immediate | null = null;
   private readonly stmt: ReturnType<SqliteArchive['prepareStatements']>;
 
   constructor(file: string, options: SqliteArchiveOptions = {}) {
@@ -175,6 +176,11 @@ export class SqliteArchive {
   private prepareStatements() {
     const db = this.db;
     return {
+      // Prepared once: parsing these on every write cost more than the writes themselves.
+      // Nested savepoints may share a name; RELEASE / ROLLBACK TO act on the innermost.
+      savepoint: db.prepare('SAVEPOINT w'),
+      release: db.prepare('RELEASE w'),
+      rollbackTo: db.prepare('ROLLBACK TO w'),
       upsertStation: db.prepare(
         `INSERT INTO stations (id, protocol, registration, declared, vendor, model, serial_number, firmware_version, booted_at, last_seen_at, remote_address)
          VALUES (@id, @protocol, @registration, @declared, @vendor, @model, @serialNumber, @firmwareVersion, @bootedAt, @lastSeenAt, @remoteAddress)
@@ -212,7 +218,7 @@ export class SqliteArchive {
       updateTransaction: db.prepare(
         `UPDATE transactions SET id_tag=COALESCE(@idTag, id_tag),
            energy_wh=CASE WHEN stopped_at IS NULL THEN COALESCE(@energyWh, energy_wh) ELSE energy_wh END,
-           soc_start=COALESCE(soc_start, @soc), soc_end=CASE WHEN stopped_at IS NULL THEN COALESCE(@soc, soc_end) ELSE soc_end END,
+           soc_start=COALESCE(soc_start, @socStart, @soc), soc_end=CASE WHEN stopped_at IS NULL THEN COALESCE(@soc, soc_end) ELSE soc_end END,
            meter_start_wh=COALESCE(meter_start_wh, @meterStartWh), last_update_at=@receivedAt WHERE id=@id`,
       ),
       insertSample: db.prepare(
@@ -249,7 +255,7 @@ export class SqliteArchive {
    * A statement that fails is rolled back alone (savepoint) and rejects its caller only.
    */
   write<T>(fn: () => T): Promise<T> {
-    const name = `w${++this.savepoint}`;
+    if (!this.batchOpen && this.pendingLog.length > 0) this.flushLog();
     let value: T;
     try {
       // SQLite may have ended the batch on its own (a failed statement can roll back the
@@ -259,13 +265,13 @@ export class SqliteArchive {
         this.db.exec('BEGIN IMMEDIATE');
         this.batchOpen = true;
       }
-      this.db.exec(`SAVEPOINT ${name}`);
+      this.stmt.savepoint.run();
     } catch (error) {
       return Promise.reject(new ArchiveUnavailableError(error));
     }
     try {
       value = fn();
-      this.db.exec(`RELEASE ${name}`);
+      this.stmt.release.run();
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
       if (!this.db.inTransaction) {
@@ -274,8 +280,8 @@ export class SqliteArchive {
         return Promise.reject(new ArchiveUnavailableError(failure));
       }
       try {
-        this.db.exec(`ROLLBACK TO ${name}`);
-        this.db.exec(`RELEASE ${name}`);
+        this.stmt.rollbackTo.run();
+        this.stmt.release.run();
       } catch (rollbackError) {
         this.abandonBatch(rollbackError);
         return Promise.reject(new ArchiveUnavailableError(failure));
@@ -305,7 +311,6 @@ export class SqliteArchive {
       }
     }
     this.batchOpen = false;
-    this.savepoint = 0;
     const waiting = this.waiting;
     this.waiting = [];
     const failure = new ArchiveUnavailableError(cause);
@@ -322,7 +327,6 @@ export class SqliteArchive {
     if (!this.batchOpen) return;
     const waiting = this.waiting;
     this.waiting = [];
-    this.savepoint = 0;
     try {
       if (!this.db.inTransaction) throw new Error('the batch was rolled back before its commit');
       this.db.exec('COMMIT');
@@ -347,6 +351,8 @@ export class SqliteArchive {
   }
 
   close(): void {
+    this.commit();
+    this.flushLog();
     this.commit();
     this.db.close();
   }
@@ -470,7 +476,7 @@ export class SqliteArchive {
 
   updateTransaction(
     id: number,
-    patch: { idTag?: string | null; energyWh?: number | null; soc?: number | null; meterStartWh?: number | null },
+    patch: { idTag?: string | null; energyWh?: number | null; soc?: number | null; socStart?: number | null; meterStartWh?: number | null },
     receivedAt: string,
   ): Promise<Transaction> {
     return this.write(() => {
@@ -479,6 +485,7 @@ export class SqliteArchive {
         idTag: patch.idTag ?? null,
         energyWh: patch.energyWh ?? null,
         soc: patch.soc ?? null,
+        socStart: patch.socStart ?? null,
         meterStartWh: patch.meterStartWh ?? null,
         receivedAt,
       });
@@ -602,15 +609,38 @@ export class SqliteArchive {
 
   /** Appends a frame to the message log; the log is pruned to its bound every 1,000 writes. */
   logFrame(stationId: string, direction: 'in' | 'out', frame: string): void {
+    // Buffered and written in one loop at the start of the next batch, before any other
+    // writer joins it: the log is best effort, must not cost each exchange a write of its
+    // own, and a log row that fails must not take other writers' data down with it.
+    this.pendingLog.push([stationId, direction, frame.length > 8192 ? `${frame.slice(0, 8192)}…` : frame, Date.now()]);
+    this.logTimer ??= setImmediate(() => this.flushLog());
+  }
+
+  private flushLog(): void {
+    if (this.logTimer) clearImmediate(this.logTimer);
+    this.logTimer = null;
+    if (this.pendingLog.length === 0) return;
+    if (this.batchOpen) {
+      // Wait for the open batch to commit; the rows open the next one.
+      this.logTimer = setImmediate(() => this.flushLog());
+      return;
+    }
+    const rows = this.pendingLog;
+    this.pendingLog = [];
     void this.write(() => {
-      this.stmt.insertLog.run(stationId, direction, frame.length > 8192 ? `${frame.slice(0, 8192)}…` : frame, new Date().toISOString());
-      if (++this.logWrites % 1000 === 0) this.stmt.pruneLog.run(this.messageLogRows);
+      for (const [stationId, direction, frame, at] of rows) {
+        this.stmt.insertLog.run(stationId, direction, frame, new Date(at).toISOString());
+        if (++this.logWrites % 1000 === 0) this.stmt.pruneLog.run(this.messageLogRows);
+      }
     }).catch(() => {
-      // The log is best effort: a failed log write must not fail the exchange it records.
+      // A failed log write must not fail the exchange it records.
     });
   }
 
   messageLog(stationId: string, limit = 100): Array<{ direction: string; frame: string; at: string }> {
+    this.commit();
+    this.flushLog();
+    this.commit();
     return this.stmt.logOf.all(stationId, limit) as Array<{ direction: string; frame: string; at: string }>;
   }
 

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -100,7 +101,19 @@ export async function startHost(options: HostOptions): Promise<Host> {
     return reply.code(500).send({ error: 'Internal', message: 'Internal error' });
   });
 
-  app.get('/api/v1/health', { schema: { hide: true } }, async () => ({ status: 'ok', stationsConnected: central.connectedCount() }));
+  // Event-loop delay is the first sign of an overloaded process; health reports it.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  app.get<{ Querystring: { reset?: string } }>('/api/v1/health', { schema: { hide: true } }, async (request) => {
+    const body = {
+      status: 'ok',
+      stationsConnected: central.connectedCount(),
+      eventLoopDelayMs: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
+      memoryRssBytes: process.memoryUsage.rss(),
+    };
+    if (request.query.reset !== undefined) loopDelay.reset();
+    return body;
+  });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   // REST adds `version` (the OCPP version number) for integrators who do not parse subprotocols.
@@ -202,6 +215,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     address: `${hostText}:${port}`,
     port,
     async close() {
+      loopDelay.disable();
       bridge.close();
       await app.close();
     },

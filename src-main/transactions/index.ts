@@ -81,6 +81,17 @@ export function liveValues(readings: MeterReading[]): LiveMeter {
 export interface TransactionServiceOptions {
   /** Open transactions silent longer than this while their station is offline are closed, hours. */
   staleTransactionHours: number;
+  /** How often the running totals of open transactions are written, ms (default 2,000). */
+  summaryIntervalMs?: number;
+}
+
+interface PendingSummary {
+  transaction: Transaction;
+  energyWh: number | null;
+  /** First SoC of the window: becomes the transaction's start SoC if it has none. */
+  firstSoc: number | null;
+  soc: number | null;
+  meterStartWh: number | null;
 }
 
 export class TransactionService {
@@ -88,6 +99,8 @@ export class TransactionService {
   private readonly bus: DomainBus;
   private readonly registry: StationRegistry;
   private readonly options: TransactionServiceOptions;
+  private readonly summaries = new Map<number, PendingSummary>();
+  private summaryTimer: NodeJS.Timeout | null = null;
 
   constructor(archive: Archive, bus: DomainBus, registry: StationRegistry, options: TransactionServiceOptions) {
     this.archive = archive;
@@ -127,7 +140,13 @@ export class TransactionService {
     return this.archive.transactionById(id);
   }
 
-  /** Stores meter readings (in or out of a transaction); resolves after commit. */
+  /**
+   * Stores meter readings (in or out of a transaction); resolves once the samples are
+   * committed. The transaction row's running totals (energy, SoC, last update) are derived
+   * from those samples and written coalesced, at most every `summaryIntervalMs` per
+   * transaction and always before its stop, so a busy park does not rewrite each row (and
+   * its indexes) on every MeterValues.
+   */
   async meterValues(
     stationId: string,
     evseId: number,
@@ -148,25 +167,45 @@ export class TransactionService {
       unit: r.unit,
       context: r.context,
     }));
-    const writes: Promise<unknown>[] = [this.archive.insertSamples(samples)];
+    await this.archive.insertSamples(samples);
     const live = liveValues(readings);
-    let updated: Promise<Transaction> | null = null;
-    if (transaction) {
-      const energyWh = live.energyWh !== undefined && transaction.meterStartWh !== null ? live.energyWh - transaction.meterStartWh : null;
-      updated = this.archive.updateTransaction(
-        transaction.id,
-        { energyWh: transaction.stoppedAt === null ? energyWh : null, soc: live.soc ?? null, meterStartWh: live.energyWh ?? null },
-        new Date().toISOString(),
-      );
-      writes.push(updated);
+    // Values that arrive after the transaction ended are archived but change nothing else.
+    if (transaction && transaction.stoppedAt !== null) return;
+    this.registry.meter(stationId, evseId, connectorId, live);
+    if (!transaction) return;
+    const pending = this.summaries.get(transaction.id) ?? { transaction, energyWh: null, soc: null, firstSoc: null, meterStartWh: null };
+    const meterStartWh = transaction.meterStartWh ?? pending.meterStartWh ?? live.energyWh ?? null;
+    if (live.energyWh !== undefined && meterStartWh !== null) pending.energyWh = live.energyWh - meterStartWh;
+    if (live.soc !== undefined) {
+      pending.firstSoc ??= live.soc;
+      pending.soc = live.soc;
     }
-    await Promise.all(writes);
-    // Values that arrive after the transaction ended are archived but do not show as live.
-    if (!transaction || transaction.stoppedAt === null) this.registry.meter(stationId, evseId, connectorId, live);
-    if (updated) {
-      const t = await updated;
+    if (transaction.meterStartWh === null && pending.meterStartWh === null && live.energyWh !== undefined) pending.meterStartWh = live.energyWh;
+    this.summaries.set(transaction.id, pending);
+    this.summaryTimer ??= setTimeout(() => void this.flushSummaries(), this.options.summaryIntervalMs ?? 2000);
+  }
+
+  /** Writes the coalesced running totals of open transactions and publishes them. */
+  async flushSummaries(only?: number): Promise<void> {
+    if (only === undefined && this.summaryTimer) {
+      clearTimeout(this.summaryTimer);
+      this.summaryTimer = null;
+    }
+    const ids = only === undefined ? [...this.summaries.keys()] : this.summaries.has(only) ? [only] : [];
+    const receivedAt = new Date().toISOString();
+    const writes = ids.map((id) => {
+      const p = this.summaries.get(id) as PendingSummary;
+      this.summaries.delete(id);
+      return this.archive.updateTransaction(id, { energyWh: p.energyWh, soc: p.soc, socStart: p.firstSoc, meterStartWh: p.meterStartWh }, receivedAt);
+    });
+    for (const t of await Promise.all(writes)) {
       if (t.stoppedAt === null) this.bus.publish({ type: 'transaction', transaction: t });
     }
+    if (only === undefined && this.summaries.size > 0) this.summaryTimer ??= setTimeout(() => void this.flushSummaries(), this.options.summaryIntervalMs ?? 2000);
+  }
+
+  close(): Promise<void> {
+    return this.flushSummaries();
   }
 
   async setIdTag(transaction: Transaction, idTag: string): Promise<Transaction> {
@@ -178,6 +217,9 @@ export class TransactionService {
 
   /** Closes a transaction once; a repeated stop returns the stored result unchanged. */
   async stop(transaction: Transaction, end: TransactionEnd, lastReadings: MeterReading[] = []): Promise<Transaction> {
+    await this.flushSummaries(transaction.id);
+    const latest = this.archive.transactionById(transaction.id) ?? transaction;
+    transaction = latest;
     const live = liveValues(lastReadings);
     const meterStopWh = end.meterStopWh ?? live.energyWh ?? null;
     const energyWh =

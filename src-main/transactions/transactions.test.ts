@@ -139,12 +139,15 @@ describe('TransactionService over a real archive, registry and bus', () => {
       reading('Current.Import', 16, 'A', 'L1'),
       reading('SoC', 40, 'Percent'),
     ]);
+    // Running totals are written coalesced; flushing makes them visible now.
+    await service.flushSummaries();
     const running = service.byId(started.id);
     expect(running).toMatchObject({ energyWh: 2500, socStart: 40, socEnd: 40, stoppedAt: null });
     expect(connector('CP1', 1)).toMatchObject({ energyWh: 12_500, powerW: 11_000, soc: 40 });
     expect(connector('CP1', 1)?.currentA).toEqual([16, null, null]);
 
     await service.meterValues('CP1', 1, 1, service.byId(started.id), [reading('Energy.Active.Import.Register', 20_000, 'Wh', null, '2024-03-01T10:30:00.000Z'), reading('SoC', 70, 'Percent', null, '2024-03-01T10:30:00.000Z')]);
+    await service.flushSummaries();
     expect(service.byId(started.id)).toMatchObject({ energyWh: 10_000, socStart: 40, socEnd: 70 });
 
     const stopped = await service.stop(service.byId(started.id) as Transaction, { stoppedAt: '2024-03-01T11:00:00.000Z', meterStopWh: 25_000, reason: 'EVDisconnected' }, [reading('SoC', 80, 'Percent')]);
@@ -289,5 +292,30 @@ describe('TransactionService over a real archive, registry and bus', () => {
     await registry2.declare([{ id: 'CP1', group: 'g', protocol: 'ocpp1.6', kind: 'AC', maxPowerW: 22_000, connectors: 2 }]);
     expect(registry2.get('CP1')?.connectors.find((c) => c.evseId === 2)).toMatchObject({ transactionId: t.id, idTag: 'BADGE' });
     registry2.close();
+  });
+});
+
+describe('coalesced running totals', () => {
+  it('keeps the first SoC of a window as the start SoC and the latest as the current one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'evs-coalesce-'));
+    const archive = new SqliteArchive(join(dir, 'a.sqlite'));
+    const bus = new DomainBus();
+    const registry = new StationRegistry(archive, bus, { autoAccept: true, heartbeatIntervalS: 60 });
+    const service = new TransactionService(archive, bus, registry, { staleTransactionHours: 24, summaryIntervalMs: 60_000 });
+    try {
+      const t = await service.start({ stationId: 'S', evseId: 1, connectorId: 1, idTag: 'B', startedAt: '2024-01-01T00:00:00.000Z', meterStartWh: 0, ocppTransactionId: null, startKey: 'k' });
+      const at = '2024-01-01T00:01:00.000Z';
+      await service.meterValues('S', 1, 1, t, [{ timestamp: at, measurand: 'SoC', phase: null, value: 20, unit: 'Percent', context: null }, { timestamp: at, measurand: 'Energy.Active.Import.Register', phase: null, value: 1000, unit: 'Wh', context: null }]);
+      await service.meterValues('S', 1, 1, t, [{ timestamp: at, measurand: 'SoC', phase: null, value: 35, unit: 'Percent', context: null }, { timestamp: at, measurand: 'Energy.Active.Import.Register', phase: null, value: 3000, unit: 'Wh', context: null }]);
+      // Not written yet: the samples are, the row's totals wait for the flush.
+      expect(archive.transactionById(t.id)?.energyWh).toBeNull();
+      expect(archive.samplesOfTransaction(t.id)).toHaveLength(4);
+      await service.flushSummaries();
+      expect(archive.transactionById(t.id)).toMatchObject({ socStart: 20, socEnd: 35, energyWh: 3000 });
+    } finally {
+      await service.close();
+      archive.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
