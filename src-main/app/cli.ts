@@ -18,6 +18,7 @@ export const USAGE = `Usage: npm run serve -- [options]
   --demo            start the simulated demo stations (default when no --project is given)
   --no-demo         do not start the simulated stations
   --auto-accept     accept unknown stations at boot instead of listing them as pending
+  --archive-max-mb N  cap the archive size; past it stations get InternalError (nothing is acknowledged unstored)
   --api-key KEY     REST/UI API key (default: stored in DIR/api-key.txt, generated at first start)
   --log-level LVL   fatal, error, warn, info (default), debug, trace, silent
   --help            this text`;
@@ -36,6 +37,7 @@ export async function main(argv: string[]): Promise<void> {
         'no-demo': { type: 'boolean' },
         'auto-accept': { type: 'boolean' },
         'api-key': { type: 'string' },
+        'archive-max-mb': { type: 'string' },
         'log-level': { type: 'string', default: 'info' },
         help: { type: 'boolean' },
       },
@@ -52,6 +54,11 @@ export async function main(argv: string[]): Promise<void> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     console.error(`--port must be a whole number from 0 to 65535, not "${values.port}"`);
+    process.exit(2);
+  }
+  const archiveMaxMb = values['archive-max-mb'] === undefined ? undefined : Number(values['archive-max-mb']);
+  if (archiveMaxMb !== undefined && !(archiveMaxMb > 0)) {
+    console.error(`--archive-max-mb must be a positive number of MiB, not "${values['archive-max-mb']}"`);
     process.exit(2);
   }
   const projectPath = values.project ? resolve(values.project) : DEMO_PROJECT;
@@ -72,6 +79,7 @@ export async function main(argv: string[]): Promise<void> {
     demo,
     autoAccept: values['auto-accept'] ? true : undefined,
     apiKey: values['api-key'],
+    archiveMaxBytes: archiveMaxMb === undefined ? undefined : archiveMaxMb * 1024 * 1024,
     logLevel: values['log-level'],
     rendererDir: existsSync(rendererDir) ? rendererDir : null,
   });

@@ -32,6 +32,8 @@ export interface SupervisorOptions {
   ocpp?: CentralSystemOptions;
   /** Directory of the built renderer; absent = no UI served. */
   rendererDir?: string | null;
+  /** Cap on the archive size, bytes (past it new work is refused, never acknowledged). */
+  archiveMaxBytes?: number;
   /** How often the stale-transaction rule runs, ms. */
   staleCheckIntervalMs?: number;
   logger?: Logger;
@@ -67,7 +69,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
   const log = options.logger ?? pino({ level: options.logLevel ?? 'info', base: undefined });
   const project = options.project;
   const settings = project?.settings ?? {};
-  const archive = openArchive(options.dataDir);
+  const archive = openArchive(options.dataDir, options.archiveMaxBytes ? { maxSizeBytes: options.archiveMaxBytes } : {});
   const bus = new DomainBus();
   const registry = new StationRegistry(archive, bus, {
     autoAccept: options.autoAccept ?? settings.autoAccept ?? false,

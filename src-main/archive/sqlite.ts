@@ -126,6 +126,8 @@ export interface SqliteArchiveOptions {
   messageLogRows?: number;
   /** Longest a batch stays open before it commits, ms (0 = next event-loop turn). */
   commitDelayMs?: number;
+  /** Cap on the archive file size, bytes: past it writes fail as on a full disk (SQLITE_FULL). */
+  maxSizeBytes?: number;
 }
 
 export class SqliteArchive {
@@ -154,6 +156,20 @@ export class SqliteArchive {
     this.commitDelayMs = options.commitDelayMs ?? 0;
     this.migrate();
     this.stmt = this.prepareStatements();
+    if (options.maxSizeBytes !== undefined) this.setMaxSize(options.maxSizeBytes);
+  }
+
+  /**
+   * Caps the archive size (0 = no cap). When the cap is reached, writes fail exactly as on a
+   * full disk, so nothing is acknowledged that is not stored; raising it lets writes go on.
+   */
+  setMaxSize(bytes: number): void {
+    const pageSize = this.db.pragma('page_size', { simple: true }) as number;
+    this.db.pragma(`max_page_count = ${bytes > 0 ? Math.max(1, Math.floor(bytes / pageSize)) : 4294967294}`);
+  }
+
+  sizeBytes(): number {
+    return (this.db.pragma('page_count', { simple: true }) as number) * (this.db.pragma('page_size', { simple: true }) as number);
   }
 
   /** Current schema version (the number of migrations applied). */
