@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connectRaw, startTestSupervisor, type RawStation } from './test-support.ts';
+import { connectRaw, eventually, startTestSupervisor, type RawStation } from './test-support.ts';
+import { SimulatedStation } from '../simulator/index.ts';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 const dataDir = mkdtempSync(join(tmpdir(), 'evs-crash-'));
@@ -17,9 +18,9 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-function startServerProcess(): Promise<{ process: ChildProcess; ocppUrl: string }> {
+function startServerProcess(port = 0, dir = dataDir): Promise<{ process: ChildProcess; ocppUrl: string }> {
   const code = "import('./src-main/app/cli.ts').then((m) => m.main(process.argv.slice(1)))";
-  const proc = spawn(process.execPath, ['--input-type=module', '-e', code, '--', '--no-demo', '--port', '0', '--data', dataDir, '--auto-accept', '--api-key', 'k', '--log-level', 'error'], {
+  const proc = spawn(process.execPath, ['--input-type=module', '-e', code, '--', '--no-demo', '--port', String(port), '--data', dir, '--auto-accept', '--api-key', 'k', '--log-level', 'error'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -105,6 +106,53 @@ describe('crash safety', () => {
       expect(total).toBeLessThanOrEqual(ack.starts.length + names.length);
     } finally {
       await restarted.close();
+    }
+  });
+});
+
+describe('crash and replay', () => {
+  it('after kill -9 under load and a restart, stations reconnect, replay their offline queues, and every transaction is closed exactly once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'evs-replay-'));
+    let server = await startServerProcess(0, dir);
+    child = server.process;
+    const port = Number(/:(\d+)\//.exec(server.ocppUrl)?.[1]);
+    const sims = Array.from({ length: 12 }, (_, i) =>
+      new SimulatedStation({ url: server.ocppUrl, id: `REPLAY-${i + 1}`, protocol: i % 2 === 0 ? 'ocpp1.6' : 'ocpp2.0.1', connectors: 1, tickMs: 50, timeScale: 60, meterIntervalS: 1, reconnectBaseMs: 100, reconnectMaxMs: 500, callTimeoutMs: 2000 }),
+    );
+    try {
+      await Promise.all(sims.map((s) => s.start()));
+      for (const s of sims) {
+        s.plugIn(1);
+        // BADGE-001 is an Accepted badge of the demo project the server runs with.
+        expect((await s.startCharging(1, 'BADGE-001')).accepted).toBe(true);
+      }
+      await new Promise((r) => setTimeout(r, 1500)); // meter values flowing
+      server.process.kill('SIGKILL');
+      await new Promise((r) => server.process.once('exit', r));
+      // While the server is down every station ends its charge: the stops wait in the queues.
+      for (const s of sims) expect(await s.stopCharging(1, 'Local')).toBe(true);
+      expect(sims.every((s) => s.queuedTransactionMessages > 0)).toBe(true);
+      server = await startServerProcess(port, dir);
+      child = server.process;
+      await eventually(() => sims.every((s) => s.connected && s.queuedTransactionMessages === 0), 20_000);
+      server.process.kill('SIGKILL');
+      await new Promise((r) => server.process.once('exit', r));
+      child = null;
+      const check = await startTestSupervisor({ dataDir: dir, project: null, autoAccept: true });
+      try {
+        const all = check.archive.queryTransactions({ limit: 1000 });
+        expect(all.total).toBe(sims.length);
+        expect(new Set(all.items.map((t) => t.stationId)).size).toBe(sims.length);
+        for (const t of all.items) {
+          expect(t.stoppedAt, t.stationId).not.toBeNull();
+          expect(t.stopReason).toBe('Local');
+        }
+      } finally {
+        await check.close();
+      }
+    } finally {
+      for (const s of sims) await s.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
