@@ -1,0 +1,43 @@
+import { useEffect } from 'react';
+import { Shell } from './components/Shell.tsx';
+import { setI18nLanguage } from './i18n/index.ts';
+import { useUi } from './store/ui.ts';
+import { BadgesView } from './views/BadgesView.tsx';
+import { PlaceholderView } from './views/PlaceholderView.tsx';
+import { SettingsView } from './views/SettingsView.tsx';
+import { StationView } from './views/StationView.tsx';
+import { StationsView } from './views/StationsView.tsx';
+import { TransactionsView } from './views/TransactionsView.tsx';
+
+function CurrentView() {
+  const route = useUi((s) => s.route);
+  switch (route.view) {
+    case 'stations':
+      // Keyed so command forms and results never carry over from one station to another.
+      return route.stationId ? <StationView key={route.stationId} stationId={route.stationId} /> : <StationsView />;
+    case 'transactions':
+      return <TransactionsView />;
+    case 'badges':
+      return <BadgesView />;
+    case 'settings':
+      return <SettingsView />;
+    default:
+      return <PlaceholderView view={route.view} />;
+  }
+}
+
+export function App() {
+  const theme = useUi((s) => s.theme);
+  const language = useUi((s) => s.language);
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+  useEffect(() => {
+    void setI18nLanguage(language);
+  }, [language]);
+  return (
+    <Shell>
+      <CurrentView />
+    </Shell>
+  );
+}

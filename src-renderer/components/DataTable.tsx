@@ -1,0 +1,116 @@
+// Generic dense table: sortable headers (client or server sort), keyboard row navigation
+// (↑/↓ move, Enter opens), sticky header. Filtering and CSV export are done by the caller on
+// the same rows it passes in, so the export is exactly what the operator sees.
+import { useMemo, type HTMLAttributes, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { sortRows, type Column, type SortState } from '../lib/table.ts';
+
+export type RowAttributes = HTMLAttributes<HTMLTableRowElement> & { 'data-testid'?: string; [data: `data-${string}`]: string | undefined };
+
+export interface DataTableProps<T> {
+  columns: readonly Column<T>[];
+  /** Rows as shown: already filtered and sorted (see useSortedRows). */
+  rows: readonly T[];
+  rowKey: (row: T) => string | number;
+  sort: SortState | null;
+  onSort?: (columnId: string) => void;
+  rowAttributes?: (row: T) => RowAttributes;
+  onRowActivate?: (row: T) => void;
+  empty: ReactNode;
+  label: string;
+  testId?: string;
+  className?: string;
+}
+
+export function useSortedRows<T>(rows: readonly T[], columns: readonly Column<T>[], sort: SortState | null): T[] {
+  return useMemo(() => sortRows(rows, columns, sort), [rows, columns, sort]);
+}
+
+const INTERACTIVE = 'button, a, input, select, textarea, label, [role="button"]';
+
+function moveFocus(from: HTMLElement, step: 1 | -1): void {
+  let row: Element | null = from.closest('tr');
+  do row = step === 1 ? (row?.nextElementSibling ?? null) : (row?.previousElementSibling ?? null);
+  while (row && !(row instanceof HTMLTableRowElement && row.tabIndex >= 0));
+  if (row instanceof HTMLElement) row.focus();
+}
+
+export function DataTable<T>(props: DataTableProps<T>) {
+  const { t } = useTranslation();
+  const { columns, rows, sort, onSort, onRowActivate } = props;
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTableSectionElement>) => {
+    const target = event.target as HTMLElement;
+    if (target.tagName !== 'TR') return;
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      moveFocus(target, event.key === 'ArrowDown' ? 1 : -1);
+    }
+  };
+
+  return (
+    <div className={`table-wrap ${props.className ?? ''}`}>
+      <table className="data-table" aria-label={props.label} data-testid={props.testId}>
+        <colgroup>
+          {columns.map((c) => (
+            <col key={c.id} style={c.width ? { width: c.width } : undefined} />
+          ))}
+        </colgroup>
+        <thead>
+          <tr>
+            {columns.map((c) => {
+              const sortable = Boolean(onSort && (c.sortValue || c.sortable));
+              const active = sort?.columnId === c.id;
+              const ariaSort = active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : undefined;
+              return (
+                <th key={c.id} scope="col" className={`align-${c.align ?? 'start'} ${c.className ?? ''}`} aria-sort={ariaSort} title={c.title}>
+                  {sortable ? (
+                    <button type="button" className={`sort-button ${active ? 'active' : ''}`} onClick={() => onSort?.(c.id)} data-testid={`sort-${c.id}`}>
+                      <span>{c.label}</span>
+                      <span className="sort-indicator" aria-label={active ? (sort.direction === 'asc' ? t('common.sortAscending') : t('common.sortDescending')) : undefined}>
+                        {active ? (sort.direction === 'asc' ? '▲' : '▼') : '↕'}
+                      </span>
+                    </button>
+                  ) : (
+                    c.label
+                  )}
+                </th>
+              );
+            })}
+          </tr>
+        </thead>
+        <tbody onKeyDown={onKeyDown}>
+          {rows.length === 0 ? (
+            <tr className="empty-row">
+              <td colSpan={columns.length}>{props.empty}</td>
+            </tr>
+          ) : (
+            rows.map((row) => {
+              const attributes = props.rowAttributes?.(row) ?? {};
+              const activate = onRowActivate
+                ? {
+                    tabIndex: 0,
+                    onClick: (event: MouseEvent<HTMLTableRowElement>) => {
+                      if (!(event.target as HTMLElement).closest(INTERACTIVE)) onRowActivate(row);
+                    },
+                    onKeyDown: (event: KeyboardEvent<HTMLTableRowElement>) => {
+                      if (event.key === 'Enter' && event.target === event.currentTarget) onRowActivate(row);
+                    },
+                  }
+                : {};
+              return (
+                <tr key={props.rowKey(row)} {...activate} {...attributes} className={`${onRowActivate ? 'activatable' : ''} ${attributes.className ?? ''}`}>
+                  {columns.map((c) => (
+                    <td key={c.id} className={`align-${c.align ?? 'start'} ${c.className ?? ''}`}>
+                      {c.render(row)}
+                    </td>
+                  ))}
+                </tr>
+              );
+            })
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}

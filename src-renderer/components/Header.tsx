@@ -1,0 +1,71 @@
+import { useTranslation } from 'react-i18next';
+import { LANGUAGES, type Language } from '../i18n/index.ts';
+import { api } from '../store/client.ts';
+import { useConnection } from '../store/connection.ts';
+import { useUi } from '../store/ui.ts';
+import { Clock, useCountdown } from './Clock.tsx';
+import { Icon } from './icons.tsx';
+
+function ConnectionIndicator() {
+  const { t } = useTranslation();
+  const { status, retryAt, transport } = useConnection();
+  const seconds = useCountdown(status === 'closed' ? retryAt : null);
+  const text =
+    status === 'open'
+      ? t('header.connection.open')
+      : status === 'connecting'
+        ? t('header.connection.connecting')
+        : status === 'auth-required'
+          ? t('header.connection.authRequired')
+          : seconds !== null
+            ? t('header.connection.closedRetry', { seconds })
+            : t('header.connection.closed');
+  const tone = status === 'open' ? 'ok' : status === 'connecting' ? 'warn' : 'fault';
+  return (
+    <div className={`connection tone-${tone}`} data-testid="connection-state" data-state={status} title={t(`header.transport.${transport}`)} role="status" aria-live="polite">
+      <span className="connection-dot" aria-hidden="true" />
+      <span>{text}</span>
+      {status === 'closed' ? (
+        <button type="button" className="link-button" onClick={() => api().reconnectNow()}>
+          {t('header.retryNow')}
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+export function Header() {
+  const { t } = useTranslation();
+  const language = useUi((s) => s.language);
+  const theme = useUi((s) => s.theme);
+  const setLanguage = useUi((s) => s.setLanguage);
+  const setTheme = useUi((s) => s.setTheme);
+  return (
+    <header className="app-header">
+      <div className="brand">
+        <Icon name="bolt" className="brand-icon" />
+        <span className="brand-name">{t('app.name')}</span>
+      </div>
+      <ConnectionIndicator />
+      <div className="header-spacer" />
+      <Clock />
+      <div className="segmented" role="group" aria-label={t('header.language')}>
+        {LANGUAGES.map((l: Language) => (
+          <button key={l} type="button" aria-pressed={language === l} className={language === l ? 'active' : ''} onClick={() => setLanguage(l)} data-testid={`language-${l}`}>
+            {l.toUpperCase()}
+          </button>
+        ))}
+      </div>
+      <button
+        type="button"
+        className="icon-button"
+        onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}
+        title={theme === 'dark' ? t('header.themeToLight') : t('header.themeToDark')}
+        aria-label={theme === 'dark' ? t('header.themeToLight') : t('header.themeToDark')}
+        data-testid="theme-toggle"
+      >
+        <Icon name={theme === 'dark' ? 'sun' : 'moon'} />
+      </button>
+    </header>
+  );
+}

@@ -1,0 +1,55 @@
+// Wires the client to the stores: batches domain events per animation frame (hundreds of
+// stations publish several times a second) and reloads snapshots after every reconnection.
+// Screens with their own server data (history, transaction pages) reload when the link opens.
+import type { DomainEvent } from '../../src-shared/domain/index.ts';
+import type { SupervisorClient } from '../api/types.ts';
+import { useBadges } from './badges.ts';
+import { useCommands } from './commands.ts';
+import { useConnection } from './connection.ts';
+import { useStations } from './stations.ts';
+
+type Listener = (events: readonly DomainEvent[]) => void;
+const extraListeners = new Set<Listener>();
+
+/** Lets a screen react to event batches (e.g. refresh a server-side page). */
+export function onEventBatch(listener: Listener): () => void {
+  extraListeners.add(listener);
+  return () => extraListeners.delete(listener);
+}
+
+export function connectStores(client: SupervisorClient): () => void {
+  let queue: DomainEvent[] = [];
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    const batch = queue;
+    queue = [];
+    useStations.getState().applyEvents(batch);
+    useCommands.getState().applyEvents(batch);
+    useBadges.getState().applyEvents(batch);
+    for (const listener of extraListeners) listener(batch);
+  };
+  const offEvent = client.onEvent((event) => {
+    queue.push(event);
+    if (scheduled) return;
+    scheduled = true;
+    // rAF pauses in hidden tabs; a timer keeps the model current for when the tab returns.
+    if (document.visibilityState === 'visible') requestAnimationFrame(flush);
+    else setTimeout(flush, 250);
+  });
+
+  let wasOpen = false;
+  const offState = client.onState((info) => {
+    const open = info.status === 'open';
+    useConnection.setState({ ...info, lostAt: open ? null : wasOpen ? Date.now() : useConnection.getState().lostAt });
+    if (open && !wasOpen) {
+      void useStations.getState().load();
+      void useBadges.getState().load();
+    }
+    wasOpen = open;
+  });
+  return () => {
+    offEvent();
+    offState();
+  };
+}

@@ -1,0 +1,357 @@
+// The main live view: every station with its connectors, summary tiles, instant search,
+// status filter, sortable columns and CSV export of what is shown.
+import { useMemo, type ReactNode } from 'react';
+import { create } from 'zustand';
+import { useTranslation } from 'react-i18next';
+import { CONNECTOR_STATUSES, type ConnectorState, type ConnectorStatus, type StationState, type Transaction } from '../../src-shared/domain/index.ts';
+import { DataTable, useSortedRows } from '../components/DataTable.tsx';
+import { LinkBadge, Pill, StatusBadge } from '../components/StatusBadge.tsx';
+import { SearchBox } from '../components/SearchBox.tsx';
+import { Tile } from '../components/Tile.tsx';
+import { describeError } from '../lib/errors.ts';
+import { csvDialect, csvFileName, downloadText, toCsv } from '../lib/csv.ts';
+import { formatKw, formatKwh, formatNumber, formatPercent } from '../lib/format.ts';
+import { useLinkOpen, useLocale } from '../lib/hooks.ts';
+import { nextSort, type Column, type SortState } from '../lib/table.ts';
+import { summarise, useStations } from '../store/stations.ts';
+import { useUi } from '../store/ui.ts';
+import { decideRegistration, stopCharge } from './actions.ts';
+
+type StatusFilter = 'all' | 'pending' | 'online' | 'offline' | ConnectorStatus;
+
+// Search, filter and sort survive a visit to a station page and back.
+const useStationsViewState = create<{
+  search: string;
+  filter: StatusFilter;
+  sort: SortState | null;
+  setSearch(search: string): void;
+  setFilter(filter: StatusFilter): void;
+  setSort(sort: SortState | null): void;
+}>((set) => ({
+  search: '',
+  filter: 'all',
+  sort: { columnId: 'id', direction: 'asc' },
+  setSearch: (search) => set({ search }),
+  setFilter: (filter) => set({ filter }),
+  setSort: (sort) => set({ sort }),
+}));
+
+// Ranks connector states by how much they matter to the operator, for sorting by "connector status".
+const STATUS_RANK: Record<ConnectorStatus, number> = {
+  Faulted: 0,
+  Charging: 1,
+  SuspendedEVSE: 2,
+  SuspendedEV: 3,
+  Preparing: 4,
+  Finishing: 5,
+  Occupied: 6,
+  Reserved: 7,
+  Available: 8,
+  Unavailable: 9,
+  Unknown: 10,
+};
+
+export function protocolLabel(protocol: StationState['protocol']): string {
+  return protocol === null ? '—' : protocol === 'ocpp1.6' ? 'OCPP 1.6' : 'OCPP 2.0.1';
+}
+
+function matchesFilter(station: StationState, filter: StatusFilter): boolean {
+  switch (filter) {
+    case 'all':
+      return true;
+    case 'pending':
+      return station.registration === 'pending';
+    case 'online':
+      return station.connected;
+    case 'offline':
+      return !station.connected;
+    default:
+      return station.status === filter || station.connectors.some((c) => c.status === filter);
+  }
+}
+
+function sessionEnergy(c: ConnectorState, open: Record<number, Transaction>): number | null {
+  return c.transactionId === null ? null : (open[c.transactionId]?.energyWh ?? null);
+}
+
+/** One line per connector inside a station row; lines align across the connector columns. */
+function Stack(props: { station: StationState; line: (c: ConnectorState) => ReactNode }) {
+  return (
+    <div className="stack">
+      {props.station.connectors.map((c) => (
+        <div className="stack-line" key={`${c.evseId}-${c.connectorId}`}>
+          {props.line(c)}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+export function StationsView() {
+  const { t, i18n } = useTranslation();
+  const locale = useLocale();
+  const stationsById = useStations((s) => s.stations);
+  const open = useStations((s) => s.openTransactions);
+  const loaded = useStations((s) => s.loaded);
+  const error = useStations((s) => s.error);
+  const navigate = useUi((s) => s.navigate);
+  const linkOpen = useLinkOpen();
+  const { search, filter, sort, setSearch, setFilter, setSort } = useStationsViewState();
+
+  const stations = useMemo(() => Object.values(stationsById), [stationsById]);
+  const summary = useMemo(() => summarise(stations), [stations]);
+
+  const columns = useMemo<Column<StationState>[]>(() => {
+    const connectorKey = (c: ConnectorState, s: StationState) => `${s.id}-${c.evseId}`;
+    return [
+      {
+        id: 'id',
+        label: t('stations.columns.id'),
+        width: '140px',
+        sortValue: (s) => s.id,
+        render: (s) => (
+          <a className="station-link" href={`#/stations/${encodeURIComponent(s.id)}`} title={t('stations.open', { id: s.id })} data-testid={`station-link-${s.id}`}>
+            {s.id}
+          </a>
+        ),
+      },
+      { id: 'protocol', label: t('stations.columns.protocol'), width: '92px', sortValue: (s) => s.protocol, render: (s) => <span className="muted">{protocolLabel(s.protocol)}</span> },
+      {
+        id: 'registration',
+        label: t('stations.columns.registration'),
+        width: '128px',
+        className: 'col-registration',
+        sortValue: (s) => s.registration,
+        csvValue: (s) => s.registration,
+        render: (s) =>
+          s.registration === 'pending' ? (
+            <div className="registration-pending">
+              <Pill tone="warn" status="pending">
+                {t('registration.pending')}
+              </Pill>
+              <div className="inline-actions">
+              <button type="button" className="button button-small button-primary" onClick={() => void decideRegistration(s.id, 'accept', t)} data-testid={`accept-${s.id}`}>
+                {t('stations.accept')}
+              </button>
+              <button type="button" className="button button-small" onClick={() => void decideRegistration(s.id, 'reject', t)} data-testid={`reject-${s.id}`}>
+                {t('stations.reject')}
+              </button>
+              </div>
+            </div>
+          ) : (
+            <Pill tone={s.registration === 'accepted' ? 'ok' : 'fault'} status={s.registration}>
+              {t(`registration.${s.registration}`)}
+            </Pill>
+          ),
+      },
+      {
+        id: 'link',
+        label: t('stations.columns.link'),
+        width: '92px',
+        sortValue: (s) => (s.connected ? 1 : 0),
+        csvValue: (s) => (s.connected ? 'online' : 'offline'),
+        render: (s) => <LinkBadge connected={s.connected} testId={`station-link-state-${s.id}`} />,
+      },
+      {
+        id: 'status',
+        label: t('stations.columns.status'),
+        width: '132px',
+        sortValue: (s) => STATUS_RANK[s.status],
+        csvValue: (s) => s.status,
+        render: (s) => <StatusBadge status={s.status} online={s.connected} errorCode={s.errorCode} testId={`station-status-${s.id}`} />,
+      },
+      {
+        id: 'connector',
+        label: t('stations.columns.connector'),
+        width: '44px',
+        align: 'center',
+        className: 'col-connector',
+        render: (s) => <Stack station={s} line={(c) => <span className="connector-number">{c.evseId}</span>} />,
+      },
+      {
+        id: 'connectorStatus',
+        label: t('stations.columns.connectorStatus'),
+        width: '140px',
+        className: 'col-connector',
+        sortValue: (s) => Math.min(99, ...s.connectors.map((c) => STATUS_RANK[c.status])),
+        render: (s) => (
+          <Stack station={s} line={(c) => <StatusBadge status={c.status} online={s.connected} errorCode={c.errorCode} testId={`connector-status-${connectorKey(c, s)}`} />} />
+        ),
+      },
+      {
+        id: 'power',
+        label: t('stations.columns.power'),
+        width: '100px',
+        align: 'end',
+        className: 'col-connector num',
+        sortValue: (s) => s.connectors.reduce((sum, c) => sum + (c.powerW ?? 0), 0),
+        render: (s) => <Stack station={s} line={(c) => <span data-testid={`connector-power-${connectorKey(c, s)}`}>{formatKw(c.powerW, locale)}</span>} />,
+      },
+      {
+        id: 'energy',
+        label: t('stations.columns.energy'),
+        width: '104px',
+        align: 'end',
+        className: 'col-connector num',
+        sortValue: (s) => s.connectors.reduce((sum, c) => sum + (sessionEnergy(c, open) ?? 0), 0),
+        render: (s) => <Stack station={s} line={(c) => formatKwh(sessionEnergy(c, open), locale)} />,
+      },
+      {
+        id: 'soc',
+        label: t('stations.columns.soc'),
+        width: '72px',
+        align: 'end',
+        className: 'col-connector num',
+        sortValue: (s) => Math.max(-1, ...s.connectors.map((c) => (c.transactionId !== null ? (c.soc ?? -1) : -1))),
+        render: (s) => <Stack station={s} line={(c) => (c.transactionId !== null ? formatPercent(c.soc, locale) : '—')} />,
+      },
+      {
+        id: 'idTag',
+        label: t('stations.columns.idTag'),
+        width: '110px',
+        className: 'col-connector',
+        sortValue: (s) => s.connectors.find((c) => c.idTag)?.idTag ?? null,
+        render: (s) => <Stack station={s} line={(c) => <span className="mono">{c.idTag ?? '—'}</span>} />,
+      },
+      {
+        id: 'actions',
+        label: t('stations.columns.actions'),
+        width: '84px',
+        className: 'col-connector',
+        render: (s) => (
+          <Stack
+            station={s}
+            line={(c) =>
+              c.transactionId !== null ? (
+                <button type="button" className="button button-small button-danger" disabled={!s.connected || !linkOpen} onClick={() => void stopCharge(s, c, t)} data-testid={`stop-button-${connectorKey(c, s)}`}>
+                  {t('stations.stop')}
+                </button>
+              ) : null
+            }
+          />
+        ),
+      },
+    ];
+  }, [t, locale, open, linkOpen]);
+
+  const filtered = useMemo(() => {
+    const needle = search.trim().toLowerCase();
+    return stations.filter((s) => (!needle || s.id.toLowerCase().includes(needle)) && matchesFilter(s, filter));
+  }, [stations, search, filter]);
+  const rows = useSortedRows(filtered, columns, sort);
+
+  const exportCsv = () => {
+    const header = [
+      t('stations.columns.id'),
+      t('stations.columns.protocol'),
+      t('stations.columns.registration'),
+      t('stations.columns.link'),
+      t('stations.columns.status'),
+      t('stations.columns.connector'),
+      t('stations.columns.connectorStatus'),
+      t('stations.columns.power'),
+      t('stations.columns.energy'),
+      t('stations.columns.soc'),
+      t('stations.columns.idTag'),
+      t('station.transaction'),
+    ];
+    // One line per connector: spreadsheets filter and pivot flat tables best.
+    const lines = rows.flatMap((s) =>
+      s.connectors.map((c) => {
+        const energy = sessionEnergy(c, open);
+        return [
+          s.id,
+          protocolLabel(s.protocol),
+          s.registration,
+          s.connected ? 'online' : 'offline',
+          s.status,
+          c.evseId,
+          c.status,
+          c.powerW === null ? null : Math.round(c.powerW) / 1000,
+          energy === null ? null : Math.round(energy) / 1000,
+          c.transactionId !== null ? c.soc : null,
+          c.idTag,
+          c.transactionId,
+        ];
+      }),
+    );
+    downloadText(csvFileName(t('stations.csvFile')), toCsv(header, lines, csvDialect(i18n.language)));
+  };
+
+  return (
+    <div className="view" data-testid="view-stations">
+      <div className="view-header">
+        <h1>{t('stations.title')}</h1>
+      </div>
+      <div className="tiles">
+        <Tile
+          label={t('stations.tiles.online')}
+          value={<span data-testid="tile-online">{`${summary.online}`}</span>}
+          sub={t('stations.tiles.ofTotal', { total: summary.stations })}
+          tone={summary.online < summary.stations ? 'warn' : 'ok'}
+          onClick={summary.online < summary.stations ? () => setFilter('offline') : undefined}
+        />
+        <Tile label={t('stations.tiles.charging')} value={<span data-testid="tile-charging">{summary.charging}</span>} sub={t('stations.tiles.ofConnectors', { total: summary.connectors })} tone="active" />
+        <Tile
+          label={t('stations.tiles.power')}
+          value={
+            <>
+              <span data-testid="tile-power">{formatNumber(summary.powerW / 1000, locale, 1)}</span> <span className="tile-unit">{t('units.kw')}</span>
+            </>
+          }
+          sub={t('stations.tiles.acrossPark')}
+          tone="info"
+        />
+        <Tile
+          label={t('stations.tiles.pending')}
+          value={<span data-testid="tile-pending">{summary.pending}</span>}
+          sub={t('stations.tiles.toDecide')}
+          tone={summary.pending > 0 ? 'warn' : 'idle'}
+          onClick={summary.pending > 0 ? () => setFilter('pending') : undefined}
+        />
+      </div>
+      <div className="toolbar">
+        <SearchBox value={search} onChange={setSearch} placeholder={`${t('stations.search')}  (/)`} label={t('stations.search')} shortcut testId="station-search" />
+        <select value={filter} onChange={(e) => setFilter(e.target.value as StatusFilter)} aria-label={t('stations.statusFilter')} data-testid="status-filter">
+          <option value="all">{t('stations.filterAll')}</option>
+          <option value="pending">{t('stations.filterPending')}</option>
+          <option value="online">{t('stations.filterOnline')}</option>
+          <option value="offline">{t('stations.filterOffline')}</option>
+          {CONNECTOR_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {t(`status.${s}`)}
+            </option>
+          ))}
+        </select>
+        <span className="toolbar-count" data-testid="stations-count">
+          {t('stations.shown', { shown: rows.length, total: stations.length })}
+        </span>
+        <div className="toolbar-spacer" />
+        <button type="button" className="button" onClick={exportCsv} disabled={rows.length === 0} data-testid="stations-export">
+          {t('common.exportCsv')}
+        </button>
+      </div>
+      {error && !loaded ? (
+        <p className="notice tone-fault" role="alert">
+          {describeError(error, t)}
+        </p>
+      ) : null}
+      <DataTable
+        label={t('stations.title')}
+        testId="stations-table"
+        className="stations-table"
+        columns={columns}
+        rows={rows}
+        rowKey={(s) => s.id}
+        sort={sort}
+        onSort={(id) => setSort(nextSort(sort, id))}
+        onRowActivate={(s) => navigate({ view: 'stations', stationId: s.id })}
+        rowAttributes={(s) => ({
+          'data-testid': `station-row-${s.id}`,
+          className: `${s.registration === 'pending' ? 'row-pending' : ''} ${s.connected ? '' : 'row-offline'}`,
+        })}
+        empty={!loaded ? t('common.loading') : stations.length === 0 ? t('stations.noStations') : t('stations.empty')}
+      />
+    </div>
+  );
+}
