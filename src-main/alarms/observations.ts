@@ -1,0 +1,75 @@
+// Translation of the domain events the bus carries into alarm observations. The shell calls this
+// for every bus event and feeds the result to `step`; sources that have no domain event yet
+// (group load, profile verification, firmware and diagnostics status, security events) are fed
+// by their services directly as observations.
+import type { DomainEvent, StationState, Transaction } from '../../src-shared/domain/index.ts';
+import { parseTimestamp } from '../../src-shared/time/index.ts';
+import type { AlarmObservation, EpochMs } from './types.ts';
+
+const PHASES = ['L1', 'L2', 'L3'] as const;
+
+function epochOf(text: string | null): EpochMs | null {
+  if (text === null) return null;
+  return parseTimestamp(text)?.getTime() ?? null;
+}
+
+export function observationsFromStation(station: StationState): AlarmObservation[] {
+  const stationId = station.id;
+  const observations: AlarmObservation[] = [
+    {
+      kind: 'stationConnection',
+      stationId,
+      connected: station.connected,
+      lastSeenAt: epochOf(station.lastSeenAt),
+      heartbeatIntervalS: station.heartbeatIntervalS,
+      reason: station.lastDisconnectReason,
+    },
+    { kind: 'connectorStatus', stationId, evseId: 0, connectorId: 0, status: station.status, errorCode: station.errorCode },
+  ];
+  for (const c of station.connectors) {
+    const { evseId, connectorId } = c;
+    observations.push({ kind: 'connectorStatus', stationId, evseId, connectorId, status: c.status, errorCode: c.errorCode });
+    const measure = (quantity: string, phase: string | null, value: number | null): void => {
+      if (value !== null) observations.push({ kind: 'measurement', stationId, evseId, connectorId, quantity, phase, value });
+    };
+    measure('Power.Active.Import', null, c.powerW);
+    measure('Energy.Active.Import.Register', null, c.energyWh);
+    measure('SoC', null, c.soc);
+    c.currentA.forEach((value, index) => measure('Current.Import', PHASES[index] ?? null, value));
+  }
+  return observations;
+}
+
+export function observationFromTransaction(transaction: Transaction): AlarmObservation | null {
+  const startedAt = epochOf(transaction.startedAt);
+  if (startedAt === null) return null;
+  const stoppedText = transaction.stoppedAt;
+  // A stop time we cannot read still means the transaction is over.
+  const stoppedAt = stoppedText === null ? null : (epochOf(stoppedText) ?? startedAt);
+  return {
+    kind: 'transaction',
+    stationId: transaction.stationId,
+    evseId: transaction.evseId,
+    connectorId: transaction.connectorId,
+    transactionId: transaction.id,
+    startedAt,
+    stoppedAt,
+  };
+}
+
+/** The observations a domain event carries; events alarms do not watch give none. */
+export function observationsFromDomainEvent(event: DomainEvent): AlarmObservation[] {
+  switch (event.type) {
+    case 'station':
+      return observationsFromStation(event.station);
+    case 'stationRemoved':
+      return [{ kind: 'stationRemoved', stationId: event.stationId }];
+    case 'transaction': {
+      const observation = observationFromTransaction(event.transaction);
+      return observation ? [observation] : [];
+    }
+    case 'command':
+    case 'badge':
+      return [];
+  }
+}
