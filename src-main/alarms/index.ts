@@ -45,3 +45,4 @@ export {
   type PendingBatch,
 } from './notifications.ts';
 export { alarmBanner, compareAlarms, isUnacknowledged, listAlarms, severityRank, type AlarmBanner, type AlarmFilter } from './views.ts';
+export { AlarmService, DEFAULT_ALARM_RULES, ALARM_ENGINE_OPERATOR, type AlarmServiceOptions, type StationCommandRunner } from './service.ts';

@@ -70,6 +70,7 @@ export function observationsFromDomainEvent(event: DomainEvent): AlarmObservatio
     }
     case 'command':
     case 'badge':
+    case 'alarm':
       return [];
   }
 }

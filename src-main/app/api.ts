@@ -11,6 +11,7 @@ import {
   type ApiResponse,
   type ServerInfo,
 } from '../../src-shared/api/index.ts';
+import type { AlarmService } from '../alarms/index.ts';
 import type { BadgeList } from '../auth/index.ts';
 import type { Archive } from '../archive/index.ts';
 import type { CentralSystem } from '../ocpp/index.ts';
@@ -21,6 +22,7 @@ export interface ApiServices {
   archive: Archive;
   badges: BadgeList;
   central: CentralSystem;
+  alarms: AlarmService;
   info: () => ServerInfo;
 }
 
@@ -45,7 +47,7 @@ export function validateRequest(command: ApiCommandName, request: unknown): void
 }
 
 export function createApi(services: ApiServices) {
-  const { registry, archive, badges, central } = services;
+  const { registry, archive, badges, central, alarms } = services;
   const stationOr404 = (stationId: string) => {
     const station = registry.get(stationId);
     if (!station) throw new ApiError('NotFound', `No station ${stationId}`);
@@ -74,6 +76,11 @@ export function createApi(services: ApiServices) {
     listTransactions: (query) => archive.queryTransactions(query),
     listBadges: () => badges.list(),
     putBadge: (badge) => badges.put(badge),
+    listAlarms: (query) => alarms.list(query),
+    alarmHistory: (query) => alarms.history(query),
+    acknowledgeAlarms: ({ alarmIds, comment }, operator) => alarms.acknowledge(alarmIds, operator ?? 'unknown', comment ?? ''),
+    shelveAlarms: ({ alarmIds, minutes, reason }, operator) => alarms.shelve(alarmIds, operator ?? 'unknown', reason, minutes * 60_000),
+    unshelveAlarms: ({ alarmIds }, operator) => alarms.unshelve(alarmIds, operator ?? 'unknown'),
   };
 
   return {

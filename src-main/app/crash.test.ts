@@ -134,7 +134,13 @@ describe('crash and replay', () => {
       expect(sims.every((s) => s.queuedTransactionMessages > 0)).toBe(true);
       server = await startServerProcess(port, dir);
       child = server.process;
-      await eventually(() => sims.every((s) => s.connected && s.queuedTransactionMessages === 0), 20_000);
+      // Done when the server says so: every transaction stored and closed (asked over REST).
+      const http = server.ocppUrl.replace('ws://', 'http://').replace(/\/ocpp$/, '');
+      await eventually(async () => {
+        const r = await fetch(`${http}/api/v1/transactions?limit=100`, { headers: { Authorization: 'Bearer k' } });
+        const page = (await r.json()) as { items: Array<{ stoppedAt: string | null }>; total: number };
+        return page.total === sims.length && page.items.every((t) => t.stoppedAt !== null);
+      }, 20_000);
       server.process.kill('SIGKILL');
       await new Promise((r) => server.process.once('exit', r));
       child = null;

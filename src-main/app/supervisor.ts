@@ -7,6 +7,7 @@ import { pino, type Logger } from 'pino';
 import type { ServerInfo } from '../../src-shared/api/index.ts';
 import type { ProjectFile } from '../../src-shared/project/index.ts';
 import { openArchive, type Archive } from '../archive/index.ts';
+import { AlarmService, DEFAULT_ALARM_RULES, topologyFromProject, type AlarmRule } from '../alarms/index.ts';
 import { BadgeList } from '../auth/index.ts';
 import { DomainBus } from '../bus/index.ts';
 import { CentralSystem, type CentralSystemOptions } from '../ocpp/index.ts';
@@ -34,6 +35,10 @@ export interface SupervisorOptions {
   rendererDir?: string | null;
   /** Cap on the archive size, bytes (past it new work is refused, never acknowledged). */
   archiveMaxBytes?: number;
+  /** Alarm rules (default: DEFAULT_ALARM_RULES until projects carry their own). */
+  alarmRules?: AlarmRule[];
+  /** How often time advances in the alarm engine, ms (default 1,000). */
+  alarmTickMs?: number;
   /** How often the stale-transaction rule runs, ms. */
   staleCheckIntervalMs?: number;
   logger?: Logger;
@@ -50,6 +55,7 @@ export interface Supervisor {
   registry: StationRegistry;
   transactions: TransactionService;
   central: CentralSystem;
+  alarms: AlarmService;
   host: Host;
   close(): Promise<void>;
 }
@@ -83,6 +89,11 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
   }
   const central = new CentralSystem({ registry, transactions, badges, archive }, log, options.ocpp);
   central.onCommand = (command) => bus.publish({ type: 'command', command });
+  const alarms = new AlarmService(archive, bus, (stationId, command, operator) => central.command(stationId, command, operator), log, {
+    rules: options.alarmRules ?? DEFAULT_ALARM_RULES,
+    topology: project ? topologyFromProject(project) : { stations: {}, groups: {} },
+    tickMs: options.alarmTickMs,
+  });
   const { key: apiKey, generated } = resolveApiKey(options.dataDir, options.apiKey);
   const startedAt = new Date().toISOString();
   let ocppUrl = '';
@@ -94,7 +105,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     autoAccept: registry.autoAccept,
     projectName: project?.name ?? null,
   });
-  const api = createApi({ registry, archive, badges, central, info });
+  const api = createApi({ registry, archive, badges, central, alarms, info });
   const host = await startHost({
     host: options.host,
     port: options.port,
@@ -132,12 +143,14 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     registry,
     transactions,
     central,
+    alarms,
     host,
     async close() {
       if (closed) return;
       closed = true;
       clearInterval(staleTimer);
       if (demo) await demo.stop();
+      alarms.close();
       await central.close();
       await host.close();
       await transactions.close();

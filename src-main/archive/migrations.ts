@@ -102,4 +102,33 @@ export const MIGRATIONS: readonly string[] = [
     updated_at TEXT NOT NULL
   );
   `,
+  // 2: alarms: the sequence-of-events archive and the live alarm list (restored at start)
+  `
+  CREATE TABLE alarm_transitions (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    alarm_id TEXT,
+    rule_id TEXT NOT NULL,
+    rule_kind TEXT NOT NULL,
+    rule_name TEXT NOT NULL,
+    source_key TEXT NOT NULL,
+    station_id TEXT,
+    evse_id INTEGER,
+    connector_id INTEGER,
+    group_id TEXT,
+    site_id TEXT,
+    severity TEXT NOT NULL,
+    event TEXT NOT NULL,
+    from_state TEXT,
+    to_state TEXT,
+    record TEXT NOT NULL
+  );
+  CREATE INDEX alarm_transitions_at ON alarm_transitions (at);
+  CREATE INDEX alarm_transitions_station ON alarm_transitions (station_id, at);
+  CREATE INDEX alarm_transitions_alarm ON alarm_transitions (alarm_id, seq);
+  CREATE TABLE alarms_live (
+    id TEXT PRIMARY KEY,
+    instance TEXT NOT NULL
+  );
+  `,
 ];

@@ -14,7 +14,8 @@ import type {
   Registration,
   Transaction,
 } from '../../src-shared/domain/index.ts';
-import type { Page, TransactionQuery } from '../../src-shared/api/index.ts';
+import type { AlarmHistoryQuery, Page, TransactionQuery } from '../../src-shared/api/index.ts';
+import type { AlarmInstance, AlarmTransition } from '../../src-shared/alarms/types.ts';
 import { MIGRATIONS } from './migrations.ts';
 
 export interface StoredStation {
@@ -258,6 +259,16 @@ export class SqliteArchive {
       ),
       insertBadgeIfMissing: db.prepare(
         `INSERT OR IGNORE INTO badges (id_tag, status, expires_at, parent_id_tag, label, updated_at) VALUES (@idTag, @status, @expiresAt, @parentIdTag, @label, @updatedAt)`,
+      ),
+      insertAlarmTransition: db.prepare(
+        `INSERT INTO alarm_transitions (seq, at, alarm_id, rule_id, rule_kind, rule_name, source_key, station_id, evse_id, connector_id, group_id, site_id, severity, event, from_state, to_state, record)
+         VALUES (@seq, @at, @alarmId, @ruleId, @ruleKind, @ruleName, @sourceKey, @stationId, @evseId, @connectorId, @groupId, @siteId, @severity, @event, @from, @to, @record)`,
+      ),
+      upsertLiveAlarm: db.prepare('INSERT INTO alarms_live (id, instance) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET instance = excluded.instance'),
+      deleteLiveAlarm: db.prepare('DELETE FROM alarms_live WHERE id = ?'),
+      liveAlarms: db.prepare('SELECT instance FROM alarms_live'),
+      alarmCounters: db.prepare(
+        "SELECT MAX(seq) AS seq, MAX(CASE WHEN alarm_id GLOB 'A[0-9]*' THEN CAST(SUBSTR(alarm_id, 2) AS INTEGER) END) AS number FROM alarm_transitions",
       ),
       badge: db.prepare('SELECT * FROM badges WHERE id_tag = ?'),
       badges: db.prepare('SELECT * FROM badges ORDER BY id_tag'),
@@ -658,6 +669,75 @@ export class SqliteArchive {
     this.flushLog();
     this.commit();
     return this.stmt.logOf.all(stationId, limit) as Array<{ direction: string; frame: string; at: string }>;
+  }
+
+  // ---- alarms -------------------------------------------------------------------------
+
+  /** Stores a step's sequence-of-events records and the live alarms they changed, in one write. */
+  saveAlarmStep(transitions: readonly AlarmTransition[], changed: readonly AlarmInstance[]): Promise<void> {
+    return this.write(() => {
+      for (const t of transitions) {
+        this.stmt.insertAlarmTransition.run({
+          seq: t.seq,
+          at: new Date(t.at).toISOString(),
+          alarmId: t.alarmId,
+          ruleId: t.ruleId,
+          ruleKind: t.ruleKind,
+          ruleName: t.ruleName,
+          sourceKey: t.sourceKey,
+          stationId: t.source.stationId,
+          evseId: t.source.evseId,
+          connectorId: t.source.connectorId,
+          groupId: t.source.groupId,
+          siteId: t.source.siteId,
+          severity: t.severity,
+          event: t.event,
+          from: t.from,
+          to: t.to,
+          record: JSON.stringify(t),
+        });
+      }
+      for (const alarm of changed) {
+        if (alarm.state === 'cleared') this.stmt.deleteLiveAlarm.run(alarm.id);
+        else this.stmt.upsertLiveAlarm.run(alarm.id, JSON.stringify(alarm));
+      }
+    });
+  }
+
+  liveAlarms(): AlarmInstance[] {
+    return (this.stmt.liveAlarms.all() as Array<{ instance: string }>).map((r) => JSON.parse(r.instance) as AlarmInstance);
+  }
+
+  /** Highest record sequence and alarm number handed out so far, to resume numbering after a restart. */
+  alarmCounters(): { lastSeq: number; lastAlarmNumber: number } {
+    const row = this.stmt.alarmCounters.get() as { seq: number | null; number: number | null };
+    return { lastSeq: row.seq ?? 0, lastAlarmNumber: row.number ?? 0 };
+  }
+
+  alarmHistory(q: AlarmHistoryQuery): Page<AlarmTransition> {
+    const where: string[] = [];
+    const params: Record<string, unknown> = {};
+    if (q.stationId !== undefined) {
+      where.push('station_id = @stationId');
+      params.stationId = q.stationId;
+    }
+    if (q.alarmId !== undefined) {
+      where.push('alarm_id = @alarmId');
+      params.alarmId = q.alarmId;
+    }
+    if (q.from !== undefined) {
+      where.push('at >= @from');
+      params.from = new Date(q.from).toISOString();
+    }
+    if (q.to !== undefined) {
+      where.push('at < @to');
+      params.to = new Date(q.to).toISOString();
+    }
+    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const limit = Math.min(q.limit ?? 200, 10_000);
+    const rows = this.db.prepare(`SELECT record FROM alarm_transitions ${clause} ORDER BY seq DESC LIMIT ${limit} OFFSET ${q.offset ?? 0}`).all(params) as Array<{ record: string }>;
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM alarm_transitions ${clause}`).get(params) as { n: number }).n;
+    return { items: rows.map((r) => JSON.parse(r.record) as AlarmTransition), total };
   }
 
   // ---- badges -------------------------------------------------------------------------

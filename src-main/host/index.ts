@@ -186,6 +186,55 @@ export async function startHost(options: HostOptions): Promise<Host> {
       return api.dispatch('putBadge', { expiresAt: null, parentIdTag: null, label: null, ...body, idTag: request.params.idTag } as never, 'api');
     },
   );
+  app.get<{ Querystring: { state?: string; stationId?: string; from?: string; to?: string; offset?: number; limit?: number; key?: string } }>(
+    '/api/v1/alarms',
+    {
+      schema: {
+        summary: 'Alarms: state=active (default) lists the live alarms; state=history pages through the archived sequence of events',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            state: { enum: ['active', 'history'] },
+            stationId: { type: 'string' },
+            from: { type: 'string', format: 'date-time' },
+            to: { type: 'string', format: 'date-time' },
+            offset: { type: 'integer', minimum: 0 },
+            limit: { type: 'integer', minimum: 1, maximum: 10_000 },
+            key: { type: 'string' },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const { state, key: _key, ...query } = request.query;
+      if (state === 'history') return api.dispatch('alarmHistory', query);
+      return api.dispatch('listAlarms', query.stationId ? { stationId: query.stationId, includeShelved: true } : { includeShelved: true });
+    },
+  );
+  const alarmParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 64 } } };
+  const outcomeReply = async (outcome: { accepted: string[]; refused: Array<{ alarmId: string; reason: string }> }, reply: FastifyReply) => {
+    if (outcome.accepted.length > 0) return outcome;
+    const reason = outcome.refused[0]?.reason ?? 'unknownAlarm';
+    const code = reason === 'unknownAlarm' ? 404 : reason === 'alreadyAcknowledged' || reason === 'notShelved' ? 409 : 400;
+    return reply.code(code).send({ error: reason, message: `Refused: ${reason}`, refused: outcome.refused });
+  };
+  app.post<{ Params: { id: string }; Body: { comment?: string } }>(
+    '/api/v1/alarms/:id/ack',
+    { schema: { summary: 'Acknowledge an alarm', params: alarmParams, body: { type: 'object', additionalProperties: false, properties: { comment: { type: 'string', maxLength: 1000 } } } } },
+    async (request, reply) => outcomeReply(await api.dispatch('acknowledgeAlarms', { alarmIds: [request.params.id], comment: request.body?.comment ?? '' }, 'api'), reply),
+  );
+  app.post<{ Params: { id: string }; Body: { minutes: number; reason: string } }>(
+    '/api/v1/alarms/:id/shelve',
+    {
+      schema: {
+        summary: 'Shelve an alarm for a time, with a reason',
+        params: alarmParams,
+        body: { type: 'object', additionalProperties: false, required: ['minutes', 'reason'], properties: { minutes: { type: 'number', exclusiveMinimum: 0 }, reason: { type: 'string', minLength: 1 } } },
+      },
+    },
+    async (request, reply) => outcomeReply(await api.dispatch('shelveAlarms', { alarmIds: [request.params.id], minutes: request.body.minutes, reason: request.body.reason }, 'api'), reply),
+  );
   app.get('/api/v1/events', { schema: { summary: 'Server-sent events: every domain event as JSON (event: <type>)' } }, (request, reply) => {
     streamEvents(request, reply, bus);
   });

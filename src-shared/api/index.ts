@@ -10,6 +10,7 @@ import type {
   StationState,
   Transaction,
 } from '../domain/index.ts';
+import type { AlarmInstance, AlarmSeverity, AlarmTransition, CommandOutcome } from '../alarms/types.ts';
 
 export type SortDirection = 'asc' | 'desc';
 
@@ -24,6 +25,23 @@ export interface TransactionQuery {
   open?: boolean;
   sort?: 'startedAt' | 'stoppedAt' | 'energyWh' | 'stationId' | 'idTag' | 'id';
   direction?: SortDirection;
+  offset?: number;
+  limit?: number;
+}
+
+export interface AlarmQuery {
+  stationId?: string;
+  severities?: AlarmSeverity[];
+  includeShelved?: boolean;
+}
+
+export interface AlarmHistoryQuery {
+  stationId?: string;
+  alarmId?: string;
+  /** ISO time: records at or after. */
+  from?: string;
+  /** ISO time: records before. */
+  to?: string;
   offset?: number;
   limit?: number;
 }
@@ -54,6 +72,11 @@ export interface ApiCommands {
   listTransactions: { request: TransactionQuery; response: Page<Transaction> };
   listBadges: { request: Record<string, never>; response: Badge[] };
   putBadge: { request: Badge; response: Badge };
+  listAlarms: { request: AlarmQuery; response: AlarmInstance[] };
+  alarmHistory: { request: AlarmHistoryQuery; response: Page<AlarmTransition> };
+  acknowledgeAlarms: { request: { alarmIds: string[]; comment?: string }; response: CommandOutcome };
+  shelveAlarms: { request: { alarmIds: string[]; minutes: number; reason: string }; response: CommandOutcome };
+  unshelveAlarms: { request: { alarmIds: string[] }; response: CommandOutcome };
 }
 
 export type ApiCommandName = keyof ApiCommands;
@@ -87,4 +110,4 @@ export class ApiError extends Error {
   }
 }
 
-export { requestSchemas, stationCommandSchema, badgeSchema, transactionQuerySchema } from './schemas.ts';
+export { requestSchemas, stationCommandSchema, badgeSchema, transactionQuerySchema, alarmHistoryQuerySchema } from './schemas.ts';

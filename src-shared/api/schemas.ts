@@ -111,6 +111,21 @@ export const transactionQuerySchema: Schema = {
   },
 };
 
+export const alarmHistoryQuerySchema: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    stationId,
+    alarmId: { type: 'string', minLength: 1, maxLength: 64 },
+    from: isoTime,
+    to: isoTime,
+    offset: { type: 'integer', minimum: 0, maximum: 1_000_000_000 },
+    limit: { type: 'integer', minimum: 1, maximum: 10_000 },
+  },
+};
+
+const alarmIds: Schema = { type: 'array', minItems: 1, maxItems: 10_000, items: { type: 'string', minLength: 1, maxLength: 64 } };
+
 const byStation: Schema = { type: 'object', additionalProperties: false, required: ['stationId'], properties: { stationId } };
 
 export const requestSchemas: Record<ApiCommandName, Schema> = {
@@ -134,4 +149,27 @@ export const requestSchemas: Record<ApiCommandName, Schema> = {
   listTransactions: transactionQuerySchema,
   listBadges: empty,
   putBadge: badgeSchema,
+  listAlarms: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      stationId,
+      severities: { type: 'array', items: { enum: ['critical', 'major', 'minor', 'warning', 'info'] } },
+      includeShelved: { type: 'boolean' },
+    },
+  },
+  alarmHistory: alarmHistoryQuerySchema,
+  acknowledgeAlarms: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['alarmIds'],
+    properties: { alarmIds, comment: { type: 'string', maxLength: 1000 } },
+  },
+  shelveAlarms: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['alarmIds', 'minutes', 'reason'],
+    properties: { alarmIds, minutes: { type: 'number', exclusiveMinimum: 0, maximum: 7 * 24 * 60 }, reason: { type: 'string', minLength: 1, maxLength: 1000 } },
+  },
+  unshelveAlarms: { type: 'object', additionalProperties: false, required: ['alarmIds'], properties: { alarmIds } },
 };

@@ -1,5 +1,6 @@
 // Version-neutral domain model shared by the main process and the UI.
 // Nothing here knows OCPP 1.6 from 2.0.1 beyond the `protocol` label shown to people.
+import type { AlarmInstance } from '../alarms/types.ts';
 
 export type OcppProtocol = 'ocpp1.6' | 'ocpp2.0.1';
 
@@ -181,6 +182,7 @@ export interface CommandRecord {
 /** Domain events streamed to every client (UI, SSE). */
 export type DomainEvent =
   | { type: 'station'; station: StationState }
+  | { type: 'alarm'; alarm: AlarmInstance }
   | { type: 'stationRemoved'; stationId: string }
   | { type: 'transaction'; transaction: Transaction }
   | { type: 'command'; command: CommandRecord }
