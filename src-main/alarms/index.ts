@@ -46,3 +46,4 @@ export {
 } from './notifications.ts';
 export { alarmBanner, compareAlarms, isUnacknowledged, listAlarms, severityRank, type AlarmBanner, type AlarmFilter } from './views.ts';
 export { AlarmService, DEFAULT_ALARM_RULES, ALARM_ENGINE_OPERATOR, type AlarmServiceOptions, type StationCommandRunner } from './service.ts';
+export { NotificationDelivery, type NotificationSettings, type SmtpSettings, type SmsSettings, type Contact, type DeliveryRecord } from './delivery.ts';

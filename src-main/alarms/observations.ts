@@ -71,6 +71,7 @@ export function observationsFromDomainEvent(event: DomainEvent): AlarmObservatio
     case 'command':
     case 'badge':
     case 'alarm':
+    case 'notification':
       return [];
   }
 }

@@ -20,6 +20,8 @@ export interface AlarmServiceOptions {
   topology: AlarmTopology;
   /** How often time advances in the engine (delays, stalled charges, shelving expiry), ms. */
   tickMs?: number;
+  /** Receives every step's transitions (notification grouping). */
+  onTransitions?: (transitions: readonly AlarmTransition[]) => void;
 }
 
 /** The operator name automatic actions are logged under. */
@@ -43,12 +45,14 @@ export class AlarmService {
   private readonly log: Logger;
   private readonly unsubscribe: () => void;
   private readonly ticker: NodeJS.Timeout;
+  private readonly onTransitions: ((transitions: readonly AlarmTransition[]) => void) | null;
 
   constructor(archive: Archive, bus: DomainBus, runCommand: StationCommandRunner, log: Logger, options: AlarmServiceOptions) {
     this.archive = archive;
     this.bus = bus;
     this.runCommand = runCommand;
     this.log = log;
+    this.onTransitions = options.onTransitions ?? null;
     const counters = archive.alarmCounters();
     this.state = createAlarmEngineState(
       { rules: options.rules, topology: options.topology },
@@ -76,6 +80,7 @@ export class AlarmService {
     const changed = this.changedAlarms(before, result.transitions);
     const stored = this.archive.saveAlarmStep(result.transitions, changed);
     for (const alarm of changed) this.bus.publish({ type: 'alarm', alarm });
+    if (result.transitions.length > 0) this.onTransitions?.(result.transitions);
     for (const action of result.actions) {
       this.runCommand(action.stationId, action.command, ALARM_ENGINE_OPERATOR).then(
         (outcome) => this.log.info({ station: action.stationId, command: action.command.kind, attempt: action.attempt, outcome: outcome.status }, 'automatic action'),

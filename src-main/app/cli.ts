@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { loadProject, ProjectError } from './project.ts';
+import { loadNotificationSettings } from './notification-settings.ts';
 import { startSupervisor } from './supervisor.ts';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
@@ -19,6 +20,7 @@ export const USAGE = `Usage: npm run serve -- [options]
   --no-demo         do not start the simulated stations
   --auto-accept     accept unknown stations at boot instead of listing them as pending
   --archive-max-mb N  cap the archive size; past it stations get InternalError (nothing is acknowledged unstored)
+  --notifications FILE  alarm notifications: recipients, SMTP, SMS gateway (JSON; see README)
   --api-key KEY     REST/UI API key (default: stored in DIR/api-key.txt, generated at first start)
   --log-level LVL   fatal, error, warn, info (default), debug, trace, silent
   --help            this text`;
@@ -38,6 +40,7 @@ export async function main(argv: string[]): Promise<void> {
         'auto-accept': { type: 'boolean' },
         'api-key': { type: 'string' },
         'archive-max-mb': { type: 'string' },
+        notifications: { type: 'string' },
         'log-level': { type: 'string', default: 'info' },
         help: { type: 'boolean' },
       },
@@ -61,6 +64,15 @@ export async function main(argv: string[]): Promise<void> {
     console.error(`--archive-max-mb must be a positive number of MiB, not "${values['archive-max-mb']}"`);
     process.exit(2);
   }
+  let notifications;
+  if (values.notifications) {
+    try {
+      notifications = loadNotificationSettings(resolve(values.notifications));
+    } catch (error) {
+      console.error(error instanceof Error ? error.message : String(error));
+      process.exit(2);
+    }
+  }
   const projectPath = values.project ? resolve(values.project) : DEMO_PROJECT;
   const demo = values['no-demo'] ? false : (values.demo ?? !values.project);
   let project;
@@ -79,6 +91,7 @@ export async function main(argv: string[]): Promise<void> {
     demo,
     autoAccept: values['auto-accept'] ? true : undefined,
     apiKey: values['api-key'],
+    notifications,
     archiveMaxBytes: archiveMaxMb === undefined ? undefined : archiveMaxMb * 1024 * 1024,
     logLevel: values['log-level'],
     rendererDir: existsSync(rendererDir) ? rendererDir : null,

@@ -7,7 +7,7 @@ import { pino, type Logger } from 'pino';
 import type { ServerInfo } from '../../src-shared/api/index.ts';
 import type { ProjectFile } from '../../src-shared/project/index.ts';
 import { openArchive, type Archive } from '../archive/index.ts';
-import { AlarmService, DEFAULT_ALARM_RULES, topologyFromProject, type AlarmRule } from '../alarms/index.ts';
+import { AlarmService, DEFAULT_ALARM_RULES, NotificationDelivery, topologyFromProject, type AlarmRule, type NotificationSettings } from '../alarms/index.ts';
 import { BadgeList } from '../auth/index.ts';
 import { DomainBus } from '../bus/index.ts';
 import { CentralSystem, type CentralSystemOptions } from '../ocpp/index.ts';
@@ -35,6 +35,8 @@ export interface SupervisorOptions {
   rendererDir?: string | null;
   /** Cap on the archive size, bytes (past it new work is refused, never acknowledged). */
   archiveMaxBytes?: number;
+  /** Who is told about alarms, and how (SMTP, SMS gateway, push); absent = nobody. */
+  notifications?: NotificationSettings;
   /** Alarm rules (default: DEFAULT_ALARM_RULES until projects carry their own). */
   alarmRules?: AlarmRule[];
   /** How often time advances in the alarm engine, ms (default 1,000). */
@@ -56,6 +58,7 @@ export interface Supervisor {
   transactions: TransactionService;
   central: CentralSystem;
   alarms: AlarmService;
+  notifications: NotificationDelivery | null;
   host: Host;
   close(): Promise<void>;
 }
@@ -89,8 +92,10 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
   }
   const central = new CentralSystem({ registry, transactions, badges, archive }, log, options.ocpp);
   central.onCommand = (command) => bus.publish({ type: 'command', command });
+  const notifications = options.notifications ? new NotificationDelivery(options.notifications, bus, log, options.alarmTickMs) : null;
   const alarms = new AlarmService(archive, bus, (stationId, command, operator) => central.command(stationId, command, operator), log, {
     rules: options.alarmRules ?? DEFAULT_ALARM_RULES,
+    onTransitions: notifications ? (transitions) => notifications.offer(transitions) : undefined,
     topology: project ? topologyFromProject(project) : { stations: {}, groups: {} },
     tickMs: options.alarmTickMs,
   });
@@ -144,6 +149,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     transactions,
     central,
     alarms,
+    notifications,
     host,
     async close() {
       if (closed) return;
@@ -151,6 +157,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
       clearInterval(staleTimer);
       if (demo) await demo.stop();
       alarms.close();
+      notifications?.close();
       await central.close();
       await host.close();
       await transactions.close();

@@ -179,10 +179,20 @@ export interface CommandRecord {
   answeredAt: string | null;
 }
 
+/** An alarm notification pushed to connected web and mobile clients. */
+export interface PushNotification {
+  recipientId: string;
+  severity: string;
+  subject: string;
+  body: string;
+  alarmIds: string[];
+}
+
 /** Domain events streamed to every client (UI, SSE). */
 export type DomainEvent =
   | { type: 'station'; station: StationState }
   | { type: 'alarm'; alarm: AlarmInstance }
+  | { type: 'notification'; notification: PushNotification }
   | { type: 'stationRemoved'; stationId: string }
   | { type: 'transaction'; transaction: Transaction }
   | { type: 'command'; command: CommandRecord }
