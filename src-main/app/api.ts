@@ -9,10 +9,13 @@ import {
   type ApiCommands,
   type ApiRequest,
   type ApiResponse,
+  type Principal,
   type ServerInfo,
+  READ_COMMANDS,
+  mayUse,
 } from '../../src-shared/api/index.ts';
 import type { AlarmService } from '../alarms/index.ts';
-import type { BadgeList } from '../auth/index.ts';
+import type { AccountService, BadgeList } from '../auth/index.ts';
 import type { Archive } from '../archive/index.ts';
 import type { CentralSystem } from '../ocpp/index.ts';
 import type { StationRegistry } from '../stations/index.ts';
@@ -23,10 +26,36 @@ export interface ApiServices {
   badges: BadgeList;
   central: CentralSystem;
   alarms: AlarmService;
+  accounts: AccountService;
   info: () => ServerInfo;
 }
 
-type Handlers = { [K in ApiCommandName]: (request: ApiCommands[K]['request'], operator: string | null) => Promise<ApiCommands[K]['response']> | ApiCommands[K]['response'] };
+/** Who is calling, through which session. */
+export interface CallContext {
+  principal: Principal | null;
+  /** The session token, for logout. */
+  token?: string | null;
+}
+
+/** In-process callers (tests, the composition root) act as the system administrator. */
+export const SYSTEM: CallContext = { principal: { username: 'system', role: 'administrator' } };
+
+type Handlers = { [K in ApiCommandName]: (request: ApiCommands[K]['request'], ctx: CallContext) => Promise<ApiCommands[K]['response']> | ApiCommands[K]['response'] };
+
+/** Requests as written in the audit log: secrets removed. */
+function auditDetail(request: unknown): unknown {
+  if (typeof request !== 'object' || request === null) return request;
+  const { password: _password, ...rest } = request as Record<string, unknown>;
+  return rest;
+}
+
+function auditResult(response: unknown): string {
+  if (typeof response !== 'object' || response === null) return 'ok';
+  const r = response as { outcome?: unknown; status?: unknown; accepted?: unknown[]; refused?: unknown[] };
+  if (typeof r.outcome === 'string') return `${r.outcome}${typeof r.status === 'string' ? ` (${r.status})` : ''}`;
+  if (Array.isArray(r.accepted)) return `accepted ${r.accepted.length}, refused ${r.refused?.length ?? 0}`;
+  return 'ok';
+}
 
 const ajv = createAjv();
 const validators = Object.fromEntries(
@@ -47,7 +76,8 @@ export function validateRequest(command: ApiCommandName, request: unknown): void
 }
 
 export function createApi(services: ApiServices) {
-  const { registry, archive, badges, central, alarms } = services;
+  const { registry, archive, badges, central, alarms, accounts } = services;
+  const who = (ctx: CallContext) => ctx.principal?.username ?? 'unknown';
   const stationOr404 = (stationId: string) => {
     const station = registry.get(stationId);
     if (!station) throw new ApiError('NotFound', `No station ${stationId}`);
@@ -68,9 +98,9 @@ export function createApi(services: ApiServices) {
       const station = await registry.setRegistration(stationId, 'rejected');
       return structuredClone(station ?? stationOr404(stationId));
     },
-    sendCommand: ({ stationId, command }, operator) => {
+    sendCommand: ({ stationId, command }, ctx) => {
       stationOr404(stationId);
-      return central.command(stationId, command, operator);
+      return central.command(stationId, command, ctx.principal?.username ?? null);
     },
     listCommands: ({ stationId, limit }) => archive.commandsOf(stationId, limit ?? 100),
     listTransactions: (query) => archive.queryTransactions(query),
@@ -78,17 +108,49 @@ export function createApi(services: ApiServices) {
     putBadge: (badge) => badges.put(badge),
     listAlarms: (query) => alarms.list(query),
     alarmHistory: (query) => alarms.history(query),
-    acknowledgeAlarms: ({ alarmIds, comment }, operator) => alarms.acknowledge(alarmIds, operator ?? 'unknown', comment ?? ''),
-    shelveAlarms: ({ alarmIds, minutes, reason }, operator) => alarms.shelve(alarmIds, operator ?? 'unknown', reason, minutes * 60_000),
-    unshelveAlarms: ({ alarmIds }, operator) => alarms.unshelve(alarmIds, operator ?? 'unknown'),
+    acknowledgeAlarms: ({ alarmIds, comment }, ctx) => alarms.acknowledge(alarmIds, who(ctx), comment ?? ''),
+    shelveAlarms: ({ alarmIds, minutes, reason }, ctx) => alarms.shelve(alarmIds, who(ctx), reason, minutes * 60_000),
+    unshelveAlarms: ({ alarmIds }, ctx) => alarms.unshelve(alarmIds, who(ctx)),
+    login: ({ username, password }) => accounts.login(username, password),
+    logout: (_request, ctx) => {
+      if (ctx.token) accounts.logout(ctx.token);
+      return { ok: true };
+    },
+    whoAmI: (_request, ctx) => ctx.principal,
+    listAudit: (query) => archive.audit(query),
+    listAccounts: () => accounts.list(),
+    putAccount: ({ username, role, password, disabled }) => accounts.put(username, role, password, disabled ?? false),
+  };
+
+  const audit = (command: ApiCommandName, request: unknown, ctx: CallContext, ok: boolean, result: string) => {
+    const actor = command === 'login' ? String((request as { username?: unknown }).username ?? '?') : who(ctx);
+    const stationId = typeof (request as { stationId?: unknown })?.stationId === 'string' ? (request as { stationId: string }).stationId : null;
+    return archive.appendAudit({ at: new Date().toISOString(), actor, role: ctx.principal?.role ?? 'none', action: command, stationId, detail: auditDetail(request), ok, result });
   };
 
   return {
-    /** Validates and runs one command of the contract. */
-    async dispatch<K extends ApiCommandName>(command: K, request: ApiRequest<K>, operator: string | null = null): Promise<ApiResponse<K>> {
+    /**
+     * Validates, authorises and runs one command of the contract. Every command that changes
+     * something is written to the audit log with its result (refusals included).
+     */
+    async dispatch<K extends ApiCommandName>(command: K, request: ApiRequest<K>, ctx: CallContext = SYSTEM): Promise<ApiResponse<K>> {
       validateRequest(command, request);
-      const handler = handlers[command] as (r: ApiRequest<K>, op: string | null) => Promise<ApiResponse<K>> | ApiResponse<K>;
-      return handler(request, operator);
+      const audited = !READ_COMMANDS.has(command) && command !== 'logout';
+      if (ctx.principal === null ? command !== 'getServerInfo' && command !== 'login' && command !== 'logout' : !mayUse(ctx.principal.role, command, request)) {
+        const error = new ApiError('Forbidden', ctx.principal === null ? 'Sign in first' : `The ${ctx.principal.role} role may not use ${command}`);
+        if (audited) await audit(command, request, ctx, false, error.message);
+        throw error;
+      }
+      const handler = handlers[command] as (r: ApiRequest<K>, c: CallContext) => Promise<ApiResponse<K>> | ApiResponse<K>;
+      if (!audited) return handler(request, ctx);
+      try {
+        const response = await handler(request, ctx);
+        await audit(command, request, ctx, true, auditResult(response));
+        return response;
+      } catch (error) {
+        await audit(command, request, ctx, false, error instanceof Error ? error.message : String(error));
+        throw error;
+      }
     },
   };
 }

@@ -21,6 +21,8 @@ export const USAGE = `Usage: npm run serve -- [options]
   --auto-accept     accept unknown stations at boot instead of listing them as pending
   --archive-max-mb N  cap the archive size; past it stations get InternalError (nothing is acknowledged unstored)
   --notifications FILE  alarm notifications: recipients, SMTP, SMS gateway (JSON; see README)
+  --require-login   UI users must sign in with an account (creates 'admin' at first start)
+  --admin-password P  password of the 'admin' account created at first start
   --api-key KEY     REST/UI API key (default: stored in DIR/api-key.txt, generated at first start)
   --log-level LVL   fatal, error, warn, info (default), debug, trace, silent
   --help            this text`;
@@ -41,6 +43,8 @@ export async function main(argv: string[]): Promise<void> {
         'api-key': { type: 'string' },
         'archive-max-mb': { type: 'string' },
         notifications: { type: 'string' },
+        'require-login': { type: 'boolean' },
+        'admin-password': { type: 'string' },
         'log-level': { type: 'string', default: 'info' },
         help: { type: 'boolean' },
       },
@@ -92,6 +96,8 @@ export async function main(argv: string[]): Promise<void> {
     autoAccept: values['auto-accept'] ? true : undefined,
     apiKey: values['api-key'],
     notifications,
+    loginRequired: values['require-login'] ?? false,
+    adminPassword: values['admin-password'],
     archiveMaxBytes: archiveMaxMb === undefined ? undefined : archiveMaxMb * 1024 * 1024,
     logLevel: values['log-level'],
     rendererDir: existsSync(rendererDir) ? rendererDir : null,
@@ -101,6 +107,7 @@ export async function main(argv: string[]): Promise<void> {
   console.log(`  OCPP:  ${supervisor.ocppUrl}/<stationId>   (subprotocols ocpp1.6, ocpp2.0.1)`);
   console.log(`  REST:  ${supervisor.url}/api/v1   (OpenAPI: ${supervisor.url}/api/v1/openapi.json)`);
   console.log(`  API key${supervisor.apiKeyGenerated ? ' (generated, stored in the data directory)' : ''}: ${supervisor.apiKey}`);
+  if (supervisor.createdAdminPassword) console.log(`  account 'admin' created with password: ${supervisor.createdAdminPassword}  (shown once: change it)`);
   console.log(`  project: ${project.name}${demo ? ' with simulated demo stations' : ''}; data: ${resolve(values.data)}`);
   let stopping = false;
   const stop = (signal: string) => {

@@ -59,7 +59,7 @@ describe('loadProject', () => {
 
   it('refuses a wrong formatVersion and names the field and the file', () => {
     const p = demo() as unknown as Record<string, unknown>;
-    p.formatVersion = 2;
+    p.formatVersion = 99;
     const path = write(JSON.stringify(p));
     const error = refused(path);
     expect(error.message).toContain(path);

@@ -8,7 +8,7 @@ import type { ServerInfo } from '../../src-shared/api/index.ts';
 import type { ProjectFile } from '../../src-shared/project/index.ts';
 import { openArchive, type Archive } from '../archive/index.ts';
 import { AlarmService, DEFAULT_ALARM_RULES, NotificationDelivery, topologyFromProject, type AlarmRule, type NotificationSettings } from '../alarms/index.ts';
-import { BadgeList } from '../auth/index.ts';
+import { AccountService, BadgeList } from '../auth/index.ts';
 import { DomainBus } from '../bus/index.ts';
 import { CentralSystem, type CentralSystemOptions } from '../ocpp/index.ts';
 import { StationRegistry } from '../stations/index.ts';
@@ -35,6 +35,10 @@ export interface SupervisorOptions {
   rendererDir?: string | null;
   /** Cap on the archive size, bytes (past it new work is refused, never acknowledged). */
   archiveMaxBytes?: number;
+  /** UI sessions must sign in with an account (default false while the UI's login screen lands). */
+  loginRequired?: boolean;
+  /** Password of the 'admin' account created at first start (generated when absent). */
+  adminPassword?: string;
   /** Who is told about alarms, and how (SMTP, SMS gateway, push); absent = nobody. */
   notifications?: NotificationSettings;
   /** Alarm rules (default: DEFAULT_ALARM_RULES until projects carry their own). */
@@ -51,6 +55,9 @@ export interface Supervisor {
   ocppUrl: string;
   apiKey: string;
   apiKeyGenerated: boolean;
+  /** Set when this start created the 'admin' account: its password, to show once. */
+  createdAdminPassword: string | null;
+  accounts: AccountService;
   api: Api;
   bus: DomainBus;
   archive: Archive;
@@ -110,7 +117,14 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     autoAccept: registry.autoAccept,
     projectName: project?.name ?? null,
   });
-  const api = createApi({ registry, archive, badges, central, alarms, info });
+  const accounts = new AccountService(archive);
+  // The first start with sign-in required creates the administrator (password given or generated, printed once).
+  let adminPassword: string | null = null;
+  if (!accounts.hasAccounts() && (options.loginRequired || options.adminPassword)) {
+    adminPassword = options.adminPassword ?? randomBytes(12).toString('base64url');
+    await accounts.put('admin', 'administrator', adminPassword);
+  }
+  const api = createApi({ registry, archive, badges, central, alarms, accounts, info });
   const host = await startHost({
     host: options.host,
     port: options.port,
@@ -119,6 +133,8 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     bus,
     registry,
     central,
+    accounts,
+    loginRequired: options.loginRequired ?? false,
     log,
     rendererDir: options.rendererDir ?? null,
   });
@@ -142,6 +158,8 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     ocppUrl,
     apiKey,
     apiKeyGenerated: generated,
+    createdAdminPassword: options.adminPassword ? null : adminPassword,
+    accounts,
     api,
     bus,
     archive,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { SqliteArchive, type SqliteArchiveOptions } from './sqlite.ts';
 
 export { SqliteArchive, ArchiveUnavailableError } from './sqlite.ts';
-export type { StoredStation, StoredConnector, NewTransaction, TransactionStop, SqliteArchiveOptions } from './sqlite.ts';
+export type { StoredStation, StoredConnector, StoredAccount, NewTransaction, TransactionStop, SqliteArchiveOptions } from './sqlite.ts';
 export type Archive = SqliteArchive;
 
 /** Opens (creating and migrating if needed) the archive of a data directory. */

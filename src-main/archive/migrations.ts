@@ -131,4 +131,31 @@ export const MIGRATIONS: readonly string[] = [
     instance TEXT NOT NULL
   );
   `,
+  // 3: operator accounts and the audit trail of operator actions
+  `
+  CREATE TABLE accounts (
+    username TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    failed_attempts INTEGER NOT NULL DEFAULT 0,
+    locked_until TEXT,
+    created_at TEXT NOT NULL,
+    last_login_at TEXT
+  );
+  CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    role TEXT NOT NULL,
+    action TEXT NOT NULL,
+    station_id TEXT,
+    detail TEXT NOT NULL,
+    ok INTEGER NOT NULL,
+    result TEXT NOT NULL
+  );
+  CREATE INDEX audit_log_at ON audit_log (at);
+  CREATE INDEX audit_log_actor ON audit_log (actor, at);
+  CREATE INDEX audit_log_station ON audit_log (station_id, at);
+  `,
 ];

@@ -14,7 +14,7 @@ import type {
   Registration,
   Transaction,
 } from '../../src-shared/domain/index.ts';
-import type { AlarmHistoryQuery, Page, TransactionQuery } from '../../src-shared/api/index.ts';
+import type { AlarmHistoryQuery, AuditEntry, AuditQuery, Page, TransactionQuery } from '../../src-shared/api/index.ts';
 import type { AlarmInstance, AlarmTransition } from '../../src-shared/alarms/types.ts';
 import { MIGRATIONS } from './migrations.ts';
 
@@ -30,6 +30,18 @@ export interface StoredStation {
   bootedAt: string | null;
   lastSeenAt: string | null;
   remoteAddress: string | null;
+}
+
+export interface StoredAccount {
+  username: string;
+  role: string;
+  /** scrypt$N$r$p$salt$hash (base64). */
+  password_hash: string;
+  disabled: number;
+  failed_attempts: number;
+  locked_until: string | null;
+  created_at: string;
+  last_login_at: string | null;
 }
 
 export interface StoredConnector {
@@ -738,6 +750,64 @@ export class SqliteArchive {
     const rows = this.db.prepare(`SELECT record FROM alarm_transitions ${clause} ORDER BY seq DESC LIMIT ${limit} OFFSET ${q.offset ?? 0}`).all(params) as Array<{ record: string }>;
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM alarm_transitions ${clause}`).get(params) as { n: number }).n;
     return { items: rows.map((r) => JSON.parse(r.record) as AlarmTransition), total };
+  }
+
+  // ---- accounts and audit ---------------------------------------------------------------
+
+  account(username: string): StoredAccount | null {
+    return (this.db.prepare('SELECT * FROM accounts WHERE username = ?').get(username) as StoredAccount | undefined) ?? null;
+  }
+
+  accounts(): StoredAccount[] {
+    return this.db.prepare('SELECT * FROM accounts ORDER BY username').all() as StoredAccount[];
+  }
+
+  saveAccount(a: StoredAccount): Promise<void> {
+    return this.write(() => {
+      this.db
+        .prepare(
+          `INSERT INTO accounts (username, role, password_hash, disabled, failed_attempts, locked_until, created_at, last_login_at)
+           VALUES (@username, @role, @password_hash, @disabled, @failed_attempts, @locked_until, @created_at, @last_login_at)
+           ON CONFLICT(username) DO UPDATE SET role=excluded.role, password_hash=excluded.password_hash, disabled=excluded.disabled,
+             failed_attempts=excluded.failed_attempts, locked_until=excluded.locked_until, last_login_at=excluded.last_login_at`,
+        )
+        .run(a);
+    });
+  }
+
+  appendAudit(entry: Omit<AuditEntry, 'id'>): Promise<void> {
+    return this.write(() => {
+      this.db
+        .prepare('INSERT INTO audit_log (at, actor, role, action, station_id, detail, ok, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(entry.at, entry.actor, entry.role, entry.action, entry.stationId, JSON.stringify(entry.detail ?? null), entry.ok ? 1 : 0, entry.result);
+    });
+  }
+
+  audit(q: AuditQuery): Page<AuditEntry> {
+    const where: string[] = [];
+    const params: Record<string, unknown> = {};
+    for (const [key, column] of [['actor', 'actor'], ['action', 'action'], ['stationId', 'station_id']] as const) {
+      if (q[key] !== undefined) {
+        where.push(`${column} = @${key}`);
+        params[key] = q[key];
+      }
+    }
+    if (q.from !== undefined) {
+      where.push('at >= @from');
+      params.from = new Date(q.from).toISOString();
+    }
+    if (q.to !== undefined) {
+      where.push('at < @to');
+      params.to = new Date(q.to).toISOString();
+    }
+    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    type Row = { id: number; at: string; actor: string; role: string; action: string; station_id: string | null; detail: string; ok: number; result: string };
+    const rows = this.db.prepare(`SELECT * FROM audit_log ${clause} ORDER BY id DESC LIMIT ${Math.min(q.limit ?? 200, 10_000)} OFFSET ${q.offset ?? 0}`).all(params) as Row[];
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM audit_log ${clause}`).get(params) as { n: number }).n;
+    return {
+      items: rows.map((r) => ({ id: r.id, at: r.at, actor: r.actor, role: r.role, action: r.action, stationId: r.station_id, detail: JSON.parse(r.detail) as unknown, ok: r.ok === 1, result: r.result })),
+      total,
+    };
   }
 
   // ---- badges -------------------------------------------------------------------------

@@ -48,3 +48,5 @@ export class BadgeList {
     return this.archive.seedBadges(badges);
   }
 }
+
+export { AccountService, hashPassword, verifyPassword, type AccountOptions } from './accounts.ts';

@@ -47,12 +47,12 @@ async function start(): Promise<void> {
     callback({ responseHeaders: { ...(details.responseHeaders ?? {}), 'Content-Security-Policy': [CSP] } });
   });
 
-  // Only our own renderer page may call the API.
+  // Only our own renderer page may call the API. (Sign-in on the workstation follows the server's rule once the UI has its login screen.)
   ipcMain.handle('api:call', async (event, command, request) => {
     if (event.senderFrame?.url !== rendererUrl) return { ok: false, error: { code: 'Forbidden', message: 'unknown sender' } };
     if (typeof command !== 'string' || !isApiCommand(command)) return { ok: false, error: { code: 'BadRequest', message: `Unknown command ${String(command)}` } };
     try {
-      return { ok: true, response: await api.dispatch(command as ApiCommandName, request as never, 'workstation') };
+      return { ok: true, response: await api.dispatch(command as ApiCommandName, request as never, { principal: { username: 'workstation', role: 'administrator' } }) };
     } catch (error) {
       return error instanceof ApiError ? { ok: false, error: { code: error.code, message: error.message } } : { ok: false, error: { code: 'Internal', message: 'Internal error' } };
     }

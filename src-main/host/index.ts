@@ -11,15 +11,19 @@ import fastifySwagger from '@fastify/swagger';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createAjv } from '../schemas/index.ts';
 import type { Logger } from 'pino';
-import { ApiError, badgeSchema, transactionQuerySchema, type ClientMessage, type ServerMessage } from '../../src-shared/api/index.ts';
+import { ApiError, atLeast, badgeSchema, requestSchemas, transactionQuerySchema, type ClientMessage, type Principal, type Role, type ServerMessage, type SessionInfo } from '../../src-shared/api/index.ts';
 import type { DomainEvent, StationState } from '../../src-shared/domain/index.ts';
-import type { Api } from '../app/api.ts';
+import type { Api, CallContext } from '../app/api.ts';
+import type { AccountService } from '../auth/index.ts';
 import { isApiCommand } from '../app/api.ts';
 import type { DomainBus } from '../bus/index.ts';
 import { CallTimeoutError, RpcError, StationCallError, StationOfflineError, type CentralSystem } from '../ocpp/index.ts';
 import type { StationRegistry } from '../stations/index.ts';
 
 export interface HostOptions {
+  accounts: AccountService;
+  /** UI sessions must sign in (otherwise a loopback UI acts as the local operator). */
+  loginRequired: boolean;
   host: string;
   port: number;
   apiKey: string;
@@ -37,6 +41,12 @@ export interface Host {
   port: number;
   close(): Promise<void>;
 }
+
+/** The API key's holder: integrators and our own acceptance checks. */
+const API_PRINCIPAL: Principal = { username: 'api', role: 'administrator' };
+/** The workstation user on loopback while sign-in is not required. */
+const LOCAL_OPERATOR: Principal = { username: 'operator', role: 'administrator' };
+const auditQuerySchema = { ...(requestSchemas.listAudit as object), properties: { ...((requestSchemas.listAudit as { properties: object }).properties), key: { type: 'string' } } };
 
 const HTTP_STATUS: Record<ApiError['code'], number> = {
   BadRequest: 400,
@@ -78,19 +88,30 @@ export async function startHost(options: HostOptions): Promise<Host> {
     },
   });
 
-  const authorized = (request: FastifyRequest): boolean => {
+  // REST callers authenticate with the API key (administrator) or a session token from
+  // POST /api/v1/login (the account's role). The context travels with the request.
+  const contexts = new WeakMap<FastifyRequest, CallContext>();
+  const contextOf = (request: FastifyRequest): CallContext => contexts.get(request) ?? { principal: null };
+  const authenticate = (request: FastifyRequest): CallContext | null => {
     const header = request.headers.authorization;
-    if (header?.startsWith('Bearer ') && sameKey(header.slice(7).trim(), options.apiKey)) return true;
+    const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : null;
     const key = (request.query as { key?: unknown } | undefined)?.key;
-    return typeof key === 'string' && sameKey(key, options.apiKey);
+    const given = bearer ?? (typeof key === 'string' ? key : null);
+    if (given === null) return null;
+    if (sameKey(given, options.apiKey)) return { principal: API_PRINCIPAL };
+    const principal = options.accounts.resume(given);
+    return principal ? { principal, token: given } : null;
   };
 
   app.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0] ?? '';
-    if (!path.startsWith('/api/v1/') || path === '/api/v1/health' || path === '/api/v1/openapi.json') return;
-    if (!authorized(request)) {
-      await reply.code(401).header('WWW-Authenticate', 'Bearer').send({ error: 'Unauthorized', message: 'Missing or wrong API key: send Authorization: Bearer <key>' });
+    if (!path.startsWith('/api/v1/') || path === '/api/v1/health' || path === '/api/v1/openapi.json' || path === '/api/v1/login') return;
+    const ctx = authenticate(request);
+    if (!ctx) {
+      await reply.code(401).header('WWW-Authenticate', 'Bearer').send({ error: 'Unauthorized', message: 'Missing or wrong API key or session: send Authorization: Bearer <key or session token>' });
+      return;
     }
+    contexts.set(request, ctx);
   });
 
   app.setErrorHandler((error: Error & { validation?: unknown; statusCode?: number }, _request, reply) => {
@@ -118,17 +139,17 @@ export async function startHost(options: HostOptions): Promise<Host> {
 
   // REST adds `version` (the OCPP version number) for integrators who do not parse subprotocols.
   const withVersion = (s: StationState) => ({ ...s, version: s.protocol === null ? null : s.protocol.slice(4) });
-  app.get('/api/v1/stations', { schema: { summary: 'All stations with connectors, status, OCPP version and connection state' } }, async () =>
-    (await api.dispatch('listStations', {})).map(withVersion),
+  app.get('/api/v1/stations', { schema: { summary: 'All stations with connectors, status, OCPP version and connection state' } }, async (request) =>
+    (await api.dispatch('listStations', {}, contextOf(request))).map(withVersion),
   );
   app.get<{ Params: { id: string } }>('/api/v1/stations/:id', { schema: { summary: 'One station', params: stationParams, response: { 404: errorBody } } }, async (request) =>
-    withVersion(await api.dispatch('getStation', { stationId: request.params.id })),
+    withVersion(await api.dispatch('getStation', { stationId: request.params.id }, contextOf(request))),
   );
   app.post<{ Params: { id: string } }>('/api/v1/stations/:id/accept', { schema: { summary: 'Accept a pending station', params: stationParams } }, async (request) =>
-    api.dispatch('acceptStation', { stationId: request.params.id }, 'api'),
+    api.dispatch('acceptStation', { stationId: request.params.id }, contextOf(request)),
   );
   app.post<{ Params: { id: string } }>('/api/v1/stations/:id/reject', { schema: { summary: 'Reject a pending station', params: stationParams } }, async (request) =>
-    api.dispatch('rejectStation', { stationId: request.params.id }, 'api'),
+    api.dispatch('rejectStation', { stationId: request.params.id }, contextOf(request)),
   );
   app.post<{ Params: { id: string; action: string }; Body: unknown }>(
     '/api/v1/stations/:id/commands/:action',
@@ -141,12 +162,15 @@ export async function startHost(options: HostOptions): Promise<Host> {
     },
     async (request, reply) => {
       const { id, action } = request.params;
+      const ctx = contextOf(request);
+      // Raw OCPP actions bypass the neutral command set: engineers and administrators only.
+      if (!ctx.principal || !atLeast(ctx.principal.role, 'engineer')) throw new ApiError('Forbidden', 'Raw OCPP commands need the engineer role');
       if (!registry.get(id)) throw new ApiError('NotFound', `No station ${id}`);
       const actions = central.outboundActions(id);
       if (!actions) throw new ApiError('Conflict', `Station ${id} is not connected`);
       if (!actions.has(action)) throw new ApiError('BadRequest', `${action} is not a central-system action of this station's OCPP version (${[...actions].join(', ')})`);
       try {
-        const response = await central.rawCommand(id, action, (request.body ?? {}) as object, 'api');
+        const response = await central.rawCommand(id, action, (request.body ?? {}) as object, ctx.principal.username);
         return { response };
       } catch (error) {
         if (error instanceof RpcError) return reply.code(400).send({ error: 'BadRequest', message: error.message });
@@ -167,10 +191,10 @@ export async function startHost(options: HostOptions): Promise<Host> {
     },
     async (request) => {
       const { key: _key, ...query } = request.query;
-      return api.dispatch('listTransactions', query);
+      return api.dispatch('listTransactions', query, contextOf(request));
     },
   );
-  app.get('/api/v1/badges', { schema: { summary: 'The badge list Authorize checks' } }, async () => api.dispatch('listBadges', {}));
+  app.get('/api/v1/badges', { schema: { summary: 'The badge list Authorize checks' } }, async (request) => api.dispatch('listBadges', {}, contextOf(request)));
   app.put<{ Params: { idTag: string }; Body: Record<string, unknown> }>(
     '/api/v1/badges/:idTag',
     {
@@ -183,7 +207,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     async (request) => {
       const body = request.body;
       if (body.idTag !== undefined && body.idTag !== request.params.idTag) throw new ApiError('BadRequest', 'idTag in the body differs from the one in the path');
-      return api.dispatch('putBadge', { expiresAt: null, parentIdTag: null, label: null, ...body, idTag: request.params.idTag } as never, 'api');
+      return api.dispatch('putBadge', { expiresAt: null, parentIdTag: null, label: null, ...body, idTag: request.params.idTag } as never, contextOf(request));
     },
   );
   app.get<{ Querystring: { state?: string; stationId?: string; from?: string; to?: string; offset?: number; limit?: number; key?: string } }>(
@@ -208,8 +232,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
     },
     async (request) => {
       const { state, key: _key, ...query } = request.query;
-      if (state === 'history') return api.dispatch('alarmHistory', query);
-      return api.dispatch('listAlarms', query.stationId ? { stationId: query.stationId, includeShelved: true } : { includeShelved: true });
+      if (state === 'history') return api.dispatch('alarmHistory', query, contextOf(request));
+      return api.dispatch('listAlarms', query.stationId ? { stationId: query.stationId, includeShelved: true } : { includeShelved: true }, contextOf(request));
     },
   );
   const alarmParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 64 } } };
@@ -222,7 +246,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
   app.post<{ Params: { id: string }; Body: { comment?: string } }>(
     '/api/v1/alarms/:id/ack',
     { schema: { summary: 'Acknowledge an alarm', params: alarmParams, body: { type: 'object', additionalProperties: false, properties: { comment: { type: 'string', maxLength: 1000 } } } } },
-    async (request, reply) => outcomeReply(await api.dispatch('acknowledgeAlarms', { alarmIds: [request.params.id], comment: request.body?.comment ?? '' }, 'api'), reply),
+    async (request, reply) => outcomeReply(await api.dispatch('acknowledgeAlarms', { alarmIds: [request.params.id], comment: request.body?.comment ?? '' }, contextOf(request)), reply),
   );
   app.post<{ Params: { id: string }; Body: { minutes: number; reason: string } }>(
     '/api/v1/alarms/:id/shelve',
@@ -233,7 +257,39 @@ export async function startHost(options: HostOptions): Promise<Host> {
         body: { type: 'object', additionalProperties: false, required: ['minutes', 'reason'], properties: { minutes: { type: 'number', exclusiveMinimum: 0 }, reason: { type: 'string', minLength: 1 } } },
       },
     },
-    async (request, reply) => outcomeReply(await api.dispatch('shelveAlarms', { alarmIds: [request.params.id], minutes: request.body.minutes, reason: request.body.reason }, 'api'), reply),
+    async (request, reply) => outcomeReply(await api.dispatch('shelveAlarms', { alarmIds: [request.params.id], minutes: request.body.minutes, reason: request.body.reason }, contextOf(request)), reply),
+  );
+  app.post<{ Body: { username: string; password: string } }>(
+    '/api/v1/login',
+    {
+      schema: {
+        summary: 'Sign in: returns a session token to send as Authorization: Bearer <token>',
+        security: [],
+        body: { type: 'object', additionalProperties: false, required: ['username', 'password'], properties: { username: { type: 'string' }, password: { type: 'string' } } },
+      },
+    },
+    async (request) => api.dispatch('login', request.body, { principal: null }),
+  );
+  app.post('/api/v1/logout', { schema: { summary: 'End the session of the token sent' } }, async (request) => api.dispatch('logout', {}, contextOf(request)));
+  app.get<{ Querystring: Record<string, unknown> }>(
+    '/api/v1/audit',
+    { schema: { summary: 'Audit log of operator actions (who, when, what, on which station, result), newest first', querystring: auditQuerySchema } },
+    async (request) => {
+      const { key: _key, ...query } = request.query;
+      return api.dispatch('listAudit', query, contextOf(request));
+    },
+  );
+  app.get('/api/v1/accounts', { schema: { summary: 'Operator accounts (administrator)' } }, async (request) => api.dispatch('listAccounts', {}, contextOf(request)));
+  app.put<{ Params: { username: string }; Body: { role: Role; password?: string; disabled?: boolean } }>(
+    '/api/v1/accounts/:username',
+    {
+      schema: {
+        summary: 'Create or change an operator account (administrator)',
+        params: { type: 'object', required: ['username'], properties: { username: { type: 'string' } } },
+        body: { type: 'object', additionalProperties: false, required: ['role'], properties: { role: { type: 'string' }, password: { type: 'string' }, disabled: { type: 'boolean' } } },
+      },
+    },
+    async (request) => api.dispatch('putAccount', { ...request.body, username: request.params.username }, contextOf(request)),
   );
   app.get('/api/v1/events', { schema: { summary: 'Server-sent events: every domain event as JSON (event: <type>)' } }, (request, reply) => {
     streamEvents(request, reply, bus);
@@ -293,8 +349,13 @@ function startBridge(options: HostOptions & { requireKey: boolean }) {
   const send = (ws: WebSocket, message: ServerMessage) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
   };
-  wss.on('connection', (ws: WebSocket) => {
+  /** Who a socket acts as before (or after) signing in. */
+  const anonymous = (): CallContext => ({ principal: options.loginRequired ? null : LOCAL_OPERATOR });
+  wss.on('connection', (ws: WebSocket, _request: IncomingMessage, initial: CallContext) => {
+    let ctx: CallContext = initial;
     const unsubscribe = options.bus.subscribe((event) => {
+      // Nothing is streamed before sign-in.
+      if (ctx.principal === null) return;
       // A client that cannot keep up is dropped rather than buffered without bound; it resyncs on reconnect.
       if (ws.bufferedAmount > 16 * 1024 * 1024) {
         ws.close(1013, 'client too slow');
@@ -316,9 +377,17 @@ function startBridge(options: HostOptions & { requireKey: boolean }) {
         send(ws, { kind: 'result', id, ok: false, error: { code: 'BadRequest', message: `Unknown command ${String(message.command)}` } });
         return;
       }
+      // A session that expired while the socket stayed open is treated as signed out.
+      if (ctx.token && !options.accounts.resume(ctx.token)) ctx = anonymous();
       options.api
-        .dispatch(message.command, message.request as never, 'operator')
-        .then((response) => send(ws, { kind: 'result', id, ok: true, response }))
+        .dispatch(message.command, message.request as never, ctx)
+        .then((response) => {
+          if (message.command === 'login') {
+            const session = response as SessionInfo;
+            ctx = { principal: { username: session.username, role: session.role }, token: session.token };
+          } else if (message.command === 'logout') ctx = anonymous();
+          send(ws, { kind: 'result', id, ok: true, response });
+        })
         .catch((error: unknown) => {
           const apiError = error instanceof ApiError ? error : null;
           if (!apiError) options.log.error({ err: error, command: message.command }, 'API command failed');
@@ -334,14 +403,23 @@ function startBridge(options: HostOptions & { requireKey: boolean }) {
   return {
     handleUpgrade(request: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) {
       wss.handleUpgrade(request, socket, head, (ws) => {
-        if (options.requireKey) {
-          const key = new URL(request.url ?? '/', 'http://localhost').searchParams.get('key') ?? '';
-          if (!sameKey(key, options.apiKey)) {
+        const params = new URL(request.url ?? '/', 'http://localhost').searchParams;
+        const key = params.get('key');
+        const token = params.get('token');
+        let ctx: CallContext | null = null;
+        if (key !== null && sameKey(key, options.apiKey)) ctx = { principal: LOCAL_OPERATOR };
+        else if (token !== null) {
+          const principal = options.accounts.resume(token);
+          if (principal) ctx = { principal, token };
+        }
+        if (!ctx) {
+          if (options.requireKey && !options.loginRequired) {
             ws.close(4401, 'API key required');
             return;
           }
+          ctx = anonymous();
         }
-        wss.emit('connection', ws, request);
+        wss.emit('connection', ws, request, ctx);
       });
     },
     close() {

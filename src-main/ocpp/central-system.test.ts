@@ -119,7 +119,7 @@ describe('OCPP 1.6 with an independent strict client', () => {
     expect(seen[3]?.params).toEqual({ connectorId: 0, type: 'Inoperative' });
     const history = await sup.api.dispatch('listCommands', { stationId: 'CP16' });
     expect(history.length).toBe(8);
-    expect(history[0]).toMatchObject({ action: 'GetConfiguration', outcome: 'accepted', operator: null });
+    expect(history[0]).toMatchObject({ action: 'GetConfiguration', outcome: 'accepted', operator: 'system' });
   });
 
   it('remote stop maps our transaction id to the 1.6 transactionId', async () => {

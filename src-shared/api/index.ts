@@ -11,6 +11,7 @@ import type {
   Transaction,
 } from '../domain/index.ts';
 import type { AlarmInstance, AlarmSeverity, AlarmTransition, CommandOutcome } from '../alarms/types.ts';
+import type { Role } from './permissions.ts';
 
 export type SortDirection = 'asc' | 'desc';
 
@@ -41,6 +42,50 @@ export interface AlarmHistoryQuery {
   /** ISO time: records at or after. */
   from?: string;
   /** ISO time: records before. */
+  to?: string;
+  offset?: number;
+  limit?: number;
+}
+
+export interface Principal {
+  username: string;
+  role: Role;
+}
+
+export interface SessionInfo extends Principal {
+  token: string;
+  expiresAt: string;
+}
+
+export interface Account {
+  username: string;
+  role: Role;
+  disabled: boolean;
+  /** Set after too many wrong passwords; sign-in refused until then. */
+  lockedUntil: string | null;
+  createdAt: string;
+  lastLoginAt: string | null;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  role: string;
+  action: string;
+  stationId: string | null;
+  /** The request, without secrets. */
+  detail: unknown;
+  ok: boolean;
+  /** Outcome in words (status, error message). */
+  result: string;
+}
+
+export interface AuditQuery {
+  actor?: string;
+  action?: string;
+  stationId?: string;
+  from?: string;
   to?: string;
   offset?: number;
   limit?: number;
@@ -77,6 +122,12 @@ export interface ApiCommands {
   acknowledgeAlarms: { request: { alarmIds: string[]; comment?: string }; response: CommandOutcome };
   shelveAlarms: { request: { alarmIds: string[]; minutes: number; reason: string }; response: CommandOutcome };
   unshelveAlarms: { request: { alarmIds: string[] }; response: CommandOutcome };
+  login: { request: { username: string; password: string }; response: SessionInfo };
+  logout: { request: Record<string, never>; response: { ok: true } };
+  whoAmI: { request: Record<string, never>; response: Principal | null };
+  listAudit: { request: AuditQuery; response: Page<AuditEntry> };
+  listAccounts: { request: Record<string, never>; response: Account[] };
+  putAccount: { request: { username: string; role: Role; password?: string; disabled?: boolean }; response: Account };
 }
 
 export type ApiCommandName = keyof ApiCommands;
@@ -110,4 +161,5 @@ export class ApiError extends Error {
   }
 }
 
+export { ROLES, READ_COMMANDS, PUBLIC_COMMANDS, STATION_COMMAND_ROLE, mayUse, atLeast, type Role } from './permissions.ts';
 export { requestSchemas, stationCommandSchema, badgeSchema, transactionQuerySchema, alarmHistoryQuerySchema } from './schemas.ts';

@@ -172,4 +172,37 @@ export const requestSchemas: Record<ApiCommandName, Schema> = {
     properties: { alarmIds, minutes: { type: 'number', exclusiveMinimum: 0, maximum: 7 * 24 * 60 }, reason: { type: 'string', minLength: 1, maxLength: 1000 } },
   },
   unshelveAlarms: { type: 'object', additionalProperties: false, required: ['alarmIds'], properties: { alarmIds } },
+  login: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['username', 'password'],
+    properties: { username: { type: 'string', minLength: 1, maxLength: 64 }, password: { type: 'string', minLength: 1, maxLength: 256 } },
+  },
+  logout: empty,
+  whoAmI: empty,
+  listAudit: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      actor: { type: 'string', minLength: 1, maxLength: 64 },
+      action: { type: 'string', minLength: 1, maxLength: 64 },
+      stationId,
+      from: isoTime,
+      to: isoTime,
+      offset: { type: 'integer', minimum: 0, maximum: 1_000_000_000 },
+      limit: { type: 'integer', minimum: 1, maximum: 10_000 },
+    },
+  },
+  listAccounts: empty,
+  putAccount: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['username', 'role'],
+    properties: {
+      username: { type: 'string', minLength: 2, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$' },
+      role: { enum: ['viewer', 'operator', 'maintenance', 'engineer', 'administrator'] },
+      password: { type: 'string', minLength: 10, maxLength: 256 },
+      disabled: { type: 'boolean' },
+    },
+  },
 };

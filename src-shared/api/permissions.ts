@@ -1,0 +1,67 @@
+// Roles and what each may do. Checked in the main process on every command (the UI only
+// hides what the role cannot do); one table so that it is easy to audit.
+import type { StationCommandKind } from '../domain/index.ts';
+import type { ApiCommandName } from './index.ts';
+
+export const ROLES = ['viewer', 'operator', 'maintenance', 'engineer', 'administrator'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Commands that read only; every signed-in role may use them. */
+export const READ_COMMANDS: ReadonlySet<ApiCommandName> = new Set<ApiCommandName>([
+  'getServerInfo',
+  'whoAmI',
+  'listStations',
+  'getStation',
+  'listCommands',
+  'listTransactions',
+  'listBadges',
+  'listAlarms',
+  'alarmHistory',
+]);
+
+/** Commands anyone may send before signing in. */
+export const PUBLIC_COMMANDS: ReadonlySet<ApiCommandName> = new Set<ApiCommandName>(['getServerInfo', 'login', 'logout']);
+
+const RANK: Record<Role, number> = { viewer: 0, operator: 1, maintenance: 2, engineer: 3, administrator: 4 };
+
+/** The least role that may send each state-changing command. */
+const MINIMUM_ROLE: Partial<Record<ApiCommandName, Role>> = {
+  acknowledgeAlarms: 'maintenance',
+  shelveAlarms: 'maintenance',
+  unshelveAlarms: 'maintenance',
+  acceptStation: 'engineer',
+  rejectStation: 'engineer',
+  putBadge: 'engineer',
+  listAudit: 'maintenance',
+  listAccounts: 'administrator',
+  putAccount: 'administrator',
+};
+
+/** The least role for each operator command sent to a station. */
+export const STATION_COMMAND_ROLE: Record<StationCommandKind, Role> = {
+  remoteStart: 'operator',
+  remoteStop: 'operator',
+  triggerMessage: 'operator',
+  getConfiguration: 'operator',
+  reset: 'maintenance',
+  unlock: 'maintenance',
+  changeAvailability: 'maintenance',
+  clearCache: 'maintenance',
+  changeConfiguration: 'engineer',
+  dataTransfer: 'engineer',
+};
+
+export function atLeast(role: Role, minimum: Role): boolean {
+  return RANK[role] >= RANK[minimum];
+}
+
+/** Whether `role` may send `command` (with its request, for station commands). */
+export function mayUse(role: Role, command: ApiCommandName, request: unknown): boolean {
+  if (PUBLIC_COMMANDS.has(command) || READ_COMMANDS.has(command)) return true;
+  if (command === 'sendCommand') {
+    const kind = (request as { command?: { kind?: StationCommandKind } } | null)?.command?.kind;
+    return kind !== undefined && Object.hasOwn(STATION_COMMAND_ROLE, kind) && atLeast(role, STATION_COMMAND_ROLE[kind]);
+  }
+  const minimum = MINIMUM_ROLE[command];
+  return minimum !== undefined && atLeast(role, minimum);
+}
