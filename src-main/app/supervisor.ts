@@ -134,6 +134,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     registry,
     central,
     accounts,
+    archive,
     loginRequired: options.loginRequired ?? false,
     log,
     rendererDir: options.rendererDir ?? null,

@@ -11,3 +11,4 @@ export type Archive = SqliteArchive;
 export function openArchive(dataDir: string, options: SqliteArchiveOptions = {}): SqliteArchive {
   return new SqliteArchive(join(dataDir, 'archive.sqlite'), options);
 }
+export { exportTransactions, type ExportFormat } from './export.ts';

@@ -532,7 +532,8 @@ export class SqliteArchive {
     });
   }
 
-  queryTransactions(q: TransactionQuery): Page<Transaction> {
+  /** WHERE clause and parameters of a transaction filter (shared by queries and exports). */
+  private transactionFilter(q: TransactionQuery): { where: string[]; params: Record<string, unknown> } {
     const where: string[] = [];
     const params: Record<string, unknown> = {};
     if (q.stationId !== undefined) {
@@ -553,6 +554,11 @@ export class SqliteArchive {
     }
     if (q.open === true) where.push('stopped_at IS NULL');
     if (q.open === false) where.push('stopped_at IS NOT NULL');
+    return { where, params };
+  }
+
+  queryTransactions(q: TransactionQuery): Page<Transaction> {
+    const { where, params } = this.transactionFilter(q);
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     const column = SORT_COLUMNS[q.sort ?? 'startedAt'];
     const direction = q.direction === 'asc' ? 'ASC' : 'DESC';
@@ -563,6 +569,28 @@ export class SqliteArchive {
       .all(params) as TransactionRow[];
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM transactions ${clause}`).get(params) as { n: number }).n;
     return { items: rows.map(toTransaction), total };
+  }
+
+  /**
+   * Reads a filtered set of transactions page by page (keyset on started_at, id, newest
+   * first), so an export of a million rows never holds them all nor blocks for long.
+   */
+  *transactionPages(q: TransactionQuery, pageSize = 5000): Generator<Transaction[]> {
+    const { where, params } = this.transactionFilter(q);
+    let after: { startedAt: string; id: number } | null = null;
+    for (;;) {
+      const keyset = after ? ['(started_at < @afterStarted OR (started_at = @afterStarted AND id < @afterId))'] : [];
+      const clause = [...where, ...keyset];
+      const rows = this.db
+        .prepare(`SELECT * FROM transactions ${clause.length > 0 ? `WHERE ${clause.join(' AND ')}` : ''} ORDER BY started_at DESC, id DESC LIMIT ${pageSize}`)
+        .all(after ? { ...params, afterStarted: after.startedAt, afterId: after.id } : params) as TransactionRow[];
+      if (rows.length === 0) return;
+      const page = rows.map(toTransaction);
+      yield page;
+      const last = page[page.length - 1] as Transaction;
+      after = { startedAt: last.startedAt, id: last.id };
+      if (rows.length < pageSize) return;
+    }
   }
 
   // ---- meter samples ------------------------------------------------------------------

@@ -15,6 +15,7 @@ import { ApiError, atLeast, badgeSchema, requestSchemas, transactionQuerySchema,
 import type { DomainEvent, StationState } from '../../src-shared/domain/index.ts';
 import type { Api, CallContext } from '../app/api.ts';
 import type { AccountService } from '../auth/index.ts';
+import { exportTransactions, type Archive } from '../archive/index.ts';
 import { isApiCommand } from '../app/api.ts';
 import type { DomainBus } from '../bus/index.ts';
 import { CallTimeoutError, RpcError, StationCallError, StationOfflineError, type CentralSystem } from '../ocpp/index.ts';
@@ -22,6 +23,7 @@ import type { StationRegistry } from '../stations/index.ts';
 
 export interface HostOptions {
   accounts: AccountService;
+  archive: Archive;
   /** UI sessions must sign in (otherwise a loopback UI acts as the local operator). */
   loginRequired: boolean;
   host: string;
@@ -192,6 +194,38 @@ export async function startHost(options: HostOptions): Promise<Host> {
     async (request) => {
       const { key: _key, ...query } = request.query;
       return api.dispatch('listTransactions', query, contextOf(request));
+    },
+  );
+  app.get<{ Querystring: Record<string, unknown> }>(
+    '/api/v1/transactions/export',
+    {
+      schema: {
+        summary: 'The filtered transactions as CSV or Excel (.xlsx), streamed, newest first',
+        querystring: {
+          ...transactionQuerySchema,
+          properties: { ...(transactionQuerySchema.properties as object), format: { enum: ['csv', 'xlsx'] }, key: { type: 'string' } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { key: _key, format = 'csv', sort: _sort, direction: _direction, offset: _offset, limit: _limit, ...filter } = request.query;
+      // Validated like any listing (same contract), then streamed.
+      await api.dispatch('listTransactions', { ...filter, limit: 1 }, contextOf(request));
+      const xlsx = format === 'xlsx';
+      const name = `transactions-${new Date().toISOString().slice(0, 10)}.${xlsx ? 'xlsx' : 'csv'}`;
+      reply.hijack();
+      reply.raw.writeHead(200, {
+        'Content-Type': xlsx ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv; charset=utf-8',
+        'Content-Disposition': `attachment; filename="${name}"`,
+      });
+      const aborted = new AbortController();
+      request.raw.on('close', () => aborted.abort());
+      try {
+        await exportTransactions(options.archive, filter as never, xlsx ? 'xlsx' : 'csv', reply.raw, aborted.signal);
+      } catch (error) {
+        log.error({ err: error }, 'export failed');
+        reply.raw.destroy();
+      }
     },
   );
   app.get('/api/v1/badges', { schema: { summary: 'The badge list Authorize checks' } }, async (request) => api.dispatch('listBadges', {}, contextOf(request)));
