@@ -46,6 +46,21 @@ describe('OCPP 1.6 with an independent strict client', () => {
     expect(sup.archive.statusHistory('CP16').length).toBe(2);
   });
 
+  it('a connector fault stays on the connector: the station itself is not Faulted, and recovers', async () => {
+    const c = await client('CP16', 'ocpp1.6');
+    await c.call('BootNotification', { chargePointVendor: 'ACME', chargePointModel: 'W22' });
+    await c.call('StatusNotification', { connectorId: 0, errorCode: 'NoError', status: 'Available' });
+    await c.call('StatusNotification', { connectorId: 1, errorCode: 'GroundFailure', status: 'Faulted' });
+    expect((await sup.api.dispatch('getStation', { stationId: 'CP16' })).status).not.toBe('Faulted');
+    await c.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' });
+    expect((await sup.api.dispatch('getStation', { stationId: 'CP16' })).status).toBe('Available');
+    // The station reporting a fault of its own is Faulted, and stops being so when it says so.
+    await c.call('StatusNotification', { connectorId: 0, errorCode: 'PowerMeterFailure', status: 'Faulted' });
+    expect((await sup.api.dispatch('getStation', { stationId: 'CP16' })).status).toBe('Faulted');
+    await c.call('StatusNotification', { connectorId: 0, errorCode: 'NoError', status: 'Available' });
+    expect((await sup.api.dispatch('getStation', { stationId: 'CP16' })).status).toBe('Available');
+  });
+
   it('authorizes against the badge list: accepted, blocked and unknown badges', async () => {
     const c = await client('CP16', 'ocpp1.6');
     await c.call('BootNotification', { chargePointVendor: 'ACME', chargePointModel: 'W22' });

@@ -70,6 +70,8 @@ export class StationRegistry {
   private readonly bus: DomainBus;
   private readonly options: Required<RegistryOptions>;
   private readonly dirty = new Set<string>();
+  /** What each station last said of itself (connector 0), apart from the derived summary. */
+  private readonly ownStatus = new Map<string, ConnectorStatus>();
   private publishTimer: NodeJS.Timeout | null = null;
 
   constructor(archive: Archive, bus: DomainBus, options: RegistryOptions) {
@@ -83,6 +85,7 @@ export class StationRegistry {
       if (!station) continue;
       const connector = { ...blankConnector(c.evseId, c.connectorId, now), status: c.status, errorCode: c.errorCode, updatedAt: c.updatedAt };
       if (c.evseId === 0) {
+        this.ownStatus.set(c.stationId, c.status);
         station.status = c.status;
         station.errorCode = c.errorCode;
       } else station.connectors.push(connector);
@@ -292,8 +295,9 @@ export class StationRegistry {
     const now = new Date().toISOString();
     await this.archive.recordStatus({ stationId, evseId, connectorId, status, errorCode, updatedAt: now }, stationTime, now);
     if (evseId === 0) {
-      station.status = status;
+      this.ownStatus.set(stationId, status);
       station.errorCode = errorCode;
+      station.status = deriveStationStatus(status, station);
     } else {
       const connector = this.connector(station, evseId, connectorId);
       connector.status = status;
@@ -303,7 +307,7 @@ export class StationRegistry {
         connector.powerW = null;
         connector.currentA = [null, null, null];
       }
-      station.status = deriveStationStatus(station);
+      station.status = deriveStationStatus(this.ownStatus.get(stationId) ?? 'Unknown', station);
     }
     this.touch(station);
   }
@@ -376,12 +380,15 @@ export class StationRegistry {
   }
 }
 
-/** The station tile shows its worst connector state when the station itself says nothing worse. */
-function deriveStationStatus(station: StationState): ConnectorStatus {
-  if (station.status === 'Faulted' || station.status === 'Unavailable') return station.status;
+/**
+ * The station's summary status: what the station says of itself (connector 0) when that is
+ * Faulted or Unavailable, else what its connectors are doing. Connector faults stay on the
+ * connectors: the station itself is not Faulted because one connector is (one fault, one alarm).
+ */
+function deriveStationStatus(own: ConnectorStatus, station: StationState): ConnectorStatus {
+  if (own === 'Faulted' || own === 'Unavailable') return own;
   const states = station.connectors.map((c) => c.status);
-  if (states.includes('Faulted')) return 'Faulted';
   if (states.some((s) => s === 'Charging')) return 'Charging';
   if (states.length > 0 && states.every((s) => s === 'Unavailable')) return 'Unavailable';
-  return states.length > 0 ? 'Available' : station.status;
+  return states.length > 0 ? 'Available' : own;
 }
