@@ -16,6 +16,7 @@ import {
 } from '../../src-shared/api/index.ts';
 import type { AlarmService } from '../alarms/index.ts';
 import type { AccountService, BadgeList } from '../auth/index.ts';
+import { ProjectError, maskSecrets, type ProjectWorkspace } from '../project/index.ts';
 import type { Archive } from '../archive/index.ts';
 import type { CentralSystem } from '../ocpp/index.ts';
 import type { StationRegistry } from '../stations/index.ts';
@@ -27,6 +28,7 @@ export interface ApiServices {
   central: CentralSystem;
   alarms: AlarmService;
   accounts: AccountService;
+  workspace: ProjectWorkspace;
   info: () => ServerInfo;
 }
 
@@ -76,7 +78,16 @@ export function validateRequest(command: ApiCommandName, request: unknown): void
 }
 
 export function createApi(services: ApiServices) {
-  const { registry, archive, badges, central, alarms, accounts } = services;
+  const { registry, archive, badges, central, alarms, accounts, workspace } = services;
+  /** Project errors (bad answers, bad rows, missing versions) are the caller's to fix: 400 with the details. */
+  const projectCall = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof ProjectError) throw new ApiError('BadRequest', error.message);
+      throw error;
+    }
+  };
   const who = (ctx: CallContext) => ctx.principal?.username ?? 'unknown';
   const stationOr404 = (stationId: string) => {
     const station = registry.get(stationId);
@@ -120,6 +131,13 @@ export function createApi(services: ApiServices) {
     listAudit: (query) => archive.audit(query),
     listAccounts: () => accounts.list(),
     putAccount: ({ username, role, password, disabled }) => accounts.put(username, role, password, disabled ?? false),
+    getProject: async () => maskSecrets(await workspace.current()),
+    listProjectVersions: () => workspace.versions(),
+    diffProjectVersions: ({ a, b }) => projectCall(() => workspace.diff(a, b)),
+    restoreProjectVersion: ({ id }, ctx) => projectCall(() => workspace.restore(id, who(ctx))),
+    generateProject: async ({ answers, save }, ctx) => maskSecrets(await projectCall(() => workspace.generate(answers, who(ctx), save ?? false))),
+    importStations: ({ format, content }, ctx) =>
+      projectCall(() => workspace.importStations(format === 'xlsx' ? new Uint8Array(Buffer.from(content, 'base64')) : content, who(ctx))),
   };
 
   const audit = (command: ApiCommandName, request: unknown, ctx: CallContext, ok: boolean, result: string) => {

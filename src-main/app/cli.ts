@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
-import { loadProject, ProjectError } from './project.ts';
+import { ProjectError, loadProject as loadResolvedProject, toRuntimeProject } from '../project/index.ts';
 import { loadNotificationSettings } from './notification-settings.ts';
 import { startSupervisor } from './supervisor.ts';
 
@@ -80,8 +80,10 @@ export async function main(argv: string[]): Promise<void> {
   const projectPath = values.project ? resolve(values.project) : DEMO_PROJECT;
   const demo = values['no-demo'] ? false : (values.demo ?? !values.project);
   let project;
+  let resolved;
   try {
-    project = loadProject(projectPath);
+    resolved = loadResolvedProject(projectPath);
+    project = toRuntimeProject(resolved);
   } catch (error) {
     console.error(error instanceof ProjectError ? error.message : String(error));
     process.exit(2);
@@ -92,6 +94,7 @@ export async function main(argv: string[]): Promise<void> {
     host: values.host,
     port,
     project,
+    projectSource: { path: projectPath, resolved },
     demo,
     autoAccept: values['auto-accept'] ? true : undefined,
     apiKey: values['api-key'],

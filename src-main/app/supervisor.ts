@@ -9,6 +9,8 @@ import type { ProjectFile } from '../../src-shared/project/index.ts';
 import { openArchive, type Archive } from '../archive/index.ts';
 import { AlarmService, DEFAULT_ALARM_RULES, NotificationDelivery, topologyFromProject, type AlarmRule, type NotificationSettings } from '../alarms/index.ts';
 import { AccountService, BadgeList } from '../auth/index.ts';
+import { ProjectWorkspace } from '../project/index.ts';
+import type { ResolvedProject } from '../../src-shared/project/index.ts';
 import { DomainBus } from '../bus/index.ts';
 import { CentralSystem, type CentralSystemOptions } from '../ocpp/index.ts';
 import { StationRegistry } from '../stations/index.ts';
@@ -35,6 +37,8 @@ export interface SupervisorOptions {
   rendererDir?: string | null;
   /** Cap on the archive size, bytes (past it new work is refused, never acknowledged). */
   archiveMaxBytes?: number;
+  /** Where the project came from, to keep it in the version history (data/project). */
+  projectSource?: { path: string; resolved: ResolvedProject };
   /** UI sessions must sign in with an account (default false while the UI's login screen lands). */
   loginRequired?: boolean;
   /** Password of the 'admin' account created at first start (generated when absent). */
@@ -118,13 +122,14 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     projectName: project?.name ?? null,
   });
   const accounts = new AccountService(archive);
+  const workspace = await ProjectWorkspace.open(join(options.dataDir, 'project'), options.projectSource ?? null);
   // The first start with sign-in required creates the administrator (password given or generated, printed once).
   let adminPassword: string | null = null;
   if (!accounts.hasAccounts() && (options.loginRequired || options.adminPassword)) {
     adminPassword = options.adminPassword ?? randomBytes(12).toString('base64url');
     await accounts.put('admin', 'administrator', adminPassword);
   }
-  const api = createApi({ registry, archive, badges, central, alarms, accounts, info });
+  const api = createApi({ registry, archive, badges, central, alarms, accounts, workspace, info });
   const host = await startHost({
     host: options.host,
     port: options.port,

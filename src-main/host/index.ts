@@ -325,6 +325,43 @@ export async function startHost(options: HostOptions): Promise<Host> {
     },
     async (request) => api.dispatch('putAccount', { ...request.body, username: request.params.username }, contextOf(request)),
   );
+  // ---- project (engineering) ------------------------------------------------------------
+  // Station lists arrive as text/csv or as an .xlsx file.
+  app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: 20 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser(['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: 20 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+  app.get('/api/v1/project', { schema: { summary: 'The project the supervisor runs (latest version), secrets masked' } }, async (request) => api.dispatch('getProject', {}, contextOf(request)));
+  app.get('/api/v1/project/versions', { schema: { summary: 'Project version history, oldest first' } }, async (request) => api.dispatch('listProjectVersions', {}, contextOf(request)));
+  app.get<{ Params: { a: number; b: number } }>(
+    '/api/v1/project/versions/:a/diff/:b',
+    { schema: { summary: 'What changed between two versions (stations, limits, views...)', params: { type: 'object', required: ['a', 'b'], properties: { a: { type: 'integer', minimum: 1 }, b: { type: 'integer', minimum: 1 } } } } },
+    async (request) => api.dispatch('diffProjectVersions', { a: request.params.a, b: request.params.b }, contextOf(request)),
+  );
+  app.post<{ Params: { id: number } }>(
+    '/api/v1/project/versions/:id/restore',
+    { schema: { summary: 'Make an older version current again (as a new version)', params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } } },
+    async (request) => api.dispatch('restoreProjectVersion', { id: request.params.id }, contextOf(request)),
+  );
+  app.post<{ Body: Record<string, unknown>; Querystring: { save?: boolean; key?: string } }>(
+    '/api/v1/project/generate',
+    {
+      schema: {
+        summary: "The wizard's answers (JSON) → the generated project; ?save=true keeps it as the next version",
+        querystring: { type: 'object', properties: { save: { type: 'boolean' }, key: { type: 'string' } } },
+        body: { type: 'object' },
+      },
+    },
+    async (request) => api.dispatch('generateProject', { answers: request.body as never, save: request.query.save ?? false }, contextOf(request)),
+  );
+  app.post<{ Body: string | Buffer }>(
+    '/api/v1/project/import-stations',
+    { schema: { summary: 'Import a station list (text/csv body, or an .xlsx file) into the project as one new version; row-level errors, nothing applied when a row is bad' } },
+    async (request) => {
+      const body = request.body;
+      if (typeof body === 'string') return api.dispatch('importStations', { format: 'csv', content: body }, contextOf(request));
+      if (Buffer.isBuffer(body)) return api.dispatch('importStations', { format: 'xlsx', content: body.toString('base64') }, contextOf(request));
+      throw new ApiError('BadRequest', 'Send the station list as text/csv or as an .xlsx file (application/vnd.openxmlformats-officedocument.spreadsheetml.sheet)');
+    },
+  );
   app.get('/api/v1/events', { schema: { summary: 'Server-sent events: every domain event as JSON (event: <type>)' } }, (request, reply) => {
     streamEvents(request, reply, bus);
   });

@@ -103,3 +103,4 @@ export {
   type ProjectBundle,
   type SaveMeta,
 } from './versions.ts';
+export { ProjectWorkspace, maskSecrets } from './workspace.ts';

@@ -12,6 +12,7 @@ import type {
 } from '../domain/index.ts';
 import type { AlarmInstance, AlarmSeverity, AlarmTransition, CommandOutcome } from '../alarms/types.ts';
 import type { Role } from './permissions.ts';
+import type { ProjectDiff, ProjectFileV2, ProjectVersionInfo, WizardAnswers } from '../project/index.ts';
 
 export type SortDirection = 'asc' | 'desc';
 
@@ -128,6 +129,15 @@ export interface ApiCommands {
   listAudit: { request: AuditQuery; response: Page<AuditEntry> };
   listAccounts: { request: Record<string, never>; response: Account[] };
   putAccount: { request: { username: string; role: Role; password?: string; disabled?: boolean }; response: Account };
+  /** The project the supervisor runs (latest version), secrets masked. */
+  getProject: { request: Record<string, never>; response: { version: ProjectVersionInfo | null; project: ProjectFileV2 | null } };
+  listProjectVersions: { request: Record<string, never>; response: ProjectVersionInfo[] };
+  diffProjectVersions: { request: { a: number; b: number }; response: ProjectDiff };
+  restoreProjectVersion: { request: { id: number }; response: ProjectVersionInfo };
+  /** The wizard's answers → a complete project; `save` makes it the next version (applied at next start). */
+  generateProject: { request: { answers: WizardAnswers; save?: boolean }; response: { project: ProjectFileV2; version: ProjectVersionInfo | null } };
+  /** A CSV (text) or XLSX (base64) station list imported into the project as one new version. */
+  importStations: { request: { format: 'csv' | 'xlsx'; content: string }; response: { version: ProjectVersionInfo; added: string[]; updated: string[] } };
 }
 
 export type ApiCommandName = keyof ApiCommands;

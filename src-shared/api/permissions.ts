@@ -35,6 +35,12 @@ const MINIMUM_ROLE: Partial<Record<ApiCommandName, Role>> = {
   listAudit: 'maintenance',
   listAccounts: 'administrator',
   putAccount: 'administrator',
+  getProject: 'engineer',
+  listProjectVersions: 'engineer',
+  diffProjectVersions: 'engineer',
+  restoreProjectVersion: 'engineer',
+  generateProject: 'engineer',
+  importStations: 'engineer',
 };
 
 /** The least role for each operator command sent to a station. */

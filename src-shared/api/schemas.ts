@@ -194,6 +194,18 @@ export const requestSchemas: Record<ApiCommandName, Schema> = {
     },
   },
   listAccounts: empty,
+  getProject: empty,
+  listProjectVersions: empty,
+  diffProjectVersions: { type: 'object', additionalProperties: false, required: ['a', 'b'], properties: { a: { type: 'integer', minimum: 1 }, b: { type: 'integer', minimum: 1 } } },
+  restoreProjectVersion: { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } },
+  // The answers are checked against the wizard's own schema by the generator.
+  generateProject: { type: 'object', additionalProperties: false, required: ['answers'], properties: { answers: { type: 'object' }, save: { type: 'boolean' } } },
+  importStations: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['format', 'content'],
+    properties: { format: { enum: ['csv', 'xlsx'] }, content: { type: 'string', minLength: 1, maxLength: 20_000_000 } },
+  },
   putAccount: {
     type: 'object',
     additionalProperties: false,
