@@ -3,9 +3,9 @@
 // latency on 1,000,000 rows for the common filters.
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir, cpus, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execSync } from 'node:child_process';
+import { runMetadata } from './meta.ts';
 import { SqliteArchive } from '../src-main/archive/index.ts';
 import type { MeterSample } from '../src-shared/domain/index.ts';
 
@@ -118,15 +118,7 @@ function queries() {
 }
 
 const result = {
-  date: new Date().toISOString(),
-  commit: (() => {
-    try {
-      return execSync('git rev-parse --short HEAD').toString().trim();
-    } catch {
-      return 'unknown';
-    }
-  })(),
-  machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+  ...runMetadata(),
   ingest: await ingest(),
   transactionQueries: queries(),
 };

@@ -6,11 +6,11 @@
 // BENCH_STATIONS="1000,5000,10000" BENCH_STEADY_S=20 BENCH_SATURATE_S=10 scale it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir, cpus, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
+import { runMetadata } from './meta.ts';
 import type { PhaseStats, WorkerJob, WorkerMessage } from './load/worker.ts';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
@@ -152,15 +152,7 @@ for (const n of SIZES) {
   console.log(`${n} stations done`);
 }
 const result = {
-  date: new Date().toISOString(),
-  commit: (() => {
-    try {
-      return execSync('git rev-parse --short HEAD').toString().trim();
-    } catch {
-      return 'unknown';
-    }
-  })(),
-  machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+  ...runMetadata(),
   steadyRatePerStation: RATE,
   rows,
 };

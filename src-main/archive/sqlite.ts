@@ -120,6 +120,23 @@ function toTransaction(r: TransactionRow): Transaction {
   };
 }
 
+/** One condition of a filter: SQL with a named parameter, or false when the filter is not set. */
+type Condition = readonly [sql: string, name: string | null, value: unknown] | false;
+
+/** WHERE parts and parameters of the conditions that are set. */
+function filterOf(conditions: readonly Condition[]): { where: string[]; params: Record<string, unknown> } {
+  const where: string[] = [];
+  const params: Record<string, unknown> = {};
+  for (const c of conditions) {
+    if (!c) continue;
+    where.push(c[0]);
+    if (c[1] !== null) params[c[1]] = c[2];
+  }
+  return { where, params };
+}
+
+const iso = (text: string) => new Date(text).toISOString();
+
 const SORT_COLUMNS: Record<NonNullable<TransactionQuery['sort']>, string> = {
   id: 'id',
   startedAt: 'started_at',
@@ -534,27 +551,23 @@ export class SqliteArchive {
 
   /** WHERE clause and parameters of a transaction filter (shared by queries and exports). */
   private transactionFilter(q: TransactionQuery): { where: string[]; params: Record<string, unknown> } {
-    const where: string[] = [];
-    const params: Record<string, unknown> = {};
-    if (q.stationId !== undefined) {
-      where.push('station_id = @stationId');
-      params.stationId = q.stationId;
-    }
-    if (q.idTag !== undefined) {
-      where.push('id_tag = @idTag');
-      params.idTag = q.idTag;
-    }
-    if (q.from !== undefined) {
-      where.push('started_at >= @from');
-      params.from = new Date(q.from).toISOString();
-    }
-    if (q.to !== undefined) {
-      where.push('started_at < @to');
-      params.to = new Date(q.to).toISOString();
-    }
-    if (q.open === true) where.push('stopped_at IS NULL');
-    if (q.open === false) where.push('stopped_at IS NOT NULL');
-    return { where, params };
+    return filterOf([
+      q.stationId !== undefined && ['station_id = @stationId', 'stationId', q.stationId],
+      q.idTag !== undefined && ['id_tag = @idTag', 'idTag', q.idTag],
+      q.from !== undefined && ['started_at >= @from', 'from', iso(q.from)],
+      q.to !== undefined && ['started_at < @to', 'to', iso(q.to)],
+      q.open === true && ['stopped_at IS NULL', null, null],
+      q.open === false && ['stopped_at IS NOT NULL', null, null],
+    ]);
+  }
+
+  /** One page of `SELECT columns FROM table` under a filter, newest first, with the total count. */
+  private pageOf<R>(table: string, columns: string, filter: { where: string[]; params: Record<string, unknown> }, order: string, q: { offset?: number; limit?: number }): { rows: R[]; total: number } {
+    const clause = filter.where.length > 0 ? `WHERE ${filter.where.join(' AND ')}` : '';
+    const limit = Math.min(q.limit ?? 200, 10_000);
+    const rows = this.db.prepare(`SELECT ${columns} FROM ${table} ${clause} ORDER BY ${order} LIMIT ${limit} OFFSET ${q.offset ?? 0}`).all(filter.params) as R[];
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM ${table} ${clause}`).get(filter.params) as { n: number }).n;
+    return { rows, total };
   }
 
   queryTransactions(q: TransactionQuery): Page<Transaction> {
@@ -755,28 +768,13 @@ export class SqliteArchive {
   }
 
   alarmHistory(q: AlarmHistoryQuery): Page<AlarmTransition> {
-    const where: string[] = [];
-    const params: Record<string, unknown> = {};
-    if (q.stationId !== undefined) {
-      where.push('station_id = @stationId');
-      params.stationId = q.stationId;
-    }
-    if (q.alarmId !== undefined) {
-      where.push('alarm_id = @alarmId');
-      params.alarmId = q.alarmId;
-    }
-    if (q.from !== undefined) {
-      where.push('at >= @from');
-      params.from = new Date(q.from).toISOString();
-    }
-    if (q.to !== undefined) {
-      where.push('at < @to');
-      params.to = new Date(q.to).toISOString();
-    }
-    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    const limit = Math.min(q.limit ?? 200, 10_000);
-    const rows = this.db.prepare(`SELECT record FROM alarm_transitions ${clause} ORDER BY seq DESC LIMIT ${limit} OFFSET ${q.offset ?? 0}`).all(params) as Array<{ record: string }>;
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM alarm_transitions ${clause}`).get(params) as { n: number }).n;
+    const filter = filterOf([
+      q.stationId !== undefined && ['station_id = @stationId', 'stationId', q.stationId],
+      q.alarmId !== undefined && ['alarm_id = @alarmId', 'alarmId', q.alarmId],
+      q.from !== undefined && ['at >= @from', 'from', iso(q.from)],
+      q.to !== undefined && ['at < @to', 'to', iso(q.to)],
+    ]);
+    const { rows, total } = this.pageOf<{ record: string }>('alarm_transitions', 'record', filter, 'seq DESC', q);
     return { items: rows.map((r) => JSON.parse(r.record) as AlarmTransition), total };
   }
 
@@ -812,26 +810,15 @@ export class SqliteArchive {
   }
 
   audit(q: AuditQuery): Page<AuditEntry> {
-    const where: string[] = [];
-    const params: Record<string, unknown> = {};
-    for (const [key, column] of [['actor', 'actor'], ['action', 'action'], ['stationId', 'station_id']] as const) {
-      if (q[key] !== undefined) {
-        where.push(`${column} = @${key}`);
-        params[key] = q[key];
-      }
-    }
-    if (q.from !== undefined) {
-      where.push('at >= @from');
-      params.from = new Date(q.from).toISOString();
-    }
-    if (q.to !== undefined) {
-      where.push('at < @to');
-      params.to = new Date(q.to).toISOString();
-    }
-    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const filter = filterOf([
+      q.actor !== undefined && ['actor = @actor', 'actor', q.actor],
+      q.action !== undefined && ['action = @action', 'action', q.action],
+      q.stationId !== undefined && ['station_id = @stationId', 'stationId', q.stationId],
+      q.from !== undefined && ['at >= @from', 'from', iso(q.from)],
+      q.to !== undefined && ['at < @to', 'to', iso(q.to)],
+    ]);
     type Row = { id: number; at: string; actor: string; role: string; action: string; station_id: string | null; detail: string; ok: number; result: string };
-    const rows = this.db.prepare(`SELECT * FROM audit_log ${clause} ORDER BY id DESC LIMIT ${Math.min(q.limit ?? 200, 10_000)} OFFSET ${q.offset ?? 0}`).all(params) as Row[];
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM audit_log ${clause}`).get(params) as { n: number }).n;
+    const { rows, total } = this.pageOf<Row>('audit_log', '*', filter, 'id DESC', q);
     return {
       items: rows.map((r) => ({ id: r.id, at: r.at, actor: r.actor, role: r.role, action: r.action, stationId: r.station_id, detail: JSON.parse(r.detail) as unknown, ok: r.ok === 1, result: r.result })),
       total,
