@@ -1,0 +1,32 @@
+// Smart charging, public face. The pure engine (allocate and its two baselines) and an
+// independent checker of its promises; the controller that runs it on events and pushes
+// charging profiles comes on top of these.
+export { allocate, equalShare, firstComeFirstServed } from './engine.ts';
+export { limitUses, verifyAllocation, type AllocationViolation, type LimitUse } from './verify.ts';
+export { DEFAULT_SETTINGS, energyNeedWh, type ResolvedSettings } from './model.ts';
+export { GRID_PHASES } from './types.ts';
+export type {
+  AcStation,
+  AllocationResult,
+  AllocationSettings,
+  AllocationStrategy,
+  ChargingSession,
+  ClosedLoopSettings,
+  ControlMode,
+  DcStation,
+  ElectricalNode,
+  GridPhase,
+  LimitRef,
+  Measurements,
+  NodeAllocation,
+  NodeMeasurement,
+  PhaseRotation,
+  PhaseTriple,
+  RateUnit,
+  SessionMeasurement,
+  SessionState,
+  Setpoint,
+  SetpointReason,
+  Station,
+  StrategyName,
+} from './types.ts';
