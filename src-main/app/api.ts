@@ -16,6 +16,7 @@ import {
 } from '../../src-shared/api/index.ts';
 import type { AlarmService } from '../alarms/index.ts';
 import type { AccountService, BadgeList } from '../auth/index.ts';
+import type { AllocationController } from '../allocation/index.ts';
 import { ProjectError, maskSecrets, type ProjectWorkspace } from '../project/index.ts';
 import type { Archive } from '../archive/index.ts';
 import type { CentralSystem } from '../ocpp/index.ts';
@@ -29,6 +30,7 @@ export interface ApiServices {
   alarms: AlarmService;
   accounts: AccountService;
   workspace: ProjectWorkspace;
+  smartCharging: AllocationController | null;
   info: () => ServerInfo;
 }
 
@@ -78,7 +80,15 @@ export function validateRequest(command: ApiCommandName, request: unknown): void
 }
 
 export function createApi(services: ApiServices) {
-  const { registry, archive, badges, central, alarms, accounts, workspace } = services;
+  const { registry, archive, badges, central, alarms, accounts, workspace, smartCharging } = services;
+  const controller = () => {
+    if (!smartCharging) throw new ApiError('Unavailable', 'Smart charging is off (no electrical groups in the project, or --no-smart-charging)');
+    return smartCharging;
+  };
+  const groupOr404 = (groupId: string) => {
+    if (!controller().hasGroup(groupId)) throw new ApiError('NotFound', `No electrical group ${groupId}`);
+    return groupId;
+  };
   /** Project errors (bad answers, bad rows, missing versions) are the caller's to fix: 400 with the details. */
   const projectCall = async <T>(work: () => Promise<T>): Promise<T> => {
     try {
@@ -136,6 +146,15 @@ export function createApi(services: ApiServices) {
     diffProjectVersions: ({ a, b }) => projectCall(() => workspace.diff(a, b)),
     restoreProjectVersion: ({ id }, ctx) => projectCall(() => workspace.restore(id, who(ctx))),
     generateProject: async ({ answers, save }, ctx) => maskSecrets(await projectCall(() => workspace.generate(answers, who(ctx), save ?? false))),
+    listGroups: () => (smartCharging ? smartCharging.listGroups() : []),
+    getAllocation: () => (smartCharging ? smartCharging.view() : { at: null, result: null, pushes: {} }),
+    setGroupLimit: ({ groupId, maxW, maxAPerPhase }) => {
+      const limit: { maxW?: number; maxAPerPhase?: [number, number, number] } = {};
+      if (maxW !== undefined) limit.maxW = maxW;
+      if (maxAPerPhase !== undefined) limit.maxAPerPhase = maxAPerPhase;
+      return controller().setLimit(groupOr404(groupId), limit);
+    },
+    setGroupMode: ({ groupId, mode }) => controller().setMode(groupOr404(groupId), mode),
     importStations: ({ format, content }, ctx) =>
       projectCall(() => workspace.importStations(format === 'xlsx' ? new Uint8Array(Buffer.from(content, 'base64')) : content, who(ctx))),
   };

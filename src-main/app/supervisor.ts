@@ -10,6 +10,7 @@ import { openArchive, type Archive } from '../archive/index.ts';
 import { AlarmService, DEFAULT_ALARM_RULES, NotificationDelivery, topologyFromProject, type AlarmRule, type NotificationSettings } from '../alarms/index.ts';
 import { AccountService, BadgeList } from '../auth/index.ts';
 import { ProjectWorkspace } from '../project/index.ts';
+import { AllocationController, type ControllerOptions } from '../allocation/index.ts';
 import type { ResolvedProject } from '../../src-shared/project/index.ts';
 import { DomainBus } from '../bus/index.ts';
 import { CentralSystem, type CentralSystemOptions } from '../ocpp/index.ts';
@@ -37,6 +38,9 @@ export interface SupervisorOptions {
   rendererDir?: string | null;
   /** Cap on the archive size, bytes (past it new work is refused, never acknowledged). */
   archiveMaxBytes?: number;
+  /** Run the smart-charging controller on the project's electrical groups (default true). */
+  smartCharging?: boolean;
+  smartChargingOptions?: ControllerOptions;
   /** Where the project came from, to keep it in the version history (data/project). */
   projectSource?: { path: string; resolved: ResolvedProject };
   /** UI sessions must sign in with an account (default false while the UI's login screen lands). */
@@ -69,6 +73,7 @@ export interface Supervisor {
   transactions: TransactionService;
   central: CentralSystem;
   alarms: AlarmService;
+  smartCharging: AllocationController | null;
   notifications: NotificationDelivery | null;
   host: Host;
   close(): Promise<void>;
@@ -129,7 +134,11 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     adminPassword = options.adminPassword ?? randomBytes(12).toString('base64url');
     await accounts.put('admin', 'administrator', adminPassword);
   }
-  const api = createApi({ registry, archive, badges, central, alarms, accounts, workspace, info });
+  const smartCharging =
+    project && options.smartCharging !== false && project.sites.some((s) => s.groups.length > 0)
+      ? new AllocationController(project, registry, transactions, bus, (stationId, command, operator) => central.command(stationId, command, operator), log, options.smartChargingOptions)
+      : null;
+  const api = createApi({ registry, archive, badges, central, alarms, accounts, workspace, smartCharging, info });
   const host = await startHost({
     host: options.host,
     port: options.port,
@@ -173,6 +182,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     transactions,
     central,
     alarms,
+    smartCharging,
     notifications,
     host,
     async close() {
@@ -181,6 +191,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
       clearInterval(staleTimer);
       if (demo) await demo.stop();
       alarms.close();
+      smartCharging?.close();
       notifications?.close();
       await central.close();
       await host.close();

@@ -325,6 +325,39 @@ export async function startHost(options: HostOptions): Promise<Host> {
     },
     async (request) => api.dispatch('putAccount', { ...request.body, username: request.params.username }, contextOf(request)),
   );
+  // ---- smart charging ----------------------------------------------------------------------
+  app.get('/api/v1/groups', { schema: { summary: 'The electrical groups with their limits and control modes' } }, async (request) => api.dispatch('listGroups', {}, contextOf(request)));
+  app.put<{ Params: { id: string }; Body: { maxW?: number; maxAPerPhase?: [number, number, number] } }>(
+    '/api/v1/groups/:id/limit',
+    {
+      schema: {
+        summary: 'Change a group limit ({"maxW"?: n, "maxAPerPhase"?: [l1, l2, l3]}): applied at once, audited',
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          anyOf: [{ required: ['maxW'] }, { required: ['maxAPerPhase'] }],
+          properties: { maxW: { type: 'number', minimum: 0 }, maxAPerPhase: { type: 'array', minItems: 3, maxItems: 3, items: { type: 'number', minimum: 0 } } },
+        },
+      },
+    },
+    async (request) => api.dispatch('setGroupLimit', { groupId: request.params.id, ...request.body }, contextOf(request)),
+  );
+  app.put<{ Params: { id: string }; Body: { mode: 'automatic' | 'manual' } }>(
+    '/api/v1/groups/:id/mode',
+    {
+      schema: {
+        summary: 'Automatic (the engine shares) or manual (operator setpoints) control of a group',
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
+        body: { type: 'object', additionalProperties: false, required: ['mode'], properties: { mode: { enum: ['automatic', 'manual'] } } },
+      },
+    },
+    async (request) => api.dispatch('setGroupMode', { groupId: request.params.id, mode: request.body.mode }, contextOf(request)),
+  );
+  app.get('/api/v1/allocation', { schema: { summary: 'Per node: limit, measured and allocated load per phase; per session: setpoint, unit, reason, push state' } }, async (request) =>
+    api.dispatch('getAllocation', {}, contextOf(request)),
+  );
+
   // ---- project (engineering) ------------------------------------------------------------
   // Station lists arrive as text/csv or as an .xlsx file.
   app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: 20 * 1024 * 1024 }, (_req, body, done) => done(null, body));

@@ -138,6 +138,29 @@ export interface ApiCommands {
   generateProject: { request: { answers: WizardAnswers; save?: boolean }; response: { project: ProjectFileV2; version: ProjectVersionInfo | null } };
   /** A CSV (text) or XLSX (base64) station list imported into the project as one new version. */
   importStations: { request: { format: 'csv' | 'xlsx'; content: string }; response: { version: ProjectVersionInfo; added: string[]; updated: string[] } };
+  /** Smart charging: the electrical groups with their limits and modes. */
+  listGroups: { request: Record<string, never>; response: GroupInfo[] };
+  /** Smart charging: per node limit/allocated/measured per phase, per session setpoint, reason and push state. */
+  getAllocation: { request: Record<string, never>; response: AllocationInfo };
+  setGroupLimit: { request: { groupId: string; maxW?: number; maxAPerPhase?: [number, number, number] }; response: GroupInfo };
+  setGroupMode: { request: { groupId: string; mode: 'automatic' | 'manual' }; response: GroupInfo };
+}
+
+export interface GroupInfo {
+  id: string;
+  name: string;
+  parentId: string | null;
+  maxW: number | null;
+  maxAPerPhase: [number, number, number] | null;
+  mode: 'automatic' | 'manual';
+  stationIds: string[];
+}
+
+/** The engine's last result as the UI reads it (structure owned by src-main/allocation). */
+export interface AllocationInfo {
+  at: string | null;
+  result: unknown;
+  pushes: Record<string, { value: number; unit: 'A' | 'W'; at: string; status: 'pending' | 'accepted' | 'rejected' | 'error'; detail: string | null }>;
 }
 
 export type ApiCommandName = keyof ApiCommands;

@@ -17,6 +17,8 @@ export const READ_COMMANDS: ReadonlySet<ApiCommandName> = new Set<ApiCommandName
   'listBadges',
   'listAlarms',
   'alarmHistory',
+  'listGroups',
+  'getAllocation',
 ]);
 
 /** Commands anyone may send before signing in. */
@@ -41,6 +43,8 @@ const MINIMUM_ROLE: Partial<Record<ApiCommandName, Role>> = {
   restoreProjectVersion: 'engineer',
   generateProject: 'engineer',
   importStations: 'engineer',
+  setGroupLimit: 'engineer',
+  setGroupMode: 'engineer',
 };
 
 /** The least role for each operator command sent to a station. */
@@ -55,6 +59,7 @@ export const STATION_COMMAND_ROLE: Record<StationCommandKind, Role> = {
   clearCache: 'maintenance',
   changeConfiguration: 'engineer',
   dataTransfer: 'engineer',
+  setChargingLimit: 'engineer',
 };
 
 export function atLeast(role: Role, minimum: Role): boolean {

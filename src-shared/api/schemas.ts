@@ -79,6 +79,19 @@ export const stationCommandSchema: Schema = {
         data: { type: 'string' },
       },
     },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind', 'evseId', 'transactionId', 'limit', 'unit'],
+      properties: {
+        kind: { const: 'setChargingLimit' },
+        evseId: positiveInt,
+        transactionId: positiveInt,
+        limit: { type: 'number', minimum: 0 },
+        unit: { enum: ['A', 'W'] },
+        phases: { enum: [1, 2, 3] },
+      },
+    },
   ],
 };
 
@@ -205,6 +218,25 @@ export const requestSchemas: Record<ApiCommandName, Schema> = {
     additionalProperties: false,
     required: ['format', 'content'],
     properties: { format: { enum: ['csv', 'xlsx'] }, content: { type: 'string', minLength: 1, maxLength: 20_000_000 } },
+  },
+  listGroups: empty,
+  getAllocation: empty,
+  setGroupLimit: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['groupId'],
+    anyOf: [{ required: ['maxW'] }, { required: ['maxAPerPhase'] }],
+    properties: {
+      groupId: { type: 'string', minLength: 1, maxLength: 64 },
+      maxW: { type: 'number', minimum: 0 },
+      maxAPerPhase: { type: 'array', minItems: 3, maxItems: 3, items: { type: 'number', minimum: 0 } },
+    },
+  },
+  setGroupMode: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['groupId', 'mode'],
+    properties: { groupId: { type: 'string', minLength: 1, maxLength: 64 }, mode: { enum: ['automatic', 'manual'] } },
   },
   putAccount: {
     type: 'object',

@@ -144,7 +144,9 @@ export type StationCommand =
   | { kind: 'changeConfiguration'; key: string; value: string }
   | { kind: 'clearCache' }
   | { kind: 'triggerMessage'; message: 'BootNotification' | 'Heartbeat' | 'StatusNotification' | 'MeterValues'; evseId?: number }
-  | { kind: 'dataTransfer'; vendorId: string; messageId?: string; data?: string };
+  | { kind: 'dataTransfer'; vendorId: string; messageId?: string; data?: string }
+  /** Smart charging: a TxProfile limiting the transaction on this EVSE (A or W, per phase count). */
+  | { kind: 'setChargingLimit'; evseId: number; transactionId: number; limit: number; unit: 'A' | 'W'; phases?: 1 | 2 | 3 };
 
 export type StationCommandKind = StationCommand['kind'];
 

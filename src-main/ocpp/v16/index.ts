@@ -6,6 +6,7 @@ import type { AuthorizationResult } from '../../auth/index.ts';
 import { toBaseUnit, type MeterReading } from '../../transactions/index.ts';
 import { RpcError } from '../errors.ts';
 import { outcomeOf } from '../outcome.ts';
+import { TX_PROFILE_ID_BASE, TX_PROFILE_STACK_LEVEL } from '../profiles.ts';
 import type { CommandPlan, RouteContext, RouteHandler, VersionAdapter } from '../types.ts';
 
 interface IdTagInfo {
@@ -281,6 +282,21 @@ function planCommand(command: StationCommand, ctx: RouteContext): CommandPlan {
       if (command.messageId !== undefined) payload.messageId = command.messageId;
       if (command.data !== undefined) payload.data = command.data;
       return simple('DataTransfer', payload);
+    }
+    case 'setChargingLimit': {
+      const transaction = ctx.services.transactions.byId(command.transactionId);
+      const ocppId = transaction && transaction.stationId === ctx.stationId ? Number(transaction.ocppTransactionId) : NaN;
+      const period: { startPeriod: number; limit: number; numberPhases?: number } = { startPeriod: 0, limit: command.limit };
+      if (command.phases !== undefined) period.numberPhases = command.phases;
+      const profile: Record<string, unknown> = {
+        chargingProfileId: TX_PROFILE_ID_BASE + command.evseId,
+        stackLevel: TX_PROFILE_STACK_LEVEL,
+        chargingProfilePurpose: 'TxProfile',
+        chargingProfileKind: 'Relative',
+        chargingSchedule: { chargingRateUnit: command.unit, chargingSchedulePeriod: [period] },
+      };
+      if (Number.isInteger(ocppId)) profile.transactionId = ocppId;
+      return simple('SetChargingProfile', { connectorId: command.evseId, csChargingProfiles: profile });
     }
   }
 }

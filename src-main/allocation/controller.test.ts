@@ -1,0 +1,98 @@
+// The smart-charging controller end to end: a 32 A feeder with 6 simulated three-phase
+// stations (OCPP 1.6 and 2.0.1) over real WebSockets. Every station gets a legal TxProfile,
+// the feeder is never exceeded, a vehicle leaving frees power for the others, and a limit
+// changed through REST is applied at once and audited.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AuditEntry, Page } from '../../src-shared/api/index.ts';
+import type { ProjectFile, StationDeclaration } from '../../src-shared/project/index.ts';
+import { startTestSupervisor, eventually, type TestSupervisor } from '../app/test-support.ts';
+import { SimulatedStation } from '../simulator/index.ts';
+import { stationModel } from './controller.ts';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+const STATIONS: StationDeclaration[] = Array.from({ length: 6 }, (_, i) => ({
+  id: `SC-${i + 1}`,
+  group: 'feeder',
+  protocol: i % 2 === 0 ? 'ocpp1.6' : 'ocpp2.0.1',
+  kind: 'AC',
+  maxPowerW: 11_040, // 16 A on three phases
+  connectors: 1,
+  phases: 3,
+}));
+
+const PROJECT: ProjectFile = {
+  formatVersion: 1,
+  name: 'feeder',
+  sites: [{ id: 'site', name: 'Site', groups: [{ id: 'feeder', name: 'Feeder 32 A', maxPowerW: 1_000_000, maxCurrentA: [32, 32, 32] }], stations: STATIONS }],
+  badges: [{ idTag: 'FLEET', status: 'Accepted', expiresAt: null, parentIdTag: null, label: null }],
+};
+
+function limitsA(sims: SimulatedStation[]): Array<number | null> {
+  return sims.map((s) => {
+    const limit = s.activeLimit(1);
+    return limit ? (limit.unit === 'A' ? limit.limit : null) : null;
+  });
+}
+
+describe('smart charging controller', () => {
+  it('models AC stations in A per phase and DC stations in W', () => {
+    expect(stationModel(STATIONS[0] as StationDeclaration)).toMatchObject({ kind: 'AC', phases: 3, maxA: 16, minA: 6, profileUnit: 'A' });
+    expect(stationModel({ id: 'D', group: 'g', protocol: 'ocpp2.0.1', kind: 'DC', maxPowerW: 150_000, connectors: 2 })).toMatchObject({ kind: 'DC', maxW: 150_000 });
+  });
+
+  it('keeps a 32 A feeder within its limit with 6 stations, redistributes when one leaves, and applies a new limit from REST', async () => {
+    const sup: TestSupervisor = await startTestSupervisor({ project: PROJECT, smartChargingOptions: { debounceMs: 100, periodMs: 500 } });
+    cleanups.push(() => sup.dispose());
+    const sims = STATIONS.map((d) => new SimulatedStation({ url: sup.ocppUrl, id: d.id, protocol: d.protocol, connectors: 1, kind: 'AC', maxPowerW: d.maxPowerW, phases: 3, tickMs: 100, meterIntervalS: 1 }));
+    cleanups.push(async () => {
+      for (const s of sims) await s.stop();
+    });
+    await Promise.all(sims.map((s) => s.start()));
+    for (const s of sims) {
+      s.plugIn(1);
+      expect((await s.startCharging(1, 'FLEET')).accepted).toBe(true);
+    }
+    // Every station gets a profile in A: 0 (paused) or at least 6 A, never more than 16; the sum never above 32.
+    const legal = (limits: Array<number | null>, total: number) =>
+      limits.every((v) => v !== null && (v === 0 || (v >= 6 && v <= 16))) && (limits as number[]).reduce((a, b) => a + b, 0) <= total;
+    await eventually(() => legal(limitsA(sims), 32) && limitsA(sims).filter((v) => v !== null && v > 0).length === 5, 15_000);
+    const paused = sims.findIndex((s) => s.activeLimit(1)?.limit === 0);
+    expect(paused).toBeGreaterThanOrEqual(0);
+
+    const allocation = await sup.api.dispatch('getAllocation', {});
+    const result = allocation.result as { setpoints: Array<{ value: number; reason: { kind: string } }> };
+    expect(result.setpoints).toHaveLength(6);
+    expect(result.setpoints.some((sp) => sp.reason.kind === 'limit')).toBe(true);
+    // Every push settles as accepted by the stations (a cycle may be in flight when we look).
+    await eventually(async () => {
+      const pushes = Object.values((await sup.api.dispatch('getAllocation', {})).pushes);
+      return pushes.length === 6 && pushes.every((p) => p.status === 'accepted');
+    });
+
+    // One vehicle (not the paused one) leaves: the paused one gets power within a control cycle.
+    const leaving = sims.findIndex((_, i) => i !== paused);
+    await sims[leaving]?.stopCharging(1, 'Local');
+    const rest = sims.filter((_, i) => i !== leaving);
+    await eventually(() => legal(limitsA(rest), 32) && limitsA(rest).every((v) => v !== null && v >= 6), 15_000);
+
+    // An engineer raises the feeder limit through REST: applied at once, audited.
+    const response = await fetch(`${sup.url}/api/v1/groups/feeder/limit`, {
+      method: 'PUT',
+      headers: { Authorization: 'Bearer test-key', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ maxW: 1_000_000, maxAPerPhase: [80, 80, 80] }),
+    });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { maxAPerPhase: number[] }).maxAPerPhase).toEqual([80, 80, 80]);
+    await eventually(() => limitsA(rest).every((v) => v === 16), 15_000);
+    const audit = await fetch(`${sup.url}/api/v1/audit?action=setGroupLimit`, { headers: { Authorization: 'Bearer test-key' } });
+    expect(((await audit.json()) as Page<AuditEntry>).items[0]).toMatchObject({ actor: 'api', ok: true });
+    // A bad limit is refused with a message and changes nothing.
+    const bad = await fetch(`${sup.url}/api/v1/groups/feeder/limit`, { method: 'PUT', headers: { Authorization: 'Bearer test-key', 'Content-Type': 'application/json' }, body: JSON.stringify({ maxAPerPhase: [80, -1] }) });
+    expect(bad.status).toBe(400);
+    expect((await sup.api.dispatch('listGroups', {}))[0]?.maxAPerPhase).toEqual([80, 80, 80]);
+  });
+});

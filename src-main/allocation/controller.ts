@@ -1,0 +1,265 @@
+// The smart-charging controller: the thin shell around the pure engine. It builds the
+// electrical tree from the project, the sessions and measurements from live station state,
+// runs the engine on every relevant event (debounced) and on a period, checks the result
+// with the independent verifier, and pushes each changed setpoint as a TxProfile.
+import type { Logger } from 'pino';
+import type { CommandResult, DomainEvent, StationCommand } from '../../src-shared/domain/index.ts';
+import type { ProjectFile, StationDeclaration } from '../../src-shared/project/index.ts';
+import type { DomainBus } from '../bus/index.ts';
+import type { StationRegistry } from '../stations/index.ts';
+import type { TransactionService } from '../transactions/index.ts';
+import { allocate } from './engine.ts';
+import { verifyAllocation } from './verify.ts';
+import type { AllocationResult, AllocationSettings, ChargingSession, ControlMode, ElectricalNode, Measurements, PhaseTriple, Setpoint, Station } from './types.ts';
+
+export type CommandRunner = (stationId: string, command: StationCommand, operator: string) => Promise<CommandResult>;
+
+export const SMART_CHARGING_OPERATOR = 'smart charging';
+const VOLTAGE_V = 230;
+
+export interface ControllerOptions {
+  /** Quiet time after an event before the engine runs, ms (events come in bursts). */
+  debounceMs?: number;
+  /** The engine also runs this often, for the closed loop on measured power, ms. */
+  periodMs?: number;
+  settings?: AllocationSettings;
+}
+
+/** What was pushed to a session and what the station said. */
+export interface PushState {
+  value: number;
+  unit: 'A' | 'W';
+  at: string;
+  status: 'pending' | 'accepted' | 'rejected' | 'error';
+  detail: string | null;
+}
+
+export interface GroupLimit {
+  maxW?: number;
+  maxAPerPhase?: [number, number, number];
+}
+
+export interface GroupView {
+  id: string;
+  name: string;
+  parentId: string | null;
+  maxW: number | null;
+  maxAPerPhase: [number, number, number] | null;
+  mode: ControlMode;
+  stationIds: string[];
+}
+
+export interface AllocationView {
+  at: string | null;
+  result: AllocationResult | null;
+  pushes: Record<string, PushState>;
+}
+
+interface GroupConfig {
+  id: string;
+  name: string;
+  parentId: string | null;
+  siteId: string;
+  limit: GroupLimit;
+  mode: ControlMode;
+}
+
+/** The engine's view of a declared station (AC per-phase current in A, DC power in W). */
+export function stationModel(d: StationDeclaration): Station {
+  if (d.kind === 'DC') return { kind: 'DC', id: d.id, connectors: d.connectors, maxW: d.maxPowerW, efficiency: 0.95 };
+  const phases = d.phases ?? 3;
+  return { kind: 'AC', id: d.id, connectors: d.connectors, phases, maxA: Math.floor(d.maxPowerW / (VOLTAGE_V * phases)), minA: 6, stepA: 1, profileUnit: 'A' };
+}
+
+export class AllocationController {
+  private readonly registry: StationRegistry;
+  private readonly transactions: TransactionService;
+  private readonly run: CommandRunner;
+  private readonly log: Logger;
+  private readonly options: Required<Omit<ControllerOptions, 'settings'>> & { settings: AllocationSettings };
+  private readonly groups = new Map<string, GroupConfig>();
+  private readonly stationsByGroup = new Map<string, StationDeclaration[]>();
+  private readonly sites: Array<{ id: string; name: string }>;
+  private readonly pushes = new Map<string, PushState>();
+  private last: AllocationResult | null = null;
+  private lastAt: string | null = null;
+  private debounce: NodeJS.Timeout | null = null;
+  private readonly period: NodeJS.Timeout;
+  private readonly unsubscribe: () => void;
+  private running = false;
+  private again = false;
+
+  constructor(project: ProjectFile, registry: StationRegistry, transactions: TransactionService, bus: DomainBus, run: CommandRunner, log: Logger, options: ControllerOptions = {}) {
+    this.registry = registry;
+    this.transactions = transactions;
+    this.run = run;
+    this.log = log;
+    this.options = { debounceMs: 500, periodMs: 15_000, settings: {}, ...options };
+    this.sites = project.sites.map((s) => ({ id: s.id, name: s.name }));
+    for (const site of project.sites) {
+      for (const g of site.groups) {
+        const limit: GroupLimit = { maxW: g.maxPowerW };
+        if (g.maxCurrentA) limit.maxAPerPhase = [...g.maxCurrentA] as [number, number, number];
+        this.groups.set(g.id, { id: g.id, name: g.name, parentId: g.parent ?? null, siteId: site.id, limit, mode: 'automatic' });
+      }
+      for (const st of site.stations) this.stationsByGroup.set(st.group, [...(this.stationsByGroup.get(st.group) ?? []), st]);
+    }
+    this.unsubscribe = bus.subscribe((event) => this.onEvent(event));
+    this.period = setInterval(() => void this.allocateNow(), this.options.periodMs);
+    this.period.unref();
+  }
+
+  private onEvent(event: DomainEvent): void {
+    // Plug-in, start, stop, meter changes and stations coming and going all arrive as these.
+    if (event.type !== 'station' && event.type !== 'transaction' && event.type !== 'stationRemoved') return;
+    if (this.debounce) return;
+    this.debounce = setTimeout(() => {
+      this.debounce = null;
+      void this.allocateNow();
+    }, this.options.debounceMs);
+  }
+
+  /** The electrical tree: one node per site (no limit of its own), groups under it by parent. */
+  tree(): ElectricalNode {
+    const nodeOf = (g: GroupConfig): ElectricalNode => {
+      const node: { -readonly [K in keyof ElectricalNode]: ElectricalNode[K] } = { id: g.id, name: g.name, mode: g.mode };
+      if (g.limit.maxW !== undefined) node.maxW = g.limit.maxW;
+      if (g.limit.maxAPerPhase) node.maxA = g.limit.maxAPerPhase as PhaseTriple;
+      node.children = [...this.groups.values()].filter((c) => c.parentId === g.id).map(nodeOf);
+      node.stations = (this.stationsByGroup.get(g.id) ?? []).map(stationModel);
+      return node;
+    };
+    const siteNodes = this.sites.map((site) => ({
+      id: `site:${site.id}`,
+      name: site.name,
+      children: [...this.groups.values()].filter((g) => g.siteId === site.id && (g.parentId === null || !this.groups.has(g.parentId))).map(nodeOf),
+    }));
+    return siteNodes.length === 1 ? (siteNodes[0] as ElectricalNode) : { id: 'grid', name: 'Grid', children: siteNodes };
+  }
+
+  /** Sessions and measurements from live state: every open transaction of a connected station. */
+  private demand(now: number): { sessions: ChargingSession[]; measurements: Measurements } {
+    const sessions: ChargingSession[] = [];
+    const measured: Record<string, { powerW?: number; currentA?: PhaseTriple }> = {};
+    const declared = new Set([...this.stationsByGroup.values()].flat().map((d) => d.id));
+    for (const station of this.registry.list()) {
+      if (!station.connected || !declared.has(station.id)) continue;
+      for (const c of station.connectors) {
+        if (c.transactionId === null) continue;
+        const tx = this.transactions.byId(c.transactionId);
+        if (!tx || tx.stoppedAt !== null) continue;
+        const id = String(c.transactionId);
+        const session: ChargingSession = {
+          id,
+          stationId: station.id,
+          connectorId: c.evseId,
+          startedAt: Date.parse(tx.startedAt),
+          state: c.status === 'SuspendedEV' ? 'vehiclePaused' : c.status === 'Finishing' ? 'finished' : 'charging',
+        };
+        if (c.soc !== null) session.socPercent = c.soc;
+        if (tx.energyWh !== null) session.energyDeliveredWh = tx.energyWh;
+        sessions.push(session);
+        const m: { powerW?: number; currentA?: PhaseTriple } = {};
+        if (c.powerW !== null) m.powerW = c.powerW;
+        if (c.currentA.every((x) => x !== null)) m.currentA = c.currentA as unknown as PhaseTriple;
+        measured[id] = m;
+      }
+    }
+    return { sessions, measurements: { now, sessions: measured } };
+  }
+
+  /** Runs the engine now and pushes what changed; overlapping calls collapse into one more run. */
+  async allocateNow(): Promise<AllocationResult | null> {
+    if (this.running) {
+      this.again = true;
+      return this.last;
+    }
+    this.running = true;
+    try {
+      do {
+        this.again = false;
+        await this.cycle();
+      } while (this.again);
+    } finally {
+      this.running = false;
+    }
+    return this.last;
+  }
+
+  private async cycle(): Promise<void> {
+    const now = Date.now();
+    const tree = this.tree();
+    const { sessions, measurements } = this.demand(now);
+    const result = allocate(tree, sessions, measurements, this.options.settings);
+    // The verifier is independent of the engine: a violation is a bug, and nothing is pushed.
+    const violations = verifyAllocation(tree, sessions, measurements, result, this.options.settings.voltageV ?? 230);
+    if (violations.length > 0) {
+      this.log.error({ violations: violations.slice(0, 5) }, 'allocation violates a limit: not pushed');
+      return;
+    }
+    this.last = result;
+    this.lastAt = new Date(now).toISOString();
+    for (const id of [...this.pushes.keys()]) if (!sessions.some((s) => s.id === id)) this.pushes.delete(id);
+    await Promise.all(result.setpoints.map((sp) => this.push(sp)));
+  }
+
+  private async push(sp: Setpoint): Promise<void> {
+    const previous = this.pushes.get(sp.sessionId);
+    // Unchanged (within one step) and accepted: nothing to send.
+    if (previous && previous.unit === sp.unit && Math.abs(previous.value - sp.value) < sp.step && previous.status === 'accepted') return;
+    const state: PushState = { value: sp.value, unit: sp.unit, at: new Date().toISOString(), status: 'pending', detail: null };
+    this.pushes.set(sp.sessionId, state);
+    const command: StationCommand = { kind: 'setChargingLimit', evseId: sp.connectorId, transactionId: Number(sp.sessionId), limit: sp.value, unit: sp.unit, phases: sp.phases };
+    try {
+      const result = await this.run(sp.stationId, command, SMART_CHARGING_OPERATOR);
+      state.status = result.outcome === 'accepted' ? 'accepted' : result.outcome === 'rejected' ? 'rejected' : 'error';
+      state.detail = result.outcome === 'accepted' ? null : `${result.status}${result.detail ? `: ${result.detail}` : ''}`;
+    } catch (error) {
+      state.status = 'error';
+      state.detail = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  view(): AllocationView {
+    return { at: this.lastAt, result: this.last, pushes: Object.fromEntries(this.pushes) };
+  }
+
+  listGroups(): GroupView[] {
+    return [...this.groups.values()].map((g) => ({
+      id: g.id,
+      name: g.name,
+      parentId: g.parentId,
+      maxW: g.limit.maxW ?? null,
+      maxAPerPhase: g.limit.maxAPerPhase ?? null,
+      mode: g.mode,
+      stationIds: (this.stationsByGroup.get(g.id) ?? []).map((s) => s.id),
+    }));
+  }
+
+  hasGroup(id: string): boolean {
+    return this.groups.has(id);
+  }
+
+  /** Applies a new limit at once (the engine runs and pushes before this resolves). */
+  async setLimit(groupId: string, limit: GroupLimit): Promise<GroupView> {
+    const group = this.groups.get(groupId);
+    if (!group) throw new Error(`no group ${groupId}`);
+    group.limit = { ...limit };
+    await this.allocateNow();
+    return this.listGroups().find((g) => g.id === groupId) as GroupView;
+  }
+
+  async setMode(groupId: string, mode: ControlMode): Promise<GroupView> {
+    const group = this.groups.get(groupId);
+    if (!group) throw new Error(`no group ${groupId}`);
+    group.mode = mode;
+    await this.allocateNow();
+    return this.listGroups().find((g) => g.id === groupId) as GroupView;
+  }
+
+  close(): void {
+    if (this.debounce) clearTimeout(this.debounce);
+    clearInterval(this.period);
+    this.unsubscribe();
+  }
+}
