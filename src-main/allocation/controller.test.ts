@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditEntry, Page } from '../../src-shared/api/index.ts';
 import type { ProjectFile, StationDeclaration } from '../../src-shared/project/index.ts';
-import { startTestSupervisor, eventually, type TestSupervisor } from '../app/test-support.ts';
+import { startTestSupervisor, eventually, strictClient, type TestSupervisor } from '../app/test-support.ts';
 import { SimulatedStation } from '../simulator/index.ts';
 import { stationModel } from './controller.ts';
 
@@ -45,7 +45,7 @@ describe('smart charging controller', () => {
   });
 
   it('keeps a 32 A feeder within its limit with 6 stations, redistributes when one leaves, and applies a new limit from REST', async () => {
-    const sup: TestSupervisor = await startTestSupervisor({ project: PROJECT, smartChargingOptions: { debounceMs: 100, periodMs: 500 } });
+    const sup: TestSupervisor = await startTestSupervisor({ project: PROJECT, smartCharging: true, smartChargingOptions: { debounceMs: 100, periodMs: 500 } });
     cleanups.push(() => sup.dispose());
     const sims = STATIONS.map((d) => new SimulatedStation({ url: sup.ocppUrl, id: d.id, protocol: d.protocol, connectors: 1, kind: 'AC', maxPowerW: d.maxPowerW, phases: 3, tickMs: 100, meterIntervalS: 1 }));
     cleanups.push(async () => {
@@ -94,5 +94,47 @@ describe('smart charging controller', () => {
     const bad = await fetch(`${sup.url}/api/v1/groups/feeder/limit`, { method: 'PUT', headers: { Authorization: 'Bearer test-key', 'Content-Type': 'application/json' }, body: JSON.stringify({ maxAPerPhase: [80, -1] }) });
     expect(bad.status).toBe(400);
     expect((await sup.api.dispatch('listGroups', {}))[0]?.maxAPerPhase).toEqual([80, 80, 80]);
+  });
+});
+
+describe('safe defaults', () => {
+  it('give each station its even share of the tightest limit above it, 0 when that share is below the minimum', async () => {
+    const sup = await startTestSupervisor({ project: PROJECT, smartCharging: true, smartChargingOptions: { debounceMs: 50, periodMs: 60_000 } });
+    cleanups.push(() => sup.dispose());
+    const controller = sup.smartCharging;
+    expect(controller).not.toBeNull();
+    // 32 A shared by 6 connectors is 5.3 A: below the 6 A minimum, so a station alone pauses rather than overload.
+    expect(controller?.safeDefault(STATIONS[0] as StationDeclaration)).toEqual({ limit: 0, unit: 'A', phases: 3 });
+    await controller?.setLimit('feeder', { maxW: 1_000_000, maxAPerPhase: [80, 80, 80] });
+    expect(controller?.safeDefault(STATIONS[0] as StationDeclaration)).toEqual({ limit: 13, unit: 'A', phases: 3 });
+  });
+
+  it('are sent first to a station that connects, as a schema-valid TxDefaultProfile for all EVSEs (1.6 and 2.0.1)', async () => {
+    const sup = await startTestSupervisor({ project: PROJECT, smartCharging: true, smartChargingOptions: { debounceMs: 50, periodMs: 60_000 } });
+    cleanups.push(() => sup.dispose());
+    await sup.smartCharging?.setLimit('feeder', { maxW: 1_000_000, maxAPerPhase: [80, 80, 80] });
+    const received: Record<string, Record<string, unknown>> = {};
+    for (const [id, protocol] of [['SC-1', 'ocpp1.6'], ['SC-2', 'ocpp2.0.1']] as const) {
+      const c = strictClient({ endpoint: sup.ocppUrl, identity: id, protocols: [protocol] });
+      cleanups.push(async () => void (await c.close({ force: true })));
+      // Strict mode: ocpp-rpc rejects a SetChargingProfile that breaks the official schema before this runs.
+      c.handle('SetChargingProfile', async ({ params }) => {
+        received[id] = params as Record<string, unknown>;
+        return { status: 'Accepted' };
+      });
+      await c.connect();
+      if (protocol === 'ocpp1.6') await c.call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' });
+      else await c.call('BootNotification', { reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V' } });
+    }
+    await eventually(() => received['SC-1'] && received['SC-2']);
+    expect(received['SC-1']).toMatchObject({
+      connectorId: 0,
+      csChargingProfiles: { chargingProfilePurpose: 'TxDefaultProfile', stackLevel: 0, chargingSchedule: { chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 13, numberPhases: 3 }] } },
+    });
+    expect(received['SC-2']).toMatchObject({
+      evseId: 0,
+      chargingProfile: { chargingProfilePurpose: 'TxDefaultProfile', stackLevel: 0, chargingSchedule: [{ chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 13, numberPhases: 3 }] }] },
+    });
+    await eventually(() => Object.values(sup.smartCharging?.view().defaults ?? {}).filter((d) => d.status === 'accepted').length === 2);
   });
 });

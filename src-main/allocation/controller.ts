@@ -27,6 +27,7 @@ export interface ControllerOptions {
 
 /** What was pushed to a session and what the station said. */
 export interface PushState {
+  stationId: string;
   value: number;
   unit: 'A' | 'W';
   at: string;
@@ -52,7 +53,10 @@ export interface GroupView {
 export interface AllocationView {
   at: string | null;
   result: AllocationResult | null;
+  /** Per session: the TxProfile last pushed. */
   pushes: Record<string, PushState>;
+  /** Per station: the safe TxDefaultProfile sent when it (re)connected. */
+  defaults: Record<string, PushState>;
 }
 
 interface GroupConfig {
@@ -88,6 +92,10 @@ export class AllocationController {
   private readonly unsubscribe: () => void;
   private running = false;
   private again = false;
+  /** Stations seen connected at the last event, to notice a (re)connection. */
+  private readonly online = new Set<string>();
+  /** Safe defaults sent, per station, with the station's answer. */
+  private readonly defaults = new Map<string, PushState>();
 
   constructor(project: ProjectFile, registry: StationRegistry, transactions: TransactionService, bus: DomainBus, run: CommandRunner, log: Logger, options: ControllerOptions = {}) {
     this.registry = registry;
@@ -110,6 +118,13 @@ export class AllocationController {
   }
 
   private onEvent(event: DomainEvent): void {
+    if (event.type === 'station') {
+      const { id, connected, registration } = event.station;
+      if (connected && registration === 'accepted' && !this.online.has(id)) {
+        this.online.add(id);
+        this.restore(id);
+      } else if (!connected) this.online.delete(id);
+    }
     // Plug-in, start, stop, meter changes and stations coming and going all arrive as these.
     if (event.type !== 'station' && event.type !== 'transaction' && event.type !== 'stationRemoved') return;
     if (this.debounce) return;
@@ -117,6 +132,56 @@ export class AllocationController {
       this.debounce = null;
       void this.allocateNow();
     }, this.options.debounceMs);
+  }
+
+  /**
+   * A station that (re)connects may have rebooted and lost its profiles: send its safe
+   * default first, and forget what was pushed to it so the next cycle sends its TxProfiles again.
+   */
+  private restore(stationId: string): void {
+    const declaration = [...this.stationsByGroup.values()].flat().find((d) => d.id === stationId);
+    if (!declaration) return;
+    for (const [sessionId, push] of this.pushes) if (push.stationId === stationId) this.pushes.delete(sessionId);
+    const safe = this.safeDefault(declaration);
+    const state: PushState = { value: safe.limit, unit: safe.unit, at: new Date().toISOString(), status: 'pending', detail: null, stationId };
+    this.defaults.set(stationId, state);
+    this.run(stationId, { kind: 'setDefaultLimit', limit: safe.limit, unit: safe.unit, phases: safe.phases }, SMART_CHARGING_OPERATOR).then(
+      (result) => {
+        state.status = result.outcome === 'accepted' ? 'accepted' : result.outcome === 'rejected' ? 'rejected' : 'error';
+        state.detail = result.outcome === 'accepted' ? null : result.status;
+      },
+      (error: unknown) => {
+        state.status = 'error';
+        state.detail = error instanceof Error ? error.message : String(error);
+      },
+    );
+  }
+
+  /**
+   * The limit a station keeps when it loses the supervisor: its even share, per connector, of
+   * the tightest group limit above it, so that all stations falling back together stay within
+   * every limit. AC in A per phase (at least the 6 A minimum is not guaranteed: 0 pauses), DC in W.
+   */
+  safeDefault(d: StationDeclaration): { limit: number; unit: 'A' | 'W'; phases?: 1 | 2 | 3 } {
+    const model = stationModel(d);
+    let shareW = Number.POSITIVE_INFINITY;
+    let shareA = Number.POSITIVE_INFINITY;
+    for (let g = this.groups.get(d.group); g; g = g.parentId ? this.groups.get(g.parentId) : undefined) {
+      const connectors = this.connectorsUnder(g.id);
+      if (connectors === 0) continue;
+      if (g.limit.maxW !== undefined) shareW = Math.min(shareW, g.limit.maxW / connectors);
+      if (g.limit.maxAPerPhase) shareA = Math.min(shareA, Math.min(...g.limit.maxAPerPhase) / connectors);
+    }
+    if (model.kind === 'DC') return { limit: Math.floor(Math.min(model.maxW, shareW * model.efficiency)), unit: 'W' };
+    const fromPower = shareW / (VOLTAGE_V * model.phases);
+    const amps = Math.floor(Math.min(model.maxA, shareA, fromPower));
+    return { limit: amps >= (model.minA ?? 6) ? amps : 0, unit: 'A', phases: model.phases };
+  }
+
+  private connectorsUnder(groupId: string): number {
+    let count = (this.stationsByGroup.get(groupId) ?? []).reduce((n, s) => n + s.connectors, 0);
+    for (const child of this.groups.values()) if (child.parentId === groupId) count += this.connectorsUnder(child.id);
+    return count;
   }
 
   /** The electrical tree: one node per site (no limit of its own), groups under it by parent. */
@@ -207,7 +272,7 @@ export class AllocationController {
     const previous = this.pushes.get(sp.sessionId);
     // Unchanged (within one step) and accepted: nothing to send.
     if (previous && previous.unit === sp.unit && Math.abs(previous.value - sp.value) < sp.step && previous.status === 'accepted') return;
-    const state: PushState = { value: sp.value, unit: sp.unit, at: new Date().toISOString(), status: 'pending', detail: null };
+    const state: PushState = { value: sp.value, unit: sp.unit, at: new Date().toISOString(), status: 'pending', detail: null, stationId: sp.stationId };
     this.pushes.set(sp.sessionId, state);
     const command: StationCommand = { kind: 'setChargingLimit', evseId: sp.connectorId, transactionId: Number(sp.sessionId), limit: sp.value, unit: sp.unit, phases: sp.phases };
     try {
@@ -221,7 +286,7 @@ export class AllocationController {
   }
 
   view(): AllocationView {
-    return { at: this.lastAt, result: this.last, pushes: Object.fromEntries(this.pushes) };
+    return { at: this.lastAt, result: this.last, pushes: Object.fromEntries(this.pushes), defaults: Object.fromEntries(this.defaults) };
   }
 
   listGroups(): GroupView[] {

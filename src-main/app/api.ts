@@ -147,7 +147,7 @@ export function createApi(services: ApiServices) {
     restoreProjectVersion: ({ id }, ctx) => projectCall(() => workspace.restore(id, who(ctx))),
     generateProject: async ({ answers, save }, ctx) => maskSecrets(await projectCall(() => workspace.generate(answers, who(ctx), save ?? false))),
     listGroups: () => (smartCharging ? smartCharging.listGroups() : []),
-    getAllocation: () => (smartCharging ? smartCharging.view() : { at: null, result: null, pushes: {} }),
+    getAllocation: () => (smartCharging ? smartCharging.view() : { at: null, result: null, pushes: {}, defaults: {} }),
     setGroupLimit: ({ groupId, maxW, maxAPerPhase }) => {
       const limit: { maxW?: number; maxAPerPhase?: [number, number, number] } = {};
       if (maxW !== undefined) limit.maxW = maxW;

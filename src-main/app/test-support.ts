@@ -47,6 +47,9 @@ export async function startTestSupervisor(overrides: Partial<SupervisorOptions> 
     demo: false,
     apiKey: 'test-key',
     logger: pino({ level: 'silent' }),
+    // Off unless a test is about it: its profile pushes would interleave with the frames
+    // the central-system tests exchange by hand.
+    smartCharging: false,
     ...overrides,
   });
   return Object.assign(supervisor, {

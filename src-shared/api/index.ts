@@ -157,10 +157,20 @@ export interface GroupInfo {
 }
 
 /** The engine's last result as the UI reads it (structure owned by src-main/allocation). */
+export interface ProfilePush {
+  stationId: string;
+  value: number;
+  unit: 'A' | 'W';
+  at: string;
+  status: 'pending' | 'accepted' | 'rejected' | 'error';
+  detail: string | null;
+}
+
 export interface AllocationInfo {
   at: string | null;
   result: unknown;
-  pushes: Record<string, { value: number; unit: 'A' | 'W'; at: string; status: 'pending' | 'accepted' | 'rejected' | 'error'; detail: string | null }>;
+  pushes: Record<string, ProfilePush>;
+  defaults: Record<string, ProfilePush>;
 }
 
 export type ApiCommandName = keyof ApiCommands;

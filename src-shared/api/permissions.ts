@@ -60,6 +60,7 @@ export const STATION_COMMAND_ROLE: Record<StationCommandKind, Role> = {
   changeConfiguration: 'engineer',
   dataTransfer: 'engineer',
   setChargingLimit: 'engineer',
+  setDefaultLimit: 'engineer',
 };
 
 export function atLeast(role: Role, minimum: Role): boolean {

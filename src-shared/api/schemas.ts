@@ -92,6 +92,12 @@ export const stationCommandSchema: Schema = {
         phases: { enum: [1, 2, 3] },
       },
     },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind', 'limit', 'unit'],
+      properties: { kind: { const: 'setDefaultLimit' }, limit: { type: 'number', minimum: 0 }, unit: { enum: ['A', 'W'] }, phases: { enum: [1, 2, 3] } },
+    },
   ],
 };
 

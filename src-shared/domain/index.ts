@@ -146,7 +146,9 @@ export type StationCommand =
   | { kind: 'triggerMessage'; message: 'BootNotification' | 'Heartbeat' | 'StatusNotification' | 'MeterValues'; evseId?: number }
   | { kind: 'dataTransfer'; vendorId: string; messageId?: string; data?: string }
   /** Smart charging: a TxProfile limiting the transaction on this EVSE (A or W, per phase count). */
-  | { kind: 'setChargingLimit'; evseId: number; transactionId: number; limit: number; unit: 'A' | 'W'; phases?: 1 | 2 | 3 };
+  | { kind: 'setChargingLimit'; evseId: number; transactionId: number; limit: number; unit: 'A' | 'W'; phases?: 1 | 2 | 3 }
+  /** Smart charging: the safe TxDefaultProfile (all EVSEs) a station falls back to without the supervisor. */
+  | { kind: 'setDefaultLimit'; limit: number; unit: 'A' | 'W'; phases?: 1 | 2 | 3 };
 
 export type StationCommandKind = StationCommand['kind'];
 

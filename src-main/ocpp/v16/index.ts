@@ -6,7 +6,7 @@ import type { AuthorizationResult } from '../../auth/index.ts';
 import { toBaseUnit, type MeterReading } from '../../transactions/index.ts';
 import { RpcError } from '../errors.ts';
 import { outcomeOf } from '../outcome.ts';
-import { TX_PROFILE_ID_BASE, TX_PROFILE_STACK_LEVEL } from '../profiles.ts';
+import { DEFAULT_PROFILE_ID, DEFAULT_PROFILE_STACK_LEVEL, TX_PROFILE_ID_BASE, TX_PROFILE_STACK_LEVEL } from '../profiles.ts';
 import type { CommandPlan, RouteContext, RouteHandler, VersionAdapter } from '../types.ts';
 
 interface IdTagInfo {
@@ -297,6 +297,21 @@ function planCommand(command: StationCommand, ctx: RouteContext): CommandPlan {
       };
       if (Number.isInteger(ocppId)) profile.transactionId = ocppId;
       return simple('SetChargingProfile', { connectorId: command.evseId, csChargingProfiles: profile });
+    }
+    case 'setDefaultLimit': {
+      const period: { startPeriod: number; limit: number; numberPhases?: number } = { startPeriod: 0, limit: command.limit };
+      if (command.phases !== undefined) period.numberPhases = command.phases;
+      // connectorId 0: the default for every connector of the station.
+      return simple('SetChargingProfile', {
+        connectorId: 0,
+        csChargingProfiles: {
+          chargingProfileId: DEFAULT_PROFILE_ID,
+          stackLevel: DEFAULT_PROFILE_STACK_LEVEL,
+          chargingProfilePurpose: 'TxDefaultProfile',
+          chargingProfileKind: 'Relative',
+          chargingSchedule: { chargingRateUnit: command.unit, chargingSchedulePeriod: [period] },
+        },
+      });
     }
   }
 }
