@@ -1,16 +1,13 @@
 // The operator UI against a real supervisor with the 12-station demo site:
 // live station list, remote stop from the UI, station page commands, transactions, export.
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page as ResultPage } from '../src-shared/api/index.ts';
 import type { StationState, Transaction } from '../src-shared/domain/index.ts';
 import { launchBrowser, openPage } from './browser.ts';
-import { ROOT, startServer, type RunningServer } from './server.ts';
-
-const SCREENSHOTS = join(ROOT, 'docs/screenshots');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { startServer, type RunningServer } from './server.ts';
+import { screenshot, sleep, until } from './support.ts';
 
 let server: RunningServer;
 let browser: Browser;
@@ -22,31 +19,6 @@ async function uiConnectorStatuses(p: Page): Promise<Record<string, string>> {
   return p.$$eval('[data-testid^="connector-status-"]', (nodes) =>
     Object.fromEntries(nodes.map((n) => [(n.getAttribute('data-testid') ?? '').slice('connector-status-'.length), n.getAttribute('data-status') ?? ''])),
   );
-}
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 60_000, everyMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
-
-/** Screenshot of the whole work area: the viewport grows to fit it (the app scrolls inside <main>). */
-async function screenshot(p: Page, name: string, full = false): Promise<void> {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  const size = p.viewportSize() ?? { width: 1600, height: 960 };
-  if (full) {
-    const height = await p.$eval('#main', (m) => m.scrollHeight + 48);
-    await p.setViewportSize({ width: size.width, height: Math.max(size.height, Math.min(height, 4000)) });
-  }
-  // Let the pulse animations and late layout settle so the picture is stable.
-  const style = await p.addStyleTag({ content: '*{animation:none!important;transition:none!important} .toasts{display:none!important}' });
-  await p.screenshot({ path: join(SCREENSHOTS, name) });
-  await style.evaluate((node) => (node as Element).remove());
-  if (full) await p.setViewportSize(size);
 }
 
 beforeAll(async () => {

@@ -2,7 +2,9 @@ import { useEffect } from 'react';
 import { Shell } from './components/Shell.tsx';
 import { setI18nLanguage } from './i18n/index.ts';
 import { useUi } from './store/ui.ts';
+import { AlarmsView } from './views/AlarmsView.tsx';
 import { BadgesView } from './views/BadgesView.tsx';
+import { GroundPlanView } from './views/GroundPlanView.tsx';
 import { PlaceholderView } from './views/PlaceholderView.tsx';
 import { SettingsView } from './views/SettingsView.tsx';
 import { StationView } from './views/StationView.tsx';
@@ -19,6 +21,10 @@ function CurrentView() {
       return <TransactionsView />;
     case 'badges':
       return <BadgesView />;
+    case 'alarms':
+      return <AlarmsView />;
+    case 'groundPlan':
+      return <GroundPlanView />;
     case 'settings':
       return <SettingsView />;
     default:

@@ -72,7 +72,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
                       </span>
                     </button>
                   ) : (
-                    c.label
+                    (c.header ?? c.label)
                   )}
                 </th>
               );

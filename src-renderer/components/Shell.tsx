@@ -1,10 +1,15 @@
 // Layout shell: header, navigation, work area, and the global keyboard shortcuts.
 import { useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { newestUnacknowledged } from '../lib/alarms.ts';
 import { formatTime } from '../lib/format.ts';
 import { useLocale } from '../lib/hooks.ts';
+import { useAlarms } from '../store/alarms.ts';
 import { useConnection } from '../store/connection.ts';
+import { useToasts } from '../store/toasts.ts';
 import { useUi, VIEWS } from '../store/ui.ts';
+import { acknowledgeOne } from '../views/actions.ts';
+import { AlarmBanner } from './AlarmBanner.tsx';
 import { ApiKeyForm } from './ApiKeyForm.tsx';
 import { ConfirmHost } from './ConfirmHost.tsx';
 import { Header } from './Header.tsx';
@@ -26,7 +31,15 @@ function StaleBanner({ lostAt }: { lostAt: number }) {
   );
 }
 
+/** Alt+A: letters move on other layouts and macOS turns Alt+A into "å", so the physical key counts too. */
+function isAcknowledgeShortcut(event: KeyboardEvent): boolean {
+  if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return false;
+  const key = event.key.toLowerCase();
+  return key === 'a' || (!/^[a-z]$/.test(key) && event.code === 'KeyA');
+}
+
 export function Shell(props: { children: ReactNode }) {
+  const { t } = useTranslation();
   const authRequired = useConnection((s) => s.status === 'auth-required');
   const lostAt = useConnection((s) => s.lostAt);
   const navigate = useUi((s) => s.navigate);
@@ -46,15 +59,22 @@ export function Shell(props: { children: ReactNode }) {
           event.preventDefault();
           navigate({ view, stationId: null });
         }
+      } else if (isAcknowledgeShortcut(event) && !event.repeat) {
+        // Works from any screen, even while typing: acknowledging is what the banner asks for.
+        event.preventDefault();
+        const newest = newestUnacknowledged(Object.values(useAlarms.getState().alarms));
+        if (newest) void acknowledgeOne(newest, t);
+        else useToasts.getState().push('info', t('alarms.nothingToAcknowledge'), 3000);
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [navigate]);
+  }, [navigate, t]);
 
   return (
     <div className="app">
       <Header />
+      <AlarmBanner />
       <div className="app-body">
         <Nav />
         <main className={`app-main ${lostAt !== null ? 'stale' : ''}`} id="main">

@@ -1,7 +1,7 @@
 // Line icons (24×24, stroke = currentColor) so navigation reads at a glance.
 import type { View } from '../store/ui.ts';
 
-const PATHS: Record<View | 'bolt' | 'sun' | 'moon', string> = {
+const PATHS: Record<View | 'bolt' | 'sun' | 'moon' | 'soundOn' | 'soundOff' | 'plus' | 'minus' | 'fit' | 'check' | 'close', string> = {
   overview: 'M4 13h6V4H4zM14 20h6v-9h-6zM14 4v4h6V4zM4 20h6v-4H4z',
   groundPlan: 'M3 6l6-2 6 2 6-2v14l-6 2-6-2-6 2zM9 4v14M15 6v14',
   stations: 'M6 21V5a2 2 0 0 1 2-2h5a2 2 0 0 1 2 2v16M4 21h13M15 10h2a2 2 0 0 1 2 2v4a1.5 1.5 0 0 0 3 0V8l-3-3M11 7l-2 4h3l-2 4',
@@ -17,6 +17,13 @@ const PATHS: Record<View | 'bolt' | 'sun' | 'moon', string> = {
   bolt: 'M13 2L4 14h7l-1 8 9-12h-7z',
   sun: 'M12 17a5 5 0 1 0 0-10 5 5 0 0 0 0 10zM12 1v2M12 21v2M4.2 4.2l1.4 1.4M18.4 18.4l1.4 1.4M1 12h2M21 12h2M4.2 19.8l1.4-1.4M18.4 5.6l1.4-1.4',
   moon: 'M21 12.8A9 9 0 1 1 11.2 3a7 7 0 0 0 9.8 9.8z',
+  soundOn: 'M4 9v6h4l5 4V5L8 9zM16.5 8.5a5 5 0 0 1 0 7M19 6a8.5 8.5 0 0 1 0 12',
+  soundOff: 'M4 9v6h4l5 4V5L8 9zM17 9l5 6M22 9l-5 6',
+  plus: 'M12 5v14M5 12h14',
+  minus: 'M5 12h14',
+  fit: 'M4 9V4h5M15 4h5v5M20 15v5h-5M9 20H4v-5',
+  check: 'M5 12.5l4.5 4.5L19 7',
+  close: 'M6 6l12 12M18 6L6 18',
 };
 
 export function Icon(props: { name: keyof typeof PATHS; className?: string }) {

@@ -80,3 +80,11 @@ describe('routes', () => {
     expect(parseHash(routeHash(route))).toEqual(route);
   });
 });
+
+describe('ground plan route', () => {
+  test('a station can be focused on the plan', () => {
+    expect(parseHash('#/groundPlan/DEMO-AC-01')).toEqual({ view: 'groundPlan', stationId: 'DEMO-AC-01' });
+    expect(routeHash({ view: 'groundPlan', stationId: 'A B' })).toBe('#/groundPlan/A%20B');
+    expect(parseHash('#/alarms/x')).toEqual({ view: 'alarms', stationId: null });
+  });
+});

@@ -9,6 +9,8 @@ export interface Column<T> {
   id: string;
   /** Header text, also the CSV header. */
   label: string;
+  /** What the header cell shows instead of the label (e.g. a select-all checkbox). */
+  header?: ReactNode;
   render: (row: T) => ReactNode;
   /** Key for sorting; a column without one (and without `sortable`) cannot be sorted. */
   sortValue?: (row: T) => SortValue;

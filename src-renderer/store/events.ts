@@ -3,6 +3,7 @@
 // Screens with their own server data (history, transaction pages) reload when the link opens.
 import type { DomainEvent } from '../../src-shared/domain/index.ts';
 import type { SupervisorClient } from '../api/types.ts';
+import { useAlarms } from './alarms.ts';
 import { useBadges } from './badges.ts';
 import { useCommands } from './commands.ts';
 import { useConnection } from './connection.ts';
@@ -27,6 +28,7 @@ export function connectStores(client: SupervisorClient): () => void {
     useStations.getState().applyEvents(batch);
     useCommands.getState().applyEvents(batch);
     useBadges.getState().applyEvents(batch);
+    useAlarms.getState().applyEvents(batch);
     for (const listener of extraListeners) listener(batch);
   };
   const offEvent = client.onEvent((event) => {
@@ -45,6 +47,7 @@ export function connectStores(client: SupervisorClient): () => void {
     if (open && !wasOpen) {
       void useStations.getState().load();
       void useBadges.getState().load();
+      void useAlarms.getState().load();
     }
     wasOpen = open;
   });

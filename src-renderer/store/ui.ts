@@ -12,15 +12,18 @@ const PREFS_KEY = 'evs.prefs';
 interface Prefs {
   language: Language;
   theme: Theme;
+  /** Beep on a new critical or major alarm (off by default: a workstation may be in an office). */
+  alarmSound: boolean;
 }
 
 function loadPrefs(): Prefs {
-  const fallback: Prefs = { language: navigator.language.toLowerCase().startsWith('fr') ? 'fr' : 'en', theme: 'dark' };
+  const fallback: Prefs = { language: navigator.language.toLowerCase().startsWith('fr') ? 'fr' : 'en', theme: 'dark', alarmSound: false };
   try {
     const raw = JSON.parse(localStorage.getItem(PREFS_KEY) ?? '{}') as Partial<Record<keyof Prefs, unknown>>;
     return {
       language: isLanguage(raw.language) ? raw.language : fallback.language,
       theme: raw.theme === 'light' || raw.theme === 'dark' ? raw.theme : fallback.theme,
+      alarmSound: raw.alarmSound === true,
     };
   } catch {
     return fallback;
@@ -39,6 +42,7 @@ interface UiState extends Prefs {
   route: Route;
   setLanguage(language: Language): void;
   setTheme(theme: Theme): void;
+  setAlarmSound(on: boolean): void;
   /** Navigates (updates the hash; the hashchange listener then sets `route`). */
   navigate(route: Route): void;
   setRoute(route: Route): void;
@@ -49,11 +53,15 @@ export const useUi = create<UiState>((set, get) => ({
   route: parseHash(window.location.hash),
   setLanguage(language) {
     set({ language });
-    savePrefs({ language, theme: get().theme });
+    savePrefs({ language, theme: get().theme, alarmSound: get().alarmSound });
   },
   setTheme(theme) {
     set({ theme });
-    savePrefs({ language: get().language, theme });
+    savePrefs({ language: get().language, theme, alarmSound: get().alarmSound });
+  },
+  setAlarmSound(alarmSound) {
+    set({ alarmSound });
+    savePrefs({ language: get().language, theme: get().theme, alarmSound });
   },
   navigate(route) {
     const hash = routeHash(route);

@@ -5,7 +5,7 @@ import { Icon } from '../components/icons.tsx';
 import { Pill } from '../components/StatusBadge.tsx';
 import type { View } from '../store/ui.ts';
 
-export type PlaceholderViewName = Exclude<View, 'stations' | 'transactions' | 'badges'>;
+export type PlaceholderViewName = Exclude<View, 'stations' | 'transactions' | 'badges' | 'alarms' | 'groundPlan'>;
 
 export function PlaceholderView(props: { view: PlaceholderViewName; children?: ReactNode }) {
   const { t } = useTranslation();

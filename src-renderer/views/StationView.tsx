@@ -2,22 +2,83 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CommandRecord, ConfigurationEntry, ConnectorState, StationState, Transaction } from '../../src-shared/domain/index.ts';
+import { AlarmMessage } from '../components/AlarmMessage.tsx';
+import { AlarmStatePill, SeverityPill } from '../components/AlarmPills.tsx';
 import { DataTable, useSortedRows } from '../components/DataTable.tsx';
 import { Field, Panel } from '../components/Field.tsx';
 import { SearchBox } from '../components/SearchBox.tsx';
 import { LinkBadge, Pill, StatusBadge } from '../components/StatusBadge.tsx';
+import { isUnacknowledged, listAlarms, msToIso } from '../lib/alarms.ts';
 import { csvDialect, csvFileName, downloadText } from '../lib/csv.ts';
 import { DASH, formatDateTime, formatKw, formatKwh, formatNumber, formatPercent, formatTime } from '../lib/format.ts';
 import { describeError } from '../lib/errors.ts';
 import { useLinkOpen, useLocale } from '../lib/hooks.ts';
 import { outcomeTone } from '../lib/status.ts';
 import { columnsToCsv, nextSort, type Column, type SortState } from '../lib/table.ts';
+import { useAlarms } from '../store/alarms.ts';
 import { useBadges } from '../store/badges.ts';
 import { useCommands } from '../store/commands.ts';
 import { useStations } from '../store/stations.ts';
-import { decideRegistration, stopCharge } from './actions.ts';
+import { routeHash } from '../store/ui.ts';
+import { acknowledgeOne, decideRegistration, stopCharge } from './actions.ts';
 import { CommandCard } from './CommandCard.tsx';
 import { protocolLabel } from './StationsView.tsx';
+
+/** The station's alarms in the live list (most severe first), near the top of its page. */
+function StationAlarms({ stationId }: { stationId: string }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const linkOpen = useLinkOpen();
+  const alarmsById = useAlarms((s) => s.alarms);
+  const alarms = useMemo(() => listAlarms(Object.values(alarmsById), { stationIds: [stationId], includeShelved: true }), [alarmsById, stationId]);
+  const [busy, setBusy] = useState<string | null>(null);
+  return (
+    <Panel
+      title={t('alarms.station.title')}
+      className="station-alarms"
+      testId="station-alarms"
+      actions={
+        <a className="button button-small" href={routeHash({ view: 'alarms', stationId: null })}>
+          {t('alarms.station.all')}
+        </a>
+      }
+    >
+      {alarms.length === 0 ? (
+        <div className="station-alarms-none">{t('alarms.station.none')}</div>
+      ) : (
+        alarms.map((a) => (
+          <div key={a.id} className={`station-alarm sev-${a.severity}`} data-testid={`station-alarm-${a.id}`} data-state={a.state}>
+            <SeverityPill severity={a.severity} />
+            <AlarmStatePill state={a.state} />
+            <span className="num" title={formatDateTime(msToIso(a.raisedAt), locale)}>
+              {formatTime(new Date(a.raisedAt), locale)}
+            </span>
+            <span className="message">
+              <AlarmMessage alarm={a} />
+              {a.shelving ? <span className="muted"> · {t('alarms.flags.shelved')}</span> : null}
+            </span>
+            {isUnacknowledged(a) ? (
+              <button
+                type="button"
+                className="button button-small button-primary"
+                disabled={!linkOpen || busy === a.id}
+                onClick={() => {
+                  setBusy(a.id);
+                  void acknowledgeOne(a, t).finally(() => setBusy(null));
+                }}
+                data-testid={`station-alarm-ack-${a.id}`}
+              >
+                {t('alarms.banner.acknowledge')}
+              </button>
+            ) : (
+              <span className="muted">{a.acknowledgement?.by ?? ''}</span>
+            )}
+          </div>
+        ))
+      )}
+    </Panel>
+  );
+}
 
 const TRIGGERS = ['BootNotification', 'Heartbeat', 'StatusNotification', 'MeterValues'] as const;
 type Trigger = (typeof TRIGGERS)[number];
@@ -559,6 +620,7 @@ export function StationView({ stationId }: { stationId: string }) {
           </div>
         ) : null}
       </div>
+      <StationAlarms stationId={station.id} />
       <div className="station-grid">
         <Identity station={station} />
         <Panel title={t('station.connectors')} className="connectors-panel">
