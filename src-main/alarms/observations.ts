@@ -68,6 +68,11 @@ export function observationsFromDomainEvent(event: DomainEvent): AlarmObservatio
       const observation = observationFromTransaction(event.transaction);
       return observation ? [observation] : [];
     }
+    case 'stationNotice': {
+      const n = event.notice;
+      if (n.kind === 'securityEvent') return [{ kind: 'securityEvent', stationId: event.stationId, eventType: n.eventType, techInfo: n.techInfo }];
+      return [{ kind: n.kind, stationId: event.stationId, status: n.status }];
+    }
     case 'command':
     case 'badge':
     case 'alarm':

@@ -6,6 +6,8 @@ import type { DomainEvent } from '../../src-shared/domain/index.ts';
 import { connectRaw, eventually, startTestSupervisor, type TestSupervisor } from '../app/test-support.ts';
 
 const RULES: AlarmRule[] = [
+  { id: 'security', kind: 'securityEvent', name: 'Security event', severity: 'major' },
+  { id: 'firmware', kind: 'firmwareFailed', name: 'Firmware update failed', severity: 'minor' },
   { id: 'comm-lost', kind: 'communicationLost', name: 'Communication lost', severity: 'major', onDelayMs: 300, offDelayMs: 0 },
   { id: 'faulted', kind: 'connectorFaulted', name: 'Connector faulted', severity: 'critical' },
 ];
@@ -95,6 +97,22 @@ describe('alarm service', () => {
     const missing = await rest<{ error: string }>(sup, 'POST', '/api/v1/alarms/A999/ack', { comment: 'x' });
     expect(missing.status).toBe(404);
     expect(sup.archive.alarmHistory({}).total).toBe(before);
+  });
+
+  it('raises security events and failed firmware updates reported by stations of both versions', async () => {
+    const sup = await supervisor();
+    cleanups.push(() => sup.dispose());
+    const s = await bootCP16(sup);
+    cleanups.push(() => s.close());
+    expect((await s.call('SecurityEventNotification', { type: 'InvalidCentralSystemCertificate', timestamp: new Date().toISOString(), techInfo: 'cert expired' }))[0]).toBe(3);
+    expect((await s.call('FirmwareStatusNotification', { status: 'InstallationFailed' }))[0]).toBe(3);
+    const s2 = await connectRaw(sup.ocppUrl, 'CP201', 'ocpp2.0.1');
+    cleanups.push(() => s2.close());
+    await s2.call('BootNotification', { reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V' } });
+    expect((await s2.call('SecurityEventNotification', { type: 'TamperDetectionActivated', timestamp: new Date().toISOString() }))[0]).toBe(3);
+    await eventually(() => sup.alarms.list().filter((a) => a.ruleId === 'security').length === 2 && sup.alarms.list().some((a) => a.ruleId === 'firmware'));
+    const security = sup.alarms.list().filter((a) => a.ruleId === 'security').map((a) => a.source.stationId).sort();
+    expect(security).toEqual(['CP16', 'CP201']);
   });
 
   it('restores the live alarms after a restart and keeps numbering them after the last one', async () => {

@@ -106,7 +106,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     await registry.declare(project.sites.flatMap((s) => s.stations));
     if (project.badges) await badges.seed(project.badges);
   }
-  const central = new CentralSystem({ registry, transactions, badges, archive }, log, options.ocpp);
+  const central = new CentralSystem({ registry, transactions, badges, archive, publish: (event) => bus.publish(event) }, log, options.ocpp);
   central.onCommand = (command) => bus.publish({ type: 'command', command });
   const notifications = options.notifications ? new NotificationDelivery(options.notifications, bus, log, options.alarmTickMs) : null;
   const alarms = new AlarmService(archive, bus, (stationId, command, operator) => central.command(stationId, command, operator), log, {

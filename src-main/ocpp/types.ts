@@ -1,5 +1,5 @@
 // Types shared by the RPC layer and the two version adapters.
-import type { CommandResult, OcppProtocol, StationCommand } from '../../src-shared/domain/index.ts';
+import type { CommandResult, DomainEvent, OcppProtocol, StationCommand } from '../../src-shared/domain/index.ts';
 import type { Archive } from '../archive/index.ts';
 import type { BadgeList } from '../auth/index.ts';
 import type { StationRegistry } from '../stations/index.ts';
@@ -11,6 +11,8 @@ export interface CentralSystemServices {
   transactions: TransactionService;
   badges: BadgeList;
   archive: Archive;
+  /** Publishes a domain event (station notices for alarms and the UI). */
+  publish: (event: DomainEvent) => void;
 }
 
 /** What a route handler can use besides its payload. */

@@ -183,6 +183,12 @@ export interface CommandRecord {
   answeredAt: string | null;
 }
 
+/** What a station reports besides status and transactions: firmware, diagnostics/logs, security. */
+export type StationNotice =
+  | { kind: 'firmwareStatus'; status: string }
+  | { kind: 'diagnosticsStatus'; status: string }
+  | { kind: 'securityEvent'; eventType: string; techInfo: string | null; timestamp: string };
+
 /** An alarm notification pushed to connected web and mobile clients. */
 export interface PushNotification {
   recipientId: string;
@@ -197,6 +203,7 @@ export type DomainEvent =
   | { type: 'station'; station: StationState }
   | { type: 'alarm'; alarm: AlarmInstance }
   | { type: 'notification'; notification: PushNotification }
+  | { type: 'stationNotice'; stationId: string; notice: StationNotice }
   | { type: 'stationRemoved'; stationId: string }
   | { type: 'transaction'; transaction: Transaction }
   | { type: 'command'; command: CommandRecord }

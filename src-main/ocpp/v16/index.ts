@@ -1,6 +1,6 @@
 // OCPP 1.6-J adapter: the routing table of what a charge point sends (one row per action),
 // and the mapping of neutral operator commands to 1.6 CALLs. 1.6 connector N is EVSE N.
-import type { CommandResult, ConnectorStatus, StationCommand } from '../../../src-shared/domain/index.ts';
+import type { CommandResult, ConnectorStatus, StationCommand, StationNotice } from '../../../src-shared/domain/index.ts';
 import { normaliseTimestamp } from '../../../src-shared/time/index.ts';
 import type { AuthorizationResult } from '../../auth/index.ts';
 import { toBaseUnit, type MeterReading } from '../../transactions/index.ts';
@@ -101,6 +101,11 @@ const STATUS_16: Record<string, ConnectorStatus> = {
   Faulted: 'Faulted',
 };
 
+function notice(ctx: RouteContext, n: StationNotice): object {
+  ctx.services.publish({ type: 'stationNotice', stationId: ctx.stationId, notice: n });
+  return {};
+}
+
 const routes: Record<string, RouteHandler> = {
   BootNotification: async (ctx: RouteContext, p: BootNotificationReq) => {
     const decision = await ctx.services.registry.boot(ctx.stationId, {
@@ -181,12 +186,13 @@ const routes: Record<string, RouteHandler> = {
   },
 
   DataTransfer: () => ({ status: 'UnknownVendorId' }),
-  DiagnosticsStatusNotification: () => ({}),
-  FirmwareStatusNotification: () => ({}),
+  DiagnosticsStatusNotification: (ctx: RouteContext, p: { status: string }) => notice(ctx, { kind: 'diagnosticsStatus', status: p.status }),
+  FirmwareStatusNotification: (ctx: RouteContext, p: { status: string }) => notice(ctx, { kind: 'firmwareStatus', status: p.status }),
   // Security whitepaper (edition 2) messages a station may send.
-  SecurityEventNotification: () => ({}),
-  LogStatusNotification: () => ({}),
-  SignedFirmwareStatusNotification: () => ({}),
+  SecurityEventNotification: (ctx: RouteContext, p: { type: string; timestamp: string; techInfo?: string }) =>
+    notice(ctx, { kind: 'securityEvent', eventType: p.type, techInfo: p.techInfo ?? null, timestamp: normaliseTimestamp(p.timestamp) }),
+  LogStatusNotification: (ctx: RouteContext, p: { status: string }) => notice(ctx, { kind: 'diagnosticsStatus', status: p.status }),
+  SignedFirmwareStatusNotification: (ctx: RouteContext, p: { status: string }) => notice(ctx, { kind: 'firmwareStatus', status: p.status }),
   // No certificate authority is configured yet: refuse to sign rather than pretend.
   SignCertificate: () => ({ status: 'Rejected' }),
 };

@@ -1,6 +1,6 @@
 // OCPP 2.0.1 adapter: the routing table of what a charging station sends (one row per
 // action), and the mapping of neutral operator commands to 2.0.1 CALLs.
-import type { CommandResult, ConfigurationEntry, ConnectorStatus, StationCommand, Transaction } from '../../../src-shared/domain/index.ts';
+import type { CommandResult, ConfigurationEntry, ConnectorStatus, StationCommand, StationNotice, Transaction } from '../../../src-shared/domain/index.ts';
 import { normaliseTimestamp } from '../../../src-shared/time/index.ts';
 import type { AuthorizationResult } from '../../auth/index.ts';
 import { toBaseUnit, type MeterReading } from '../../transactions/index.ts';
@@ -129,6 +129,11 @@ async function transactionEvent(ctx: RouteContext, p: TransactionEventReq): Prom
   return p.idToken ? { idTokenInfo: idTokenInfo(badges.authorize(p.idToken.idToken)) } : {};
 }
 
+function notice(ctx: RouteContext, n: StationNotice): object {
+  ctx.services.publish({ type: 'stationNotice', stationId: ctx.stationId, notice: n });
+  return {};
+}
+
 const routes: Record<string, RouteHandler> = {
   BootNotification: async (ctx: RouteContext, p: BootNotificationReq) => {
     const decision = await ctx.services.registry.boot(ctx.stationId, {
@@ -169,9 +174,10 @@ const routes: Record<string, RouteHandler> = {
   },
 
   DataTransfer: () => ({ status: 'UnknownVendorId' }),
-  FirmwareStatusNotification: () => ({}),
-  LogStatusNotification: () => ({}),
-  SecurityEventNotification: () => ({}),
+  FirmwareStatusNotification: (ctx: RouteContext, p: { status: string }) => notice(ctx, { kind: 'firmwareStatus', status: p.status }),
+  LogStatusNotification: (ctx: RouteContext, p: { status: string }) => notice(ctx, { kind: 'diagnosticsStatus', status: p.status }),
+  SecurityEventNotification: (ctx: RouteContext, p: { type: string; timestamp: string; techInfo?: string }) =>
+    notice(ctx, { kind: 'securityEvent', eventType: p.type, techInfo: p.techInfo ?? null, timestamp: normaliseTimestamp(p.timestamp) }),
   NotifyEvent: () => ({}),
   NotifyMonitoringReport: () => ({}),
   NotifyChargingLimit: () => ({}),
