@@ -71,6 +71,7 @@ export function observationsFromDomainEvent(event: DomainEvent): AlarmObservatio
     case 'stationNotice': {
       const n = event.notice;
       if (n.kind === 'securityEvent') return [{ kind: 'securityEvent', stationId: event.stationId, eventType: n.eventType, techInfo: n.techInfo }];
+      if (n.kind === 'profileVerification') return [{ kind: 'profileVerification', stationId: event.stationId, evseId: n.evseId, applied: n.applied, detail: n.detail }];
       return [{ kind: n.kind, stationId: event.stationId, status: n.status }];
     }
     case 'command':

@@ -34,6 +34,7 @@ export const DEFAULT_ALARM_RULES: AlarmRule[] = [
   { id: 'stalled', kind: 'chargeStalled', name: 'Charge stalled', severity: 'minor', minPowerW: 100, stalledForMs: 10 * 60_000 },
   { id: 'tx-too-long', kind: 'transactionTooLong', name: 'Transaction open too long', severity: 'warning', maxDurationMs: 24 * 3_600_000 },
   { id: 'firmware', kind: 'firmwareFailed', name: 'Firmware update failed', severity: 'minor' },
+  { id: 'profile', kind: 'profileNotApplied', name: 'Charging profile not applied', severity: 'major' },
   { id: 'security', kind: 'securityEvent', name: 'Security event', severity: 'major' },
 ];
 

@@ -138,3 +138,45 @@ describe('safe defaults', () => {
     await eventually(() => Object.values(sup.smartCharging?.view().defaults ?? {}).filter((d) => d.status === 'accepted').length === 2);
   });
 });
+
+describe('profile verification', () => {
+  it('detects a station that accepts its limit but keeps drawing more, raises an alarm, and clears it when it complies', async () => {
+    const sup = await startTestSupervisor({
+      project: PROJECT,
+      smartCharging: true,
+      smartChargingOptions: { debounceMs: 50, periodMs: 200, verifyAfterMs: 300 },
+      alarmRules: [{ id: 'profile', kind: 'profileNotApplied', name: 'Charging profile not applied', severity: 'major' }],
+      alarmTickMs: 50,
+    });
+    cleanups.push(() => sup.dispose());
+    await sup.smartCharging?.setLimit('feeder', { maxW: 1_000_000, maxAPerPhase: [10, 10, 10] });
+    // A strict 1.6 client that says Accepted to every profile and then ignores it.
+    const c = strictClient({ endpoint: sup.ocppUrl, identity: 'SC-1', protocols: ['ocpp1.6'] });
+    cleanups.push(async () => void (await c.close({ force: true })));
+    c.handle('SetChargingProfile', async () => ({ status: 'Accepted' }));
+    await c.connect();
+    await c.call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' });
+    const start = (await c.call('StartTransaction', { connectorId: 1, idTag: 'FLEET', meterStart: 0, timestamp: new Date().toISOString() })) as { transactionId: number };
+    await c.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging' });
+    const draw = (amps: number) =>
+      c.call('MeterValues', {
+        connectorId: 1,
+        transactionId: start.transactionId,
+        meterValue: [{ timestamp: new Date().toISOString(), sampledValue: ['L1', 'L2', 'L3'].map((phase) => ({ value: String(amps), measurand: 'Current.Import', phase, unit: 'A' })) }],
+      });
+    await draw(16);
+    const alarm = await eventually(async () => {
+      await draw(16);
+      return sup.alarms.list().find((a) => a.ruleId === 'profile') ?? null;
+    }, 10_000);
+    expect(alarm.source.stationId).toBe('SC-1');
+    expect(alarm.message + String(alarm.value)).toMatch(/16/);
+    expect(Object.values(sup.smartCharging?.view().pushes ?? {})[0]).toMatchObject({ compliance: 'nonCompliant', value: 10 });
+    // The station starts obeying: the alarm clears (it stays listed until acknowledged).
+    await eventually(async () => {
+      await draw(9.5);
+      return sup.alarms.list().find((a) => a.id === alarm.id)?.state === 'clearedUnacknowledged';
+    }, 10_000);
+    expect(Object.values(sup.smartCharging?.view().pushes ?? {})[0]?.compliance).toBe('compliant');
+  });
+});

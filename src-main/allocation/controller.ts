@@ -20,6 +20,8 @@ const VOLTAGE_V = 230;
 export interface ControllerOptions {
   /** Quiet time after an event before the engine runs, ms (events come in bursts). */
   debounceMs?: number;
+  /** How long after an accepted push the measured draw must obey it, ms (vehicles ramp down). */
+  verifyAfterMs?: number;
   /** The engine also runs this often, for the closed loop on measured power, ms. */
   periodMs?: number;
   settings?: AllocationSettings;
@@ -28,6 +30,8 @@ export interface ControllerOptions {
 /** What was pushed to a session and what the station said. */
 export interface PushState {
   stationId: string;
+  /** Measured draw against the accepted limit, once `verifyAfterMs` has passed. */
+  compliance?: 'unknown' | 'compliant' | 'nonCompliant';
   value: number;
   unit: 'A' | 'W';
   at: string;
@@ -96,13 +100,15 @@ export class AllocationController {
   private readonly online = new Set<string>();
   /** Safe defaults sent, per station, with the station's answer. */
   private readonly defaults = new Map<string, PushState>();
+  private readonly publish: (event: DomainEvent) => void;
 
   constructor(project: ProjectFile, registry: StationRegistry, transactions: TransactionService, bus: DomainBus, run: CommandRunner, log: Logger, options: ControllerOptions = {}) {
     this.registry = registry;
     this.transactions = transactions;
     this.run = run;
     this.log = log;
-    this.options = { debounceMs: 500, periodMs: 15_000, settings: {}, ...options };
+    this.options = { debounceMs: 500, periodMs: 15_000, verifyAfterMs: 60_000, settings: {}, ...options };
+    this.publish = (event) => bus.publish(event);
     this.sites = project.sites.map((s) => ({ id: s.id, name: s.name }));
     for (const site of project.sites) {
       for (const g of site.groups) {
@@ -255,6 +261,7 @@ export class AllocationController {
     const now = Date.now();
     const tree = this.tree();
     const { sessions, measurements } = this.demand(now);
+    this.verify(sessions, measurements, now);
     const result = allocate(tree, sessions, measurements, this.options.settings);
     // The verifier is independent of the engine: a violation is a bug, and nothing is pushed.
     const violations = verifyAllocation(tree, sessions, measurements, result, this.options.settings.voltageV ?? 230);
@@ -265,14 +272,48 @@ export class AllocationController {
     this.last = result;
     this.lastAt = new Date(now).toISOString();
     for (const id of [...this.pushes.keys()]) if (!sessions.some((s) => s.id === id)) this.pushes.delete(id);
-    await Promise.all(result.setpoints.map((sp) => this.push(sp)));
+    // A station that does not comply keeps its last accepted limit as the instruction (its
+    // measured draw is reserved above); re-pushing its own draw would hide the fault.
+    await Promise.all(result.setpoints.filter((sp) => this.pushes.get(sp.sessionId)?.compliance !== 'nonCompliant').map((sp) => this.push(sp)));
+  }
+
+  /**
+   * Compares each session's measured draw with the limit it accepted, once the vehicle had
+   * time to follow. A station that does not comply is flagged (alarm) and its real draw is
+   * reserved (as a manual setpoint) so the rest of the site stays within the limits.
+   */
+  private verify(sessions: ChargingSession[], measurements: Measurements, now: number): void {
+    for (const session of sessions) {
+      const push = this.pushes.get(session.id);
+      const measured = measurements.sessions?.[session.id];
+      if (!push || push.status !== 'accepted' || !measured || now - Date.parse(push.at) < this.options.verifyAfterMs) continue;
+      const drawn = push.unit === 'A' ? (measured.currentA ? Math.max(...measured.currentA) : undefined) : measured.powerW;
+      if (drawn === undefined) continue;
+      const tolerance = push.unit === 'A' ? Math.max(1, push.value * 0.1) : Math.max(500, push.value * 0.1);
+      const compliant = drawn <= push.value + tolerance;
+      const before = push.compliance ?? 'unknown';
+      push.compliance = compliant ? 'compliant' : 'nonCompliant';
+      if (!compliant) session.manual = { value: drawn, unit: push.unit };
+      if ((before === 'nonCompliant') !== !compliant) {
+        this.publish({
+          type: 'stationNotice',
+          stationId: push.stationId,
+          notice: {
+            kind: 'profileVerification',
+            evseId: session.connectorId,
+            applied: compliant,
+            detail: compliant ? null : `draws ${Math.round(drawn * 10) / 10} ${push.unit} against a limit of ${push.value} ${push.unit}`,
+          },
+        });
+      }
+    }
   }
 
   private async push(sp: Setpoint): Promise<void> {
     const previous = this.pushes.get(sp.sessionId);
     // Unchanged (within one step) and accepted: nothing to send.
     if (previous && previous.unit === sp.unit && Math.abs(previous.value - sp.value) < sp.step && previous.status === 'accepted') return;
-    const state: PushState = { value: sp.value, unit: sp.unit, at: new Date().toISOString(), status: 'pending', detail: null, stationId: sp.stationId };
+    const state: PushState = { value: sp.value, unit: sp.unit, at: new Date().toISOString(), status: 'pending', detail: null, stationId: sp.stationId, compliance: previous?.compliance ?? 'unknown' };
     this.pushes.set(sp.sessionId, state);
     const command: StationCommand = { kind: 'setChargingLimit', evseId: sp.connectorId, transactionId: Number(sp.sessionId), limit: sp.value, unit: sp.unit, phases: sp.phases };
     try {

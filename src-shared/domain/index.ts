@@ -187,7 +187,9 @@ export interface CommandRecord {
 export type StationNotice =
   | { kind: 'firmwareStatus'; status: string }
   | { kind: 'diagnosticsStatus'; status: string }
-  | { kind: 'securityEvent'; eventType: string; techInfo: string | null; timestamp: string };
+  | { kind: 'securityEvent'; eventType: string; techInfo: string | null; timestamp: string }
+  /** Smart charging checked whether the station applies the limit it accepted (measured vs setpoint). */
+  | { kind: 'profileVerification'; evseId: number; applied: boolean; detail: string | null };
 
 /** An alarm notification pushed to connected web and mobile clients. */
 export interface PushNotification {
