@@ -17,7 +17,7 @@ import {
 import type { AlarmService } from '../alarms/index.ts';
 import type { AccountService, BadgeList } from '../auth/index.ts';
 import type { AllocationController } from '../allocation/index.ts';
-import { ProjectError, maskSecrets, type ProjectWorkspace } from '../project/index.ts';
+import { ProjectError, maskSecrets, runSelfTest, type ProjectWorkspace, type SelfTestReport } from '../project/index.ts';
 import type { Archive } from '../archive/index.ts';
 import type { CentralSystem } from '../ocpp/index.ts';
 import type { StationRegistry } from '../stations/index.ts';
@@ -32,6 +32,8 @@ export interface ApiServices {
   workspace: ProjectWorkspace;
   smartCharging: AllocationController | null;
   info: () => ServerInfo;
+  /** Ids of the stations the project declares (the self-test's default set). */
+  declaredStations: () => string[];
 }
 
 /** Who is calling, through which session. */
@@ -141,6 +143,8 @@ export function createApi(services: ApiServices) {
     listAudit: (query) => archive.audit(query),
     listAccounts: () => accounts.list(),
     putAccount: ({ username, role, password, disabled }) => accounts.put(username, role, password, disabled ?? false),
+    // Set below, where the last report is kept.
+    runSelfTest: () => Promise.reject(new ApiError('Internal', 'self-test not wired')),
     getProject: async () => maskSecrets(await workspace.current()),
     listProjectVersions: () => workspace.versions(),
     diffProjectVersions: ({ a, b }) => projectCall(() => workspace.diff(a, b)),
@@ -165,7 +169,18 @@ export function createApi(services: ApiServices) {
     return archive.appendAudit({ at: new Date().toISOString(), actor, role: ctx.principal?.role ?? 'none', action: command, stationId, detail: auditDetail(request), ok, result });
   };
 
+  let lastSelfTest: SelfTestReport | null = null;
+  handlers.runSelfTest = async ({ stationIds, remoteStartStop, bootTimeoutS }, ctx) => {
+    const ids = stationIds ?? services.declaredStations();
+    const options: Parameters<typeof runSelfTest>[2] = { bootTimeoutMs: (bootTimeoutS ?? 60) * 1000 };
+    if (remoteStartStop) options.remoteStartStop = remoteStartStop;
+    lastSelfTest = await runSelfTest(ids, { station: (id) => registry.get(id), command: (id, command) => central.command(id, command, `self-test (${who(ctx)})`) }, options);
+    return lastSelfTest;
+  };
+
   return {
+    /** The last self-test report (for its HTML export). */
+    lastSelfTest: () => lastSelfTest,
     /**
      * Validates, authorises and runs one command of the contract. Every command that changes
      * something is written to the audit log with its result (refusals included).

@@ -138,7 +138,8 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     project && options.smartCharging !== false && project.sites.some((s) => s.groups.length > 0)
       ? new AllocationController(project, registry, transactions, bus, (stationId, command, operator) => central.command(stationId, command, operator), log, options.smartChargingOptions)
       : null;
-  const api = createApi({ registry, archive, badges, central, alarms, accounts, workspace, smartCharging, info });
+  const declaredStations = () => (project ? project.sites.flatMap((s) => s.stations.map((st) => st.id)) : []);
+  const api = createApi({ registry, archive, badges, central, alarms, accounts, workspace, smartCharging, info, declaredStations });
   const host = await startHost({
     host: options.host,
     port: options.port,

@@ -15,6 +15,7 @@ import { ApiError, atLeast, badgeSchema, requestSchemas, transactionQuerySchema,
 import type { DomainEvent, StationState } from '../../src-shared/domain/index.ts';
 import type { Api, CallContext } from '../app/api.ts';
 import type { AccountService } from '../auth/index.ts';
+import { selfTestHtml } from '../project/index.ts';
 import { exportTransactions, type Archive } from '../archive/index.ts';
 import { isApiCommand } from '../app/api.ts';
 import type { DomainBus } from '../bus/index.ts';
@@ -395,6 +396,18 @@ export async function startHost(options: HostOptions): Promise<Host> {
       throw new ApiError('BadRequest', 'Send the station list as text/csv or as an .xlsx file (application/vnd.openxmlformats-officedocument.spreadsheetml.sheet)');
     },
   );
+  app.post<{ Body: { stationIds?: string[]; remoteStartStop?: { idTag: string }; bootTimeoutS?: number } }>(
+    '/api/v1/project/self-test',
+    { schema: { summary: 'Commissioning self-test per station (boot, heartbeat, configuration, status, test profile, optional remote start/stop); returns the report', body: { type: 'object' } } },
+    async (request) => api.dispatch('runSelfTest', request.body ?? {}, contextOf(request)),
+  );
+  app.get('/api/v1/project/self-test/report.html', { schema: { summary: 'The last self-test report as a printable HTML page' } }, async (request, reply) => {
+    await api.dispatch('listProjectVersions', {}, contextOf(request)); // the same role as reading the project
+    const report = api.lastSelfTest();
+    if (!report) throw new ApiError('NotFound', 'No self-test has run yet: POST /api/v1/project/self-test');
+    const info = await api.dispatch('getServerInfo', {}, contextOf(request));
+    return reply.type('text/html; charset=utf-8').send(selfTestHtml(report, info.projectName ?? 'project'));
+  });
   app.get('/api/v1/events', { schema: { summary: 'Server-sent events: every domain event as JSON (event: <type>)' } }, (request, reply) => {
     streamEvents(request, reply, bus);
   });

@@ -104,3 +104,4 @@ export {
   type SaveMeta,
 } from './versions.ts';
 export { ProjectWorkspace, maskSecrets } from './workspace.ts';
+export { runSelfTest, selfTestHtml, type SelfTestReport, type SelfTestOptions, type StationSelfTest } from './selftest.ts';

@@ -138,12 +138,22 @@ export interface ApiCommands {
   generateProject: { request: { answers: WizardAnswers; save?: boolean }; response: { project: ProjectFileV2; version: ProjectVersionInfo | null } };
   /** A CSV (text) or XLSX (base64) station list imported into the project as one new version. */
   importStations: { request: { format: 'csv' | 'xlsx'; content: string }; response: { version: ProjectVersionInfo; added: string[]; updated: string[] } };
+  /** Commissioning self-test of the given stations (default: every declared station). */
+  runSelfTest: { request: { stationIds?: string[]; remoteStartStop?: { idTag: string }; bootTimeoutS?: number }; response: SelfTestReportInfo };
   /** Smart charging: the electrical groups with their limits and modes. */
   listGroups: { request: Record<string, never>; response: GroupInfo[] };
   /** Smart charging: per node limit/allocated/measured per phase, per session setpoint, reason and push state. */
   getAllocation: { request: Record<string, never>; response: AllocationInfo };
   setGroupLimit: { request: { groupId: string; maxW?: number; maxAPerPhase?: [number, number, number] }; response: GroupInfo };
   setGroupMode: { request: { groupId: string; mode: 'automatic' | 'manual' }; response: GroupInfo };
+}
+
+export interface SelfTestReportInfo {
+  startedAt: string;
+  finishedAt: string;
+  passed: number;
+  failed: number;
+  stations: Array<{ stationId: string; ok: boolean; steps: Array<{ name: string; ok: boolean; detail: string | null; ms: number }> }>;
 }
 
 export interface GroupInfo {

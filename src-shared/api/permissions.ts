@@ -44,6 +44,7 @@ const MINIMUM_ROLE: Partial<Record<ApiCommandName, Role>> = {
   generateProject: 'engineer',
   importStations: 'engineer',
   setGroupLimit: 'engineer',
+  runSelfTest: 'engineer',
   setGroupMode: 'engineer',
 };
 
@@ -61,6 +62,7 @@ export const STATION_COMMAND_ROLE: Record<StationCommandKind, Role> = {
   dataTransfer: 'engineer',
   setChargingLimit: 'engineer',
   setDefaultLimit: 'engineer',
+  clearProfile: 'engineer',
 };
 
 export function atLeast(role: Role, minimum: Role): boolean {

@@ -96,8 +96,16 @@ export const stationCommandSchema: Schema = {
       type: 'object',
       additionalProperties: false,
       required: ['kind', 'limit', 'unit'],
-      properties: { kind: { const: 'setDefaultLimit' }, limit: { type: 'number', minimum: 0 }, unit: { enum: ['A', 'W'] }, phases: { enum: [1, 2, 3] } },
+      properties: {
+        kind: { const: 'setDefaultLimit' },
+        limit: { type: 'number', minimum: 0 },
+        unit: { enum: ['A', 'W'] },
+        phases: { enum: [1, 2, 3] },
+        profileId: positiveInt,
+        stackLevel: { type: 'integer', minimum: 0, maximum: 100 },
+      },
     },
+    { type: 'object', additionalProperties: false, required: ['kind', 'profileId'], properties: { kind: { const: 'clearProfile' }, profileId: positiveInt } },
   ],
 };
 
@@ -224,6 +232,15 @@ export const requestSchemas: Record<ApiCommandName, Schema> = {
     additionalProperties: false,
     required: ['format', 'content'],
     properties: { format: { enum: ['csv', 'xlsx'] }, content: { type: 'string', minLength: 1, maxLength: 20_000_000 } },
+  },
+  runSelfTest: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      stationIds: { type: 'array', minItems: 1, maxItems: 10_000, items: stationId },
+      remoteStartStop: { type: 'object', additionalProperties: false, required: ['idTag'], properties: { idTag: { type: 'string', minLength: 1, maxLength: 20 } } },
+      bootTimeoutS: { type: 'number', exclusiveMinimum: 0, maximum: 3600 },
+    },
   },
   listGroups: empty,
   getAllocation: empty,

@@ -148,7 +148,9 @@ export type StationCommand =
   /** Smart charging: a TxProfile limiting the transaction on this EVSE (A or W, per phase count). */
   | { kind: 'setChargingLimit'; evseId: number; transactionId: number; limit: number; unit: 'A' | 'W'; phases?: 1 | 2 | 3 }
   /** Smart charging: the safe TxDefaultProfile (all EVSEs) a station falls back to without the supervisor. */
-  | { kind: 'setDefaultLimit'; limit: number; unit: 'A' | 'W'; phases?: 1 | 2 | 3 };
+  | { kind: 'setDefaultLimit'; limit: number; unit: 'A' | 'W'; phases?: 1 | 2 | 3; profileId?: number; stackLevel?: number }
+  /** Removes one charging profile by id. */
+  | { kind: 'clearProfile'; profileId: number };
 
 export type StationCommandKind = StationCommand['kind'];
 

@@ -304,6 +304,8 @@ function planCommand(command: StationCommand, ctx: RouteContext): CommandPlan {
       if (Number.isInteger(ocppId)) profile.transactionId = ocppId;
       return simple('SetChargingProfile', { connectorId: command.evseId, csChargingProfiles: profile });
     }
+    case 'clearProfile':
+      return simple('ClearChargingProfile', { id: command.profileId });
     case 'setDefaultLimit': {
       const period: { startPeriod: number; limit: number; numberPhases?: number } = { startPeriod: 0, limit: command.limit };
       if (command.phases !== undefined) period.numberPhases = command.phases;
@@ -311,8 +313,8 @@ function planCommand(command: StationCommand, ctx: RouteContext): CommandPlan {
       return simple('SetChargingProfile', {
         connectorId: 0,
         csChargingProfiles: {
-          chargingProfileId: DEFAULT_PROFILE_ID,
-          stackLevel: DEFAULT_PROFILE_STACK_LEVEL,
+          chargingProfileId: command.profileId ?? DEFAULT_PROFILE_ID,
+          stackLevel: command.stackLevel ?? DEFAULT_PROFILE_STACK_LEVEL,
           chargingProfilePurpose: 'TxDefaultProfile',
           chargingProfileKind: 'Relative',
           chargingSchedule: { chargingRateUnit: command.unit, chargingSchedulePeriod: [period] },

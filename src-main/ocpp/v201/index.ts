@@ -381,6 +381,8 @@ function planCommand(command: StationCommand, ctx: RouteContext): CommandPlan {
       if (transaction && transaction.stationId === ctx.stationId) profile.transactionId = transaction.ocppTransactionId;
       return simple('SetChargingProfile', { evseId: command.evseId, chargingProfile: profile });
     }
+    case 'clearProfile':
+      return simple('ClearChargingProfile', { chargingProfileId: command.profileId });
     case 'setDefaultLimit': {
       const period: { startPeriod: number; limit: number; numberPhases?: number } = { startPeriod: 0, limit: command.limit };
       if (command.phases !== undefined) period.numberPhases = command.phases;
@@ -388,11 +390,11 @@ function planCommand(command: StationCommand, ctx: RouteContext): CommandPlan {
       return simple('SetChargingProfile', {
         evseId: 0,
         chargingProfile: {
-          id: DEFAULT_PROFILE_ID,
-          stackLevel: DEFAULT_PROFILE_STACK_LEVEL,
+          id: command.profileId ?? DEFAULT_PROFILE_ID,
+          stackLevel: command.stackLevel ?? DEFAULT_PROFILE_STACK_LEVEL,
           chargingProfilePurpose: 'TxDefaultProfile',
           chargingProfileKind: 'Relative',
-          chargingSchedule: [{ id: DEFAULT_PROFILE_ID, chargingRateUnit: command.unit, chargingSchedulePeriod: [period] }],
+          chargingSchedule: [{ id: command.profileId ?? DEFAULT_PROFILE_ID, chargingRateUnit: command.unit, chargingSchedulePeriod: [period] }],
         },
       });
     }
