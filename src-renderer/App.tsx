@@ -7,6 +7,7 @@ import { BadgesView } from './views/BadgesView.tsx';
 import { GroundPlanView } from './views/GroundPlanView.tsx';
 import { PlaceholderView } from './views/PlaceholderView.tsx';
 import { SettingsView } from './views/SettingsView.tsx';
+import { SmartChargingView } from './views/SmartChargingView.tsx';
 import { StationView } from './views/StationView.tsx';
 import { StationsView } from './views/StationsView.tsx';
 import { TransactionsView } from './views/TransactionsView.tsx';
@@ -25,6 +26,8 @@ function CurrentView() {
       return <AlarmsView />;
     case 'groundPlan':
       return <GroundPlanView />;
+    case 'smartCharging':
+      return <SmartChargingView />;
     case 'settings':
       return <SettingsView />;
     default:

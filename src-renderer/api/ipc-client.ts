@@ -36,6 +36,8 @@ export function createIpcClient(bridge: EvSupervisorBridge): SupervisorClient {
       return () => {};
     },
     setApiKey() {},
+    setSessionToken() {},
+    sessionToken: () => null,
     reconnectNow() {},
     close() {},
   };

@@ -19,6 +19,9 @@ export interface SupervisorClient extends ApiClient {
   onState(listener: (info: ConnectionInfo) => void): () => void;
   /** Stores the key for this browser session and reconnects with it. */
   setApiKey(key: string): void;
+  /** Keeps (or forgets, with null) the session token for this browser tab; used at the next connection. */
+  setSessionToken(token: string | null): void;
+  sessionToken(): string | null;
   /** Skips the backoff wait. */
   reconnectNow(): void;
   close(): void;

@@ -13,6 +13,8 @@ import type { DomainEvent } from '../../src-shared/domain/index.ts';
 import { NotConnectedError, type ConnectionInfo, type SupervisorClient } from './types.ts';
 
 export const API_KEY_STORAGE = 'evs.apiKey';
+/** The session token of the signed-in account (server started with --require-login). */
+export const SESSION_STORAGE = 'evs.session';
 export const AUTH_REQUIRED_CODE = 4401;
 
 /** The subset of the browser WebSocket the client uses (a fake replaces it in tests). */
@@ -122,6 +124,15 @@ export class WsClient implements SupervisorClient {
     this.reconnectNow();
   }
 
+  setSessionToken(token: string | null): void {
+    if (token) this.options.storage?.setItem(SESSION_STORAGE, token);
+    else this.options.storage?.removeItem(SESSION_STORAGE);
+  }
+
+  sessionToken(): string | null {
+    return this.options.storage?.getItem(SESSION_STORAGE) ?? null;
+  }
+
   reconnectNow(): void {
     if (this.closed) return;
     if (this.retryTimer) clearTimeout(this.retryTimer);
@@ -152,7 +163,12 @@ export class WsClient implements SupervisorClient {
   private connect(): void {
     const key = this.options.storage?.getItem(API_KEY_STORAGE) ?? null;
     this.sentKey = key !== null && key !== '';
-    const url = this.sentKey ? `${this.options.url}?key=${encodeURIComponent(key ?? '')}` : this.options.url;
+    const token = this.sessionToken();
+    const params = new URLSearchParams();
+    if (this.sentKey) params.set('key', key ?? '');
+    if (token) params.set('token', token);
+    const query = params.toString();
+    const url = query ? `${this.options.url}?${query}` : this.options.url;
     this.setState({ status: 'connecting', retryAt: null });
     let socket: SocketLike;
     try {

@@ -11,6 +11,7 @@ import { useLinkOpen, useLocale } from '../lib/hooks.ts';
 import { playAlarmTone, primeAudio, primeAudioOnFirstGesture } from '../lib/sound.ts';
 import { onAudibleRaise, useAlarms } from '../store/alarms.ts';
 import { routeHash, useUi } from '../store/ui.ts';
+import { useMayUse } from '../store/session.ts';
 import { acknowledgeOne } from '../views/actions.ts';
 import { AlarmMessage } from './AlarmMessage.tsx';
 import { SeverityPill } from './AlarmPills.tsx';
@@ -45,6 +46,7 @@ export function AlarmBanner() {
   const sound = useUi((s) => s.alarmSound);
   const setSound = useUi((s) => s.setAlarmSound);
   const linkOpen = useLinkOpen();
+  const mayAcknowledge = useMayUse('acknowledgeAlarms');
   const played = useAudibleAlert();
   const [acking, setAcking] = useState<string | null>(null);
   const banner = useMemo(() => alarmBanner(Object.values(alarms)), [alarms]);
@@ -121,6 +123,7 @@ export function AlarmBanner() {
               <span className="mono">{sourceText(top.source)}</span>
             )}
             <AlarmMessage alarm={top} className="alarm-banner-message" testId="banner-message" />
+            {mayAcknowledge ? (
             <button
               type="button"
               className="button button-small button-primary"
@@ -132,6 +135,7 @@ export function AlarmBanner() {
               <Icon name="check" />
               {t('alarms.banner.acknowledge')}
             </button>
+            ) : null}
           </>
         ) : (
           <span className="muted" data-testid="banner-all-clear">

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { LANGUAGES, type Language } from '../i18n/index.ts';
 import { api } from '../store/client.ts';
 import { useConnection } from '../store/connection.ts';
+import { useSession } from '../store/session.ts';
 import { useUi } from '../store/ui.ts';
 import { Clock, useCountdown } from './Clock.tsx';
 import { Icon } from './icons.tsx';
@@ -34,6 +35,28 @@ function ConnectionIndicator() {
   );
 }
 
+/** The signed-in account and its role, with sign-out (only when the server requires accounts). */
+function UserBadge() {
+  const { t } = useTranslation();
+  const principal = useSession((s) => s.principal);
+  // Sign-out only makes sense for an account session (not the local operator of a loopback UI).
+  const signedIn = principal !== null && api().sessionToken() !== null;
+  const logout = useSession((s) => s.logout);
+  if (!principal) return null;
+  return (
+    <div className="user-badge" data-testid="user-badge" data-username={principal.username} data-role={principal.role}>
+      <Icon name="user" />
+      <span className="user-name">{principal.username}</span>
+      <span className="user-role">{t(`roles.${principal.role}`)}</span>
+      {signedIn ? (
+        <button type="button" className="button button-small" onClick={() => void logout()} data-testid="sign-out">
+          {t('login.signOut')}
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
 export function Header() {
   const { t } = useTranslation();
   const language = useUi((s) => s.language);
@@ -48,6 +71,7 @@ export function Header() {
       </div>
       <ConnectionIndicator />
       <div className="header-spacer" />
+      <UserBadge />
       <Clock />
       <div className="segmented" role="group" aria-label={t('header.language')}>
         {LANGUAGES.map((l: Language) => (

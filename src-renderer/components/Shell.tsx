@@ -6,6 +6,7 @@ import { formatTime } from '../lib/format.ts';
 import { useLocale } from '../lib/hooks.ts';
 import { useAlarms } from '../store/alarms.ts';
 import { useConnection } from '../store/connection.ts';
+import { useSession } from '../store/session.ts';
 import { useToasts } from '../store/toasts.ts';
 import { useUi, VIEWS } from '../store/ui.ts';
 import { acknowledgeOne } from '../views/actions.ts';
@@ -13,6 +14,7 @@ import { AlarmBanner } from './AlarmBanner.tsx';
 import { ApiKeyForm } from './ApiKeyForm.tsx';
 import { ConfirmHost } from './ConfirmHost.tsx';
 import { Header } from './Header.tsx';
+import { LoginForm } from './LoginForm.tsx';
 import { Nav } from './Nav.tsx';
 import { Toasts } from './Toasts.tsx';
 
@@ -42,6 +44,7 @@ export function Shell(props: { children: ReactNode }) {
   const { t } = useTranslation();
   const authRequired = useConnection((s) => s.status === 'auth-required');
   const lostAt = useConnection((s) => s.lostAt);
+  const loginRequired = useSession((s) => s.loginRequired);
   const navigate = useUi((s) => s.navigate);
 
   useEffect(() => {
@@ -84,7 +87,7 @@ export function Shell(props: { children: ReactNode }) {
       </div>
       <Toasts />
       <ConfirmHost />
-      {authRequired ? <ApiKeyForm /> : null}
+      {authRequired ? <ApiKeyForm /> : loginRequired ? <LoginForm /> : null}
     </div>
   );
 }

@@ -1,7 +1,7 @@
 // Line icons (24×24, stroke = currentColor) so navigation reads at a glance.
 import type { View } from '../store/ui.ts';
 
-const PATHS: Record<View | 'bolt' | 'sun' | 'moon' | 'soundOn' | 'soundOff' | 'plus' | 'minus' | 'fit' | 'check' | 'close', string> = {
+const PATHS: Record<View | 'bolt' | 'sun' | 'moon' | 'soundOn' | 'soundOff' | 'plus' | 'minus' | 'fit' | 'check' | 'close' | 'user', string> = {
   overview: 'M4 13h6V4H4zM14 20h6v-9h-6zM14 4v4h6V4zM4 20h6v-4H4z',
   groundPlan: 'M3 6l6-2 6 2 6-2v14l-6 2-6-2-6 2zM9 4v14M15 6v14',
   stations: 'M6 21V5a2 2 0 0 1 2-2h5a2 2 0 0 1 2 2v16M4 21h13M15 10h2a2 2 0 0 1 2 2v4a1.5 1.5 0 0 0 3 0V8l-3-3M11 7l-2 4h3l-2 4',
@@ -24,6 +24,7 @@ const PATHS: Record<View | 'bolt' | 'sun' | 'moon' | 'soundOn' | 'soundOff' | 'p
   fit: 'M4 9V4h5M15 4h5v5M20 15v5h-5M9 20H4v-5',
   check: 'M5 12.5l4.5 4.5L19 7',
   close: 'M6 6l12 12M18 6L6 18',
+  user: 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21a8 8 0 0 1 16 0',
 };
 
 export function Icon(props: { name: keyof typeof PATHS; className?: string }) {

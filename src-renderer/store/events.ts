@@ -7,6 +7,7 @@ import { useAlarms } from './alarms.ts';
 import { useBadges } from './badges.ts';
 import { useCommands } from './commands.ts';
 import { useConnection } from './connection.ts';
+import { useSession } from './session.ts';
 import { useStations } from './stations.ts';
 
 type Listener = (events: readonly DomainEvent[]) => void;
@@ -45,6 +46,7 @@ export function connectStores(client: SupervisorClient): () => void {
     const open = info.status === 'open';
     useConnection.setState({ ...info, lostAt: open ? null : wasOpen ? Date.now() : useConnection.getState().lostAt });
     if (open && !wasOpen) {
+      void useSession.getState().refresh();
       void useStations.getState().load();
       void useBadges.getState().load();
       void useAlarms.getState().load();

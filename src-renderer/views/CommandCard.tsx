@@ -7,6 +7,7 @@ import { describeError } from '../lib/errors.ts';
 import { outcomeTone } from '../lib/status.ts';
 import { api } from '../store/client.ts';
 import { confirmAction, type ConfirmRequest } from '../store/confirm.ts';
+import { useMayUse } from '../store/session.ts';
 
 interface CommandCardProps {
   id: string;
@@ -51,6 +52,8 @@ export function CommandCard(props: CommandCardProps) {
   const [result, setResult] = useState<CommandResult | null>(null);
   const [error, setError] = useState<string | null>(null);
   const command = props.build();
+  // Cards are keyed by the command kind: the role decides whether the card is shown at all.
+  const allowed = useMayUse('sendCommand', { stationId: props.stationId, command: { kind: props.id } });
 
   const submit = async () => {
     if (!command || sending) return;
@@ -69,6 +72,7 @@ export function CommandCard(props: CommandCardProps) {
     }
   };
 
+  if (!allowed) return null;
   return (
     <form
       className="command-card"

@@ -8,7 +8,12 @@ import { DASH, formatDateTime } from '../lib/format.ts';
 import { useLocale } from '../lib/hooks.ts';
 import { api } from '../store/client.ts';
 import { useConnection } from '../store/connection.ts';
+import { useMayUse } from '../store/session.ts';
+import { AccountsPanel } from './AccountsPanel.tsx';
+import { AuditPanel } from './AuditPanel.tsx';
 import { PlaceholderView } from './PlaceholderView.tsx';
+
+type SettingsTab = 'server' | 'accounts' | 'audit';
 
 export function SettingsView() {
   const { t } = useTranslation();
@@ -17,6 +22,11 @@ export function SettingsView() {
   const transport = useConnection((s) => s.transport);
   const [info, setInfo] = useState<ServerInfo | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [tab, setTab] = useState<SettingsTab>('server');
+  const mayAccounts = useMayUse('listAccounts');
+  const mayAudit = useMayUse('listAudit');
+  const tabs: SettingsTab[] = ['server', ...(mayAccounts ? (['accounts'] as const) : []), ...(mayAudit ? (['audit'] as const) : [])];
+  const shown: SettingsTab = tabs.includes(tab) ? tab : 'server';
   useEffect(() => {
     if (!connected) return;
     let live = true;
@@ -43,6 +53,18 @@ export function SettingsView() {
     : [];
   return (
     <PlaceholderView view="settings">
+      {tabs.length > 1 ? (
+        <div className="tabs" role="tablist" aria-label={t('nav.settings')}>
+          {tabs.map((x) => (
+            <button key={x} type="button" role="tab" aria-selected={shown === x} className={`tab ${shown === x ? 'active' : ''}`} onClick={() => setTab(x)} data-testid={`settings-tab-${x}`}>
+              {t(`settings.tabs.${x}`)}
+            </button>
+          ))}
+        </div>
+      ) : null}
+      {shown === 'accounts' ? <AccountsPanel /> : null}
+      {shown === 'audit' ? <AuditPanel /> : null}
+      {shown === 'server' ? (
       <Panel title={t('settings.server')} className="narrow-panel" testId="server-info">
         {error ? <p className="notice tone-fault">{error}</p> : null}
         {info ? (
@@ -58,6 +80,7 @@ export function SettingsView() {
           !error && <p className="muted">{t('common.loading')}</p>
         )}
       </Panel>
+      ) : null}
     </PlaceholderView>
   );
 }

@@ -20,6 +20,7 @@ import { useBadges } from '../store/badges.ts';
 import { useCommands } from '../store/commands.ts';
 import { useStations } from '../store/stations.ts';
 import { routeHash } from '../store/ui.ts';
+import { useMayUse } from '../store/session.ts';
 import { acknowledgeOne, decideRegistration, stopCharge } from './actions.ts';
 import { CommandCard } from './CommandCard.tsx';
 import { protocolLabel } from './StationsView.tsx';
@@ -135,6 +136,7 @@ function ConnectorCard({ station, connector, transaction }: { station: StationSt
   const { t } = useTranslation();
   const locale = useLocale();
   const linkOpen = useLinkOpen();
+  const mayStop = useMayUse('sendCommand', { stationId: station.id, command: { kind: 'remoteStop' } });
   const c = connector;
   const key = `${station.id}-${c.evseId}`;
   const charging = c.transactionId !== null;
@@ -145,7 +147,7 @@ function ConnectorCard({ station, connector, transaction }: { station: StationSt
         <span className="connector-title">{t('common.connectorN', { n: c.evseId })}</span>
         <StatusBadge status={c.status} online={station.connected} errorCode={c.errorCode} testId={`connector-status-${key}`} />
         <div className="toolbar-spacer" />
-        {charging ? (
+        {charging && mayStop ? (
           <button type="button" className="button button-small button-danger" disabled={!station.connected || !linkOpen} onClick={() => void stopCharge(station, c, t)} data-testid={`stop-button-${key}`}>
             {t('stations.stop')}
           </button>

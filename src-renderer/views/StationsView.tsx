@@ -14,6 +14,7 @@ import { formatKw, formatKwh, formatNumber, formatPercent } from '../lib/format.
 import { useLinkOpen, useLocale } from '../lib/hooks.ts';
 import { nextSort, type Column, type SortState } from '../lib/table.ts';
 import { summarise, useStations } from '../store/stations.ts';
+import { useMayUse } from '../store/session.ts';
 import { useUi } from '../store/ui.ts';
 import { decideRegistration, stopCharge } from './actions.ts';
 
@@ -96,6 +97,7 @@ export function StationsView() {
   const error = useStations((s) => s.error);
   const navigate = useUi((s) => s.navigate);
   const linkOpen = useLinkOpen();
+  const mayStop = useMayUse('sendCommand', { stationId: '', command: { kind: 'remoteStop' } });
   const { search, filter, sort, setSearch, setFilter, setSort } = useStationsViewState();
 
   const stations = useMemo(() => Object.values(stationsById), [stationsById]);
@@ -222,7 +224,7 @@ export function StationsView() {
           <Stack
             station={s}
             line={(c) =>
-              c.transactionId !== null ? (
+              c.transactionId !== null && mayStop ? (
                 <button type="button" className="button button-small button-danger" disabled={!s.connected || !linkOpen} onClick={() => void stopCharge(s, c, t)} data-testid={`stop-button-${connectorKey(c, s)}`}>
                   {t('stations.stop')}
                 </button>
@@ -232,7 +234,7 @@ export function StationsView() {
         ),
       },
     ];
-  }, [t, locale, open, linkOpen]);
+  }, [t, locale, open, linkOpen, mayStop]);
 
   const filtered = useMemo(() => {
     const needle = search.trim().toLowerCase();
