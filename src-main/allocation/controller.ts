@@ -9,8 +9,20 @@ import type { DomainBus } from '../bus/index.ts';
 import type { StationRegistry } from '../stations/index.ts';
 import type { TransactionService } from '../transactions/index.ts';
 import { allocate } from './engine.ts';
+import { compositeLimitAt } from './library.ts';
 import { verifyAllocation } from './verify.ts';
-import type { AllocationResult, AllocationSettings, ChargingSession, ControlMode, ElectricalNode, Measurements, PhaseTriple, Setpoint, Station } from './types.ts';
+import type {
+  AllocationResult,
+  AllocationSettings,
+  ChargingSession,
+  ControlMode,
+  ElectricalNode,
+  Measurements,
+  PhaseTriple,
+  Setpoint,
+  StaggeredStartSettings,
+  Station,
+} from './types.ts';
 
 export type CommandRunner = (stationId: string, command: StationCommand, operator: string) => Promise<CommandResult>;
 
@@ -24,6 +36,12 @@ export interface ControllerOptions {
   verifyAfterMs?: number;
   /** The engine also runs this often, for the closed loop on measured power, ms. */
   periodMs?: number;
+  /**
+   * After an accepted push, ask the station for its composite schedule this much later and
+   * check that the limit in force is the one pushed, ms (0 = right away). Stations that do
+   * not support GetCompositeSchedule are asked once per connection.
+   */
+  scheduleCheckAfterMs?: number;
   settings?: AllocationSettings;
 }
 
@@ -37,6 +55,12 @@ export interface PushState {
   at: string;
   status: 'pending' | 'accepted' | 'rejected' | 'error';
   detail: string | null;
+  /**
+   * The station's composite schedule read back after the push: matches (its limit now is the
+   * one pushed), lower (another profile limits more: safe), exceeds (it would let the vehicle
+   * draw more: flagged), unsupported (no GetCompositeSchedule).
+   */
+  schedule?: { status: 'matches' | 'lower' | 'exceeds' | 'unsupported'; limit: number | null; at: string };
 }
 
 export interface GroupLimit {
@@ -101,13 +125,18 @@ export class AllocationController {
   /** Safe defaults sent, per station, with the station's answer. */
   private readonly defaults = new Map<string, PushState>();
   private readonly publish: (event: DomainEvent) => void;
+  /** Operator setpoints per session (transaction id). */
+  private readonly manual = new Map<string, { value: number; unit: 'A' | 'W' }>();
+  /** Stations that answered GetCompositeSchedule with an error or refusal (until they reconnect). */
+  private readonly noCompositeSchedule = new Set<string>();
+  private readonly scheduleChecks = new Set<NodeJS.Timeout>();
 
   constructor(project: ProjectFile, registry: StationRegistry, transactions: TransactionService, bus: DomainBus, run: CommandRunner, log: Logger, options: ControllerOptions = {}) {
     this.registry = registry;
     this.transactions = transactions;
     this.run = run;
     this.log = log;
-    this.options = { debounceMs: 500, periodMs: 15_000, verifyAfterMs: 60_000, settings: {}, ...options };
+    this.options = { debounceMs: 500, periodMs: 15_000, verifyAfterMs: 60_000, scheduleCheckAfterMs: 2_000, settings: {}, ...options };
     this.publish = (event) => bus.publish(event);
     this.sites = project.sites.map((s) => ({ id: s.id, name: s.name }));
     for (const site of project.sites) {
@@ -148,6 +177,7 @@ export class AllocationController {
     const declaration = [...this.stationsByGroup.values()].flat().find((d) => d.id === stationId);
     if (!declaration) return;
     for (const [sessionId, push] of this.pushes) if (push.stationId === stationId) this.pushes.delete(sessionId);
+    this.noCompositeSchedule.delete(stationId);
     const safe = this.safeDefault(declaration);
     const state: PushState = { value: safe.limit, unit: safe.unit, at: new Date().toISOString(), status: 'pending', detail: null, stationId };
     this.defaults.set(stationId, state);
@@ -191,11 +221,12 @@ export class AllocationController {
   }
 
   /** The electrical tree: one node per site (no limit of its own), groups under it by parent. */
-  tree(): ElectricalNode {
+  tree(overrides?: { limits?: ReadonlyMap<string, GroupLimit>; modes?: ReadonlyMap<string, ControlMode> }): ElectricalNode {
     const nodeOf = (g: GroupConfig): ElectricalNode => {
-      const node: { -readonly [K in keyof ElectricalNode]: ElectricalNode[K] } = { id: g.id, name: g.name, mode: g.mode };
-      if (g.limit.maxW !== undefined) node.maxW = g.limit.maxW;
-      if (g.limit.maxAPerPhase) node.maxA = g.limit.maxAPerPhase as PhaseTriple;
+      const limit = overrides?.limits?.get(g.id) ?? g.limit;
+      const node: { -readonly [K in keyof ElectricalNode]: ElectricalNode[K] } = { id: g.id, name: g.name, mode: overrides?.modes?.get(g.id) ?? g.mode };
+      if (limit.maxW !== undefined) node.maxW = limit.maxW;
+      if (limit.maxAPerPhase) node.maxA = limit.maxAPerPhase as PhaseTriple;
       node.children = [...this.groups.values()].filter((c) => c.parentId === g.id).map(nodeOf);
       node.stations = (this.stationsByGroup.get(g.id) ?? []).map(stationModel);
       return node;
@@ -229,6 +260,8 @@ export class AllocationController {
         };
         if (c.soc !== null) session.socPercent = c.soc;
         if (tx.energyWh !== null) session.energyDeliveredWh = tx.energyWh;
+        const manual = this.manual.get(id);
+        if (manual) session.manual = { ...manual };
         sessions.push(session);
         const m: { powerW?: number; currentA?: PhaseTriple } = {};
         if (c.powerW !== null) m.powerW = c.powerW;
@@ -271,7 +304,9 @@ export class AllocationController {
     }
     this.last = result;
     this.lastAt = new Date(now).toISOString();
-    for (const id of [...this.pushes.keys()]) if (!sessions.some((s) => s.id === id)) this.pushes.delete(id);
+    const live = new Set(sessions.map((s) => s.id));
+    for (const id of [...this.pushes.keys()]) if (!live.has(id)) this.pushes.delete(id);
+    for (const id of [...this.manual.keys()]) if (!live.has(id)) this.manual.delete(id);
     // A station that does not comply keeps its last accepted limit as the instruction (its
     // measured draw is reserved above); re-pushing its own draw would hide the fault.
     await Promise.all(result.setpoints.filter((sp) => this.pushes.get(sp.sessionId)?.compliance !== 'nonCompliant').map((sp) => this.push(sp)));
@@ -320,10 +355,103 @@ export class AllocationController {
       const result = await this.run(sp.stationId, command, SMART_CHARGING_OPERATOR);
       state.status = result.outcome === 'accepted' ? 'accepted' : result.outcome === 'rejected' ? 'rejected' : 'error';
       state.detail = result.outcome === 'accepted' ? null : `${result.status}${result.detail ? `: ${result.detail}` : ''}`;
+      if (state.status === 'accepted') this.scheduleCheck(sp, state);
     } catch (error) {
       state.status = 'error';
       state.detail = error instanceof Error ? error.message : String(error);
     }
+  }
+
+  /**
+   * Reads the station's composite schedule after an accepted push: an "Accepted" answer does
+   * not prove the profile is in force (a wrong stack level, a transaction id mismatch or a
+   * firmware bug can leave an older, higher limit active). A limit above the pushed one is
+   * flagged like a measured overdraw; its share stays reserved by the measured-power check.
+   */
+  private scheduleCheck(sp: Setpoint, state: PushState): void {
+    if (this.noCompositeSchedule.has(sp.stationId)) {
+      state.schedule = { status: 'unsupported', limit: null, at: new Date().toISOString() };
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.scheduleChecks.delete(timer);
+      if (this.pushes.get(sp.sessionId) !== state) return; // superseded by a newer push
+      this.run(sp.stationId, { kind: 'getCompositeSchedule', evseId: sp.connectorId, durationS: 300, unit: sp.unit }, SMART_CHARGING_OPERATOR).then(
+        (result) => this.onSchedule(sp, state, result),
+        () => {
+          state.schedule = { status: 'unsupported', limit: null, at: new Date().toISOString() };
+        },
+      );
+    }, this.options.scheduleCheckAfterMs);
+    timer.unref();
+    this.scheduleChecks.add(timer);
+  }
+
+  private onSchedule(sp: Setpoint, state: PushState, result: CommandResult): void {
+    const at = new Date().toISOString();
+    if (result.outcome !== 'accepted' || !result.schedule || result.schedule.unit !== sp.unit) {
+      // Rejected, NotSupported, or an answer in the other unit (the station could not convert):
+      // measured draw stays the check for this station.
+      if (result.outcome !== 'accepted' || !result.schedule) this.noCompositeSchedule.add(sp.stationId);
+      state.schedule = { status: 'unsupported', limit: null, at };
+      return;
+    }
+    const limit = compositeLimitAt(result.schedule, Date.now());
+    const tolerance = sp.unit === 'A' ? 0.5 : 100;
+    const status = limit === null ? 'exceeds' : limit > sp.value + tolerance ? 'exceeds' : limit < sp.value - tolerance ? 'lower' : 'matches';
+    const before = state.schedule?.status;
+    state.schedule = { status, limit, at };
+    if (status === 'exceeds' && before !== 'exceeds') {
+      state.compliance = 'nonCompliant';
+      this.publish({
+        type: 'stationNotice',
+        stationId: sp.stationId,
+        notice: {
+          kind: 'profileVerification',
+          evseId: sp.connectorId,
+          applied: false,
+          detail: `composite schedule allows ${limit === null ? 'no limit' : `${limit} ${sp.unit}`} against the ${sp.value} ${sp.unit} pushed`,
+        },
+      });
+    }
+  }
+
+  /** Operator setpoint for a session (null = automatic again); applied at once. */
+  async setManual(transactionId: number, manual: { value: number; unit: 'A' | 'W' } | null): Promise<{ value: number; unit: 'A' | 'W' } | null> {
+    const id = String(transactionId);
+    const now = Date.now();
+    if (!this.demand(now).sessions.some((s) => s.id === id)) throw new Error(`transaction ${transactionId} is not a running session under smart charging`);
+    if (manual) this.manual.set(id, { ...manual });
+    else this.manual.delete(id);
+    await this.allocateNow();
+    return this.manual.get(id) ?? null;
+  }
+
+  manualSetpoints(): Record<string, { value: number; unit: 'A' | 'W' }> {
+    return Object.fromEntries(this.manual);
+  }
+
+  /**
+   * What-if: the allocation with changed limits or modes on the live demand, checked by the
+   * verifier, nothing pushed.
+   */
+  preview(limits: ReadonlyMap<string, GroupLimit>, modes: ReadonlyMap<string, ControlMode>): { result: AllocationResult; current: AllocationResult | null; violations: string[] } {
+    for (const id of [...limits.keys(), ...modes.keys()]) if (!this.groups.has(id)) throw new Error(`no group ${id}`);
+    const now = Date.now();
+    const tree = this.tree({ limits, modes });
+    const { sessions, measurements } = this.demand(now);
+    const result = allocate(tree, sessions, measurements, this.options.settings);
+    const violations = verifyAllocation(tree, sessions, measurements, result, this.options.settings.voltageV ?? 230).map((v) => `${v.kind}: ${v.detail}`);
+    return { result, current: this.last, violations };
+  }
+
+  staggeredStart(): StaggeredStartSettings | undefined {
+    return this.options.settings.staggeredStart;
+  }
+
+  async setStaggeredStart(settings: StaggeredStartSettings): Promise<void> {
+    this.options.settings = { ...this.options.settings, staggeredStart: { ...settings } };
+    await this.allocateNow();
   }
 
   view(): AllocationView {
@@ -365,6 +493,8 @@ export class AllocationController {
 
   close(): void {
     if (this.debounce) clearTimeout(this.debounce);
+    for (const timer of this.scheduleChecks) clearTimeout(timer);
+    this.scheduleChecks.clear();
     clearInterval(this.period);
     this.unsubscribe();
   }

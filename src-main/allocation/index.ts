@@ -5,6 +5,9 @@ export { allocate, equalShare, firstComeFirstServed } from './engine.ts';
 export { limitUses, verifyAllocation, type AllocationViolation, type LimitUse } from './verify.ts';
 export { DEFAULT_SETTINGS, energyNeedWh, type ResolvedSettings } from './model.ts';
 export { GRID_PHASES } from './types.ts';
+export { staggeredStarts } from './stagger.ts';
+export { validateProfile, validateTarget, findConflicts, limitAfter, compositeLimitAt, MAX_LIBRARY_PROFILE_ID, type ProfileFieldError } from './library.ts';
+export { ProfileLibrary, ProfileLibraryError, type ProfileLibraryOptions } from './library-store.ts';
 export type {
   AcStation,
   AllocationResult,
@@ -27,6 +30,7 @@ export type {
   SessionState,
   Setpoint,
   SetpointReason,
+  StaggeredStartSettings,
   Station,
   StrategyName,
 } from './types.ts';

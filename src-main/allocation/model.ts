@@ -26,8 +26,10 @@ import type {
   SessionMeasurement,
   Setpoint,
   SetpointReason,
+  StaggeredStartSettings,
   Station,
 } from './types.ts';
+import { staggeredStarts } from './stagger.ts';
 
 export interface ResolvedSettings {
   voltageV: number;
@@ -37,6 +39,7 @@ export interface ResolvedSettings {
   closedLoop: { enabled: boolean; marginA: number; marginW: number; graceS: number };
   cyclePeriodS: number | null;
   runningBonus: number;
+  staggeredStart: StaggeredStartSettings | undefined;
 }
 
 export const DEFAULT_SETTINGS: ResolvedSettings = {
@@ -47,6 +50,7 @@ export const DEFAULT_SETTINGS: ResolvedSettings = {
   closedLoop: { enabled: true, marginA: 2, marginW: 2000, graceS: 60 },
   cyclePeriodS: null,
   runningBonus: 1.25,
+  staggeredStart: undefined,
 };
 
 /** A session left with less than this before departure is treated as leaving in this time. */
@@ -75,6 +79,7 @@ export function resolveSettings(s: AllocationSettings): ResolvedSettings {
     },
     cyclePeriodS: s.cyclePeriodS !== undefined && Number.isFinite(s.cyclePeriodS) && s.cyclePeriodS > 0 ? s.cyclePeriodS : null,
     runningBonus: positive(s.runningBonus, d.runningBonus),
+    staggeredStart: s.staggeredStart,
   };
 }
 
@@ -275,6 +280,14 @@ export function buildModel(
   const plans: SessionPlan[] = new Array<SessionPlan>(sorted.length);
   for (let i = 0; i < sorted.length; i++) plans[i] = planSession(sorted[i] as ChargingSession, stations, measurements, settings, options);
   markClashes(plans, connectorCount, issues);
+  // Staggered start: a session waiting its turn gets 0, like a finished one, and frees its share.
+  const held = staggeredStarts(sorted, measurements, settings.staggeredStart, connectorCount);
+  if (held.size > 0) {
+    for (const plan of plans) {
+      const until = held.get(plan.session.id);
+      if (until !== undefined && !plan.fixed) plan.fixed = { value: 0, reason: { kind: 'staggered', untilMs: until } };
+    }
+  }
 
   const nonEv = nonEvLoads(nodes, plans, measurements, settings.voltageV);
   const rowCap = new Float64Array(rows.length);

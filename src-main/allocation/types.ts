@@ -204,6 +204,28 @@ export interface AllocationSettings {
    * power count this many times their urgency when deciding who is paused. Default 1.25.
    */
   runningBonus?: number;
+  /** Staggered start: new sessions wait their turn instead of all ramping up at once. Default off. */
+  staggeredStart?: StaggeredStartSettings;
+}
+
+/**
+ * Staggered start (bus depots after the evening return, a car park after a power cut): a
+ * session that is not drawing yet is held at 0 until its start time, so that inrush and
+ * the first profile pushes spread over a window.
+ */
+export interface StaggeredStartSettings {
+  enabled: boolean;
+  /** ordered: by start time, one every `spacingS`; random: a delay drawn (deterministically) in [0, windowS). */
+  mode: 'ordered' | 'random';
+  /** No session waits longer than this after its start, s. */
+  windowS: number;
+  /** ordered: seconds between two consecutive starts. Default windowS ÷ 10. */
+  spacingS?: number;
+  /**
+   * Only stagger when at least this share of the connectors (0..1) has a session: an empty car
+   * park starts at once. Default 0 (always).
+   */
+  minOccupancy?: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -247,6 +269,8 @@ export type SetpointReason =
   | { kind: 'manualMode' }
   /** The session is over. */
   | { kind: 'finished' }
+  /** Staggered start: waits its turn until this instant (epoch ms). */
+  | { kind: 'staggered'; untilMs: number }
   /** The input is not usable (unknown station, duplicate connector...): nothing is given. */
   | { kind: 'invalid'; detail: string };
 

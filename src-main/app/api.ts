@@ -11,12 +11,13 @@ import {
   type ApiResponse,
   type Principal,
   type ServerInfo,
+  type SmartChargingSettings,
   READ_COMMANDS,
   mayUse,
 } from '../../src-shared/api/index.ts';
 import type { AlarmService } from '../alarms/index.ts';
 import type { AccountService, BadgeList } from '../auth/index.ts';
-import type { AllocationController } from '../allocation/index.ts';
+import { ProfileLibraryError, type AllocationController, type ProfileLibrary } from '../allocation/index.ts';
 import { ProjectError, maskSecrets, runSelfTest, type ProjectWorkspace, type SelfTestReport } from '../project/index.ts';
 import type { Archive } from '../archive/index.ts';
 import type { CentralSystem } from '../ocpp/index.ts';
@@ -31,6 +32,10 @@ export interface ApiServices {
   accounts: AccountService;
   workspace: ProjectWorkspace;
   smartCharging: AllocationController | null;
+  /** The charging-profile library (works with or without the allocation controller). */
+  profiles: ProfileLibrary;
+  /** Smart-charging settings the operator may change, kept across restarts. */
+  smartChargingSettings: { get(): SmartChargingSettings; put(settings: SmartChargingSettings): Promise<SmartChargingSettings> };
   info: () => ServerInfo;
   /** Ids of the stations the project declares (the self-test's default set). */
   declaredStations: () => string[];
@@ -82,7 +87,16 @@ export function validateRequest(command: ApiCommandName, request: unknown): void
 }
 
 export function createApi(services: ApiServices) {
-  const { registry, archive, badges, central, alarms, accounts, workspace, smartCharging } = services;
+  const { registry, archive, badges, central, alarms, accounts, workspace, smartCharging, profiles } = services;
+  /** Library errors carry the field or clash to fix: the caller's, with the right code. */
+  const libraryCall = async <T>(work: () => Promise<T> | T): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof ProfileLibraryError) throw new ApiError(error.code, error.message);
+      throw error;
+    }
+  };
   const controller = () => {
     if (!smartCharging) throw new ApiError('Unavailable', 'Smart charging is off (no electrical groups in the project, or --no-smart-charging)');
     return smartCharging;
@@ -159,6 +173,48 @@ export function createApi(services: ApiServices) {
       return controller().setLimit(groupOr404(groupId), limit);
     },
     setGroupMode: ({ groupId, mode }) => controller().setMode(groupOr404(groupId), mode),
+    // --- Smart charging: operator setpoints, what-if, staggered start, profile library (issue 4) ---
+    setSessionSetpoint: async ({ transactionId, value, unit }) => {
+      const c = controller();
+      const tx = archive.transactionById(transactionId);
+      if (!tx) throw new ApiError('NotFound', `No transaction ${transactionId}`);
+      if (tx.stoppedAt !== null) throw new ApiError('Conflict', `Transaction ${transactionId} has ended`);
+      if (value !== null && unit === undefined) throw new ApiError('BadRequest', 'setSessionSetpoint: give the unit (A or W) with the value');
+      try {
+        const manual = await c.setManual(transactionId, value === null ? null : { value, unit: unit as 'A' | 'W' });
+        return { transactionId, manual };
+      } catch (error) {
+        throw new ApiError('Conflict', error instanceof Error ? error.message : String(error));
+      }
+    },
+    previewAllocation: ({ limits = [], modes = [] }) => {
+      const c = controller();
+      for (const l of limits) groupOr404(l.groupId);
+      for (const m of modes) groupOr404(m.groupId);
+      const limitMap = new Map(
+        limits.map((l) => {
+          const limit: { maxW?: number; maxAPerPhase?: [number, number, number] } = {};
+          if (l.maxW !== undefined) limit.maxW = l.maxW;
+          if (l.maxAPerPhase !== undefined) limit.maxAPerPhase = l.maxAPerPhase;
+          return [l.groupId, limit] as const;
+        }),
+      );
+      return c.preview(limitMap, new Map(modes.map((m) => [m.groupId, m.mode] as const)));
+    },
+    getSmartChargingSettings: () => services.smartChargingSettings.get(),
+    putSmartChargingSettings: (settings) => {
+      const st = settings.staggeredStart;
+      if (st.spacingS !== undefined && st.spacingS > st.windowS) throw new ApiError('BadRequest', `staggeredStart.spacingS (${st.spacingS} s) must not exceed windowS (${st.windowS} s)`);
+      return services.smartChargingSettings.put(settings);
+    },
+    listChargingProfiles: () => profiles.list(),
+    validateChargingProfile: ({ profile, targets }) => profiles.validate(profile, targets ?? []),
+    putChargingProfile: (profile) => libraryCall(() => profiles.put(profile)),
+    deleteChargingProfile: ({ id, clearFromStations }, ctx) => libraryCall(async () => ({ id, cleared: await profiles.remove(id, clearFromStations ?? false, who(ctx)) })),
+    uploadChargingProfile: ({ id, targets, force }, ctx) => {
+      for (const t of targets) stationOr404(t.stationId);
+      return libraryCall(() => profiles.upload(id, targets, force ?? false, who(ctx)));
+    },
     importStations: ({ format, content }, ctx) =>
       projectCall(() => workspace.importStations(format === 'xlsx' ? new Uint8Array(Buffer.from(content, 'base64')) : content, who(ctx))),
   };

@@ -4,13 +4,14 @@ import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
-import type { ServerInfo } from '../../src-shared/api/index.ts';
+import type { ServerInfo, SmartChargingSettings } from '../../src-shared/api/index.ts';
 import type { ProjectFile } from '../../src-shared/project/index.ts';
 import { openArchive, type Archive } from '../archive/index.ts';
 import { AlarmService, DEFAULT_ALARM_RULES, NotificationDelivery, topologyFromProject, type AlarmRule, type NotificationSettings } from '../alarms/index.ts';
 import { AccountService, BadgeList } from '../auth/index.ts';
 import { ProjectWorkspace } from '../project/index.ts';
-import { AllocationController, type ControllerOptions } from '../allocation/index.ts';
+import { AllocationController, ProfileLibrary, type ControllerOptions } from '../allocation/index.ts';
+import { loadSmartChargingSettings, saveSmartChargingSettings } from './smart-charging-settings.ts';
 import type { ResolvedProject } from '../../src-shared/project/index.ts';
 import { DomainBus } from '../bus/index.ts';
 import { CentralSystem, type CentralSystemOptions } from '../ocpp/index.ts';
@@ -138,8 +139,21 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     project && options.smartCharging !== false && project.sites.some((s) => s.groups.length > 0)
       ? new AllocationController(project, registry, transactions, bus, (stationId, command, operator) => central.command(stationId, command, operator), log, options.smartChargingOptions)
       : null;
+  const profiles = new ProfileLibrary({ file: join(options.dataDir, 'charging-profiles.json'), run: (stationId, command, operator) => central.command(stationId, command, operator) });
+  const settingsFile = join(options.dataDir, 'smart-charging.json');
+  let smartChargingSettings = loadSmartChargingSettings(settingsFile);
+  if (smartCharging) await smartCharging.setStaggeredStart(smartChargingSettings.staggeredStart);
+  const smartChargingSettingsStore = {
+    get: () => structuredClone(smartChargingSettings),
+    put: async (next: SmartChargingSettings) => {
+      saveSmartChargingSettings(settingsFile, next);
+      smartChargingSettings = structuredClone(next);
+      if (smartCharging) await smartCharging.setStaggeredStart(next.staggeredStart);
+      return structuredClone(next);
+    },
+  };
   const declaredStations = () => (project ? project.sites.flatMap((s) => s.stations.map((st) => st.id)) : []);
-  const api = createApi({ registry, archive, badges, central, alarms, accounts, workspace, smartCharging, info, declaredStations });
+  const api = createApi({ registry, archive, badges, central, alarms, accounts, workspace, smartCharging, profiles, smartChargingSettings: smartChargingSettingsStore, info, declaredStations });
   const host = await startHost({
     host: options.host,
     port: options.port,

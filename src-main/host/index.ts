@@ -359,6 +359,61 @@ export async function startHost(options: HostOptions): Promise<Host> {
     api.dispatch('getAllocation', {}, contextOf(request)),
   );
 
+  const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } };
+  app.put<{ Params: { transactionId: number }; Body: { value: number | null; unit?: 'A' | 'W' } }>(
+    '/api/v1/sessions/:transactionId/setpoint',
+    {
+      schema: {
+        summary: 'Operator setpoint of a running session ({"value": n, "unit": "A"|"W"}; {"value": null} = automatic again); clamped to every limit, audited',
+        params: { type: 'object', required: ['transactionId'], properties: { transactionId: { type: 'integer', minimum: 1 } } },
+      },
+    },
+    async (request) => api.dispatch('setSessionSetpoint', { ...request.body, transactionId: request.params.transactionId }, contextOf(request)),
+  );
+  app.post<{ Body: Record<string, unknown> }>(
+    '/api/v1/allocation/preview',
+    { schema: { summary: 'What-if: the allocation with changed group limits or modes ({"limits": [{"groupId", "maxW"?, "maxAPerPhase"?}], "modes": [...]}), not applied' } },
+    async (request) => api.dispatch('previewAllocation', (request.body ?? {}) as never, contextOf(request)),
+  );
+  app.get('/api/v1/smart-charging/settings', { schema: { summary: 'Smart-charging settings (staggered start)' } }, async (request) => api.dispatch('getSmartChargingSettings', {}, contextOf(request)));
+  app.put<{ Body: Record<string, unknown> }>('/api/v1/smart-charging/settings', { schema: { summary: 'Change the smart-charging settings (applied at once, kept across restarts, audited)' } }, async (request) =>
+    api.dispatch('putSmartChargingSettings', request.body as never, contextOf(request)),
+  );
+  app.get<{ Params: { id: string }; Querystring: { evseId?: number; durationS?: number; unit?: 'A' | 'W' } }>(
+    '/api/v1/stations/:id/composite-schedule',
+    {
+      schema: {
+        summary: 'The schedule the station will apply (GetCompositeSchedule) on an EVSE (0 = whole station)',
+        params: stationParams,
+        querystring: { type: 'object', properties: { evseId: { type: 'integer', minimum: 0 }, durationS: { type: 'integer', minimum: 1 }, unit: { enum: ['A', 'W'] } } },
+      },
+    },
+    async (request) => {
+      const command: { kind: 'getCompositeSchedule'; evseId: number; durationS: number; unit?: 'A' | 'W' } = { kind: 'getCompositeSchedule', evseId: request.query.evseId ?? 0, durationS: request.query.durationS ?? 86_400 };
+      if (request.query.unit) command.unit = request.query.unit;
+      return api.dispatch('sendCommand', { stationId: request.params.id, command }, contextOf(request));
+    },
+  );
+  app.get('/api/v1/profiles', { schema: { summary: 'The charging-profile library, where each profile was sent, and the conflicts found' } }, async (request) =>
+    api.dispatch('listChargingProfiles', {}, contextOf(request)),
+  );
+  app.post<{ Body: Record<string, unknown> }>('/api/v1/profiles/validate', { schema: { summary: 'Check a profile ({"profile", "targets"?}): field errors and conflicts, nothing stored' } }, async (request) =>
+    api.dispatch('validateChargingProfile', request.body as never, contextOf(request)),
+  );
+  app.put<{ Params: { id: number }; Body: Record<string, unknown> }>('/api/v1/profiles/:id', { schema: { summary: 'Create or replace a library profile', params: idParam } }, async (request) =>
+    api.dispatch('putChargingProfile', { ...request.body, id: request.params.id } as never, contextOf(request)),
+  );
+  app.delete<{ Params: { id: number }; Querystring: { clearFromStations?: boolean } }>(
+    '/api/v1/profiles/:id',
+    { schema: { summary: 'Remove a library profile (clearFromStations=true: also from the stations that hold it)', params: idParam, querystring: { type: 'object', properties: { clearFromStations: { type: 'boolean' } } } } },
+    async (request) => api.dispatch('deleteChargingProfile', { id: request.params.id, clearFromStations: request.query.clearFromStations ?? false }, contextOf(request)),
+  );
+  app.post<{ Params: { id: number }; Body: { targets: Array<{ stationId: string; evseId: number }>; force?: boolean } }>(
+    '/api/v1/profiles/:id/upload',
+    { schema: { summary: 'Send a library profile to stations ({"targets": [{"stationId", "evseId"}], "force"?}); 409 with the conflicts when it would clash', params: idParam } },
+    async (request) => api.dispatch('uploadChargingProfile', { ...request.body, id: request.params.id }, contextOf(request)),
+  );
+
   // ---- project (engineering) ------------------------------------------------------------
   // Station lists arrive as text/csv or as an .xlsx file.
   app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: 20 * 1024 * 1024 }, (_req, body, done) => done(null, body));

@@ -1,8 +1,3 @@
-// Charging-profile policy shared by both versions: the allocation engine's TxProfiles use one
-// profile id per EVSE (a new push replaces the previous one) at one stack level, above the
-// safe TxDefaultProfile a station falls back to.
-export const TX_PROFILE_ID_BASE = 1000;
-export const TX_PROFILE_STACK_LEVEL = 1;
-/** The safe default every station falls back to: TxDefaultProfile on all EVSEs, stack level 0. */
-export const DEFAULT_PROFILE_ID = 900;
-export const DEFAULT_PROFILE_STACK_LEVEL = 0;
+// Charging-profile id and stack-level policy, shared with the allocation controller and the
+// profile library (defined once in src-shared).
+export { TX_PROFILE_ID_BASE, TX_PROFILE_STACK_LEVEL, DEFAULT_PROFILE_ID, DEFAULT_PROFILE_STACK_LEVEL } from '../../src-shared/domain/charging-profiles.ts';

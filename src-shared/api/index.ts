@@ -3,9 +3,12 @@
 // Every request is validated at runtime in the main process against `requestSchemas`.
 import type {
   Badge,
+  ChargingProfileDefinition,
   CommandRecord,
   CommandResult,
   DomainEvent,
+  ProfileConflict,
+  ProfileUpload,
   StationCommand,
   StationState,
   Transaction,
@@ -146,6 +149,20 @@ export interface ApiCommands {
   getAllocation: { request: Record<string, never>; response: AllocationInfo };
   setGroupLimit: { request: { groupId: string; maxW?: number; maxAPerPhase?: [number, number, number] }; response: GroupInfo };
   setGroupMode: { request: { groupId: string; mode: 'automatic' | 'manual' }; response: GroupInfo };
+  // --- Smart charging: operator setpoints, what-if, staggered start, profile library (issue 4) ---
+  /** Operator setpoint for a running session (value null = back to automatic); clamped to every limit. */
+  setSessionSetpoint: { request: { transactionId: number; value: number | null; unit?: 'A' | 'W' }; response: SessionSetpointInfo };
+  /** What-if: the allocation with changed limits or modes, computed on live demand, not applied. */
+  previewAllocation: { request: { limits?: GroupLimitChange[]; modes?: Array<{ groupId: string; mode: 'automatic' | 'manual' }> }; response: AllocationPreview };
+  getSmartChargingSettings: { request: Record<string, never>; response: SmartChargingSettings };
+  putSmartChargingSettings: { request: SmartChargingSettings; response: SmartChargingSettings };
+  listChargingProfiles: { request: Record<string, never>; response: ChargingProfileLibrary };
+  validateChargingProfile: { request: { profile: ChargingProfileDefinition; targets?: ProfileTarget[] }; response: ProfileValidation };
+  putChargingProfile: { request: ChargingProfileDefinition; response: ChargingProfileDefinition };
+  /** Removes a profile from the library; with clearFromStations, also from every station that accepted it. */
+  deleteChargingProfile: { request: { id: number; clearFromStations?: boolean }; response: { id: number; cleared: ProfileUpload[] } };
+  /** Sends a library profile to stations; refused as a whole (Conflict) when it would clash, unless force. */
+  uploadChargingProfile: { request: { id: number; targets: ProfileTarget[]; force?: boolean }; response: { results: ProfileUpload[]; conflicts: ProfileConflict[] } };
 }
 
 export interface SelfTestReportInfo {
@@ -154,6 +171,47 @@ export interface SelfTestReportInfo {
   passed: number;
   failed: number;
   stations: Array<{ stationId: string; ok: boolean; steps: Array<{ name: string; ok: boolean; detail: string | null; ms: number }> }>;
+}
+
+export interface GroupLimitChange {
+  groupId: string;
+  maxW?: number;
+  maxAPerPhase?: [number, number, number];
+}
+
+export interface SessionSetpointInfo {
+  transactionId: number;
+  manual: { value: number; unit: 'A' | 'W' } | null;
+}
+
+export interface AllocationPreview {
+  /** The engine's result with the changes (structure owned by src-main/allocation, like AllocationInfo.result). */
+  result: unknown;
+  /** The result in force now, for comparison. */
+  current: unknown;
+  /** Limits the preview would break (must be none: the engine never exceeds a limit). */
+  violations: string[];
+}
+
+export interface SmartChargingSettings {
+  staggeredStart: { enabled: boolean; mode: 'ordered' | 'random'; windowS: number; spacingS?: number; minOccupancy?: number };
+}
+
+export interface ProfileTarget {
+  stationId: string;
+  /** 0 = the whole station. */
+  evseId: number;
+}
+
+export interface ChargingProfileLibrary {
+  profiles: ChargingProfileDefinition[];
+  uploads: ProfileUpload[];
+  conflicts: ProfileConflict[];
+}
+
+export interface ProfileValidation {
+  errors: Array<{ path: string; message: string }>;
+  conflicts: ProfileConflict[];
 }
 
 export interface GroupInfo {

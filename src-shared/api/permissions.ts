@@ -19,6 +19,11 @@ export const READ_COMMANDS: ReadonlySet<ApiCommandName> = new Set<ApiCommandName
   'alarmHistory',
   'listGroups',
   'getAllocation',
+  // Smart charging (issue 4): reading and trying does not change anything.
+  'previewAllocation',
+  'listChargingProfiles',
+  'validateChargingProfile',
+  'getSmartChargingSettings',
 ]);
 
 /** Commands anyone may send before signing in. */
@@ -46,6 +51,12 @@ const MINIMUM_ROLE: Partial<Record<ApiCommandName, Role>> = {
   setGroupLimit: 'engineer',
   runSelfTest: 'engineer',
   setGroupMode: 'engineer',
+  // Smart charging (issue 4): an operator may steer a session; the rest is engineering.
+  setSessionSetpoint: 'operator',
+  putSmartChargingSettings: 'engineer',
+  putChargingProfile: 'engineer',
+  deleteChargingProfile: 'engineer',
+  uploadChargingProfile: 'engineer',
 };
 
 /** The least role for each operator command sent to a station. */
@@ -63,6 +74,8 @@ export const STATION_COMMAND_ROLE: Record<StationCommandKind, Role> = {
   setChargingLimit: 'engineer',
   setDefaultLimit: 'engineer',
   clearProfile: 'engineer',
+  setProfile: 'engineer',
+  getCompositeSchedule: 'operator',
 };
 
 export function atLeast(role: Role, minimum: Role): boolean {

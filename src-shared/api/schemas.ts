@@ -9,6 +9,56 @@ const stationId: Schema = { type: 'string', minLength: 1, maxLength: 48, pattern
 const positiveInt: Schema = { type: 'integer', minimum: 1 };
 const isoTime: Schema = { type: 'string', format: 'date-time' };
 
+const profileId: Schema = { type: 'integer', minimum: 1, maximum: 899 };
+const isoLoose: Schema = { type: 'string', minLength: 10, maxLength: 40 };
+
+/** The shape of a library profile; its meaning (period order, kind rules...) is checked by the library. */
+export const chargingProfileSchema: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'name', 'stackLevel', 'purpose', 'kind', 'unit', 'periods'],
+  properties: {
+    id: profileId,
+    name: { type: 'string', minLength: 1, maxLength: 120 },
+    category: { type: 'string', maxLength: 64 },
+    stackLevel: { type: 'integer', minimum: 0, maximum: 99 },
+    purpose: { enum: ['stationMax', 'txDefault'] },
+    kind: { enum: ['Absolute', 'Recurring', 'Relative'] },
+    recurrency: { enum: ['Daily', 'Weekly'] },
+    validFrom: isoLoose,
+    validTo: isoLoose,
+    startSchedule: isoLoose,
+    durationS: { type: 'integer', minimum: 1, maximum: 31 * 86_400 },
+    unit: { enum: ['A', 'W'] },
+    minChargingRate: { type: 'number', minimum: 0 },
+    periods: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 1024,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['startS', 'limit'],
+        properties: { startS: { type: 'integer', minimum: 0 }, limit: { type: 'number', minimum: 0 }, phases: { enum: [1, 2, 3] } },
+      },
+    },
+  },
+};
+
+const profileTargets: Schema = {
+  type: 'array',
+  minItems: 1,
+  maxItems: 10_000,
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['stationId', 'evseId'],
+    properties: { stationId, evseId: { type: 'integer', minimum: 0, maximum: 64 } },
+  },
+};
+
+const groupId: Schema = { type: 'string', minLength: 1, maxLength: 64 };
+
 export const stationCommandSchema: Schema = {
   oneOf: [
     {
@@ -106,6 +156,23 @@ export const stationCommandSchema: Schema = {
       },
     },
     { type: 'object', additionalProperties: false, required: ['kind', 'profileId'], properties: { kind: { const: 'clearProfile' }, profileId: positiveInt } },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind', 'evseId', 'profile'],
+      properties: { kind: { const: 'setProfile' }, evseId: { type: 'integer', minimum: 0, maximum: 64 }, profile: chargingProfileSchema },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind', 'evseId', 'durationS'],
+      properties: {
+        kind: { const: 'getCompositeSchedule' },
+        evseId: { type: 'integer', minimum: 0, maximum: 64 },
+        durationS: { type: 'integer', minimum: 1, maximum: 7 * 86_400 },
+        unit: { enum: ['A', 'W'] },
+      },
+    },
   ],
 };
 
@@ -260,6 +327,64 @@ export const requestSchemas: Record<ApiCommandName, Schema> = {
     additionalProperties: false,
     required: ['groupId', 'mode'],
     properties: { groupId: { type: 'string', minLength: 1, maxLength: 64 }, mode: { enum: ['automatic', 'manual'] } },
+  },
+  // --- Smart charging: operator setpoints, what-if, staggered start, profile library (issue 4) ---
+  setSessionSetpoint: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['transactionId', 'value'],
+    properties: { transactionId: positiveInt, value: { anyOf: [{ type: 'number', minimum: 0, maximum: 10_000_000 }, { type: 'null' }] }, unit: { enum: ['A', 'W'] } },
+  },
+  previewAllocation: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      limits: {
+        type: 'array',
+        maxItems: 1000,
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['groupId'],
+          properties: { groupId, maxW: { type: 'number', minimum: 0 }, maxAPerPhase: { type: 'array', minItems: 3, maxItems: 3, items: { type: 'number', minimum: 0 } } },
+        },
+      },
+      modes: {
+        type: 'array',
+        maxItems: 1000,
+        items: { type: 'object', additionalProperties: false, required: ['groupId', 'mode'], properties: { groupId, mode: { enum: ['automatic', 'manual'] } } },
+      },
+    },
+  },
+  getSmartChargingSettings: empty,
+  putSmartChargingSettings: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['staggeredStart'],
+    properties: {
+      staggeredStart: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['enabled', 'mode', 'windowS'],
+        properties: {
+          enabled: { type: 'boolean' },
+          mode: { enum: ['ordered', 'random'] },
+          windowS: { type: 'number', exclusiveMinimum: 0, maximum: 4 * 3600 },
+          spacingS: { type: 'number', exclusiveMinimum: 0, maximum: 3600 },
+          minOccupancy: { type: 'number', minimum: 0, maximum: 1 },
+        },
+      },
+    },
+  },
+  listChargingProfiles: empty,
+  validateChargingProfile: { type: 'object', additionalProperties: false, required: ['profile'], properties: { profile: chargingProfileSchema, targets: profileTargets } },
+  putChargingProfile: chargingProfileSchema,
+  deleteChargingProfile: { type: 'object', additionalProperties: false, required: ['id'], properties: { id: profileId, clearFromStations: { type: 'boolean' } } },
+  uploadChargingProfile: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['id', 'targets'],
+    properties: { id: profileId, targets: profileTargets, force: { type: 'boolean' } },
   },
   putAccount: {
     type: 'object',

@@ -1,6 +1,9 @@
 // Version-neutral domain model shared by the main process and the UI.
 // Nothing here knows OCPP 1.6 from 2.0.1 beyond the `protocol` label shown to people.
 import type { AlarmInstance } from '../alarms/types.ts';
+import type { ChargingProfileDefinition, CompositeSchedule } from './charging-profiles.ts';
+
+export type * from './charging-profiles.ts';
 
 export type OcppProtocol = 'ocpp1.6' | 'ocpp2.0.1';
 
@@ -150,7 +153,11 @@ export type StationCommand =
   /** Smart charging: the safe TxDefaultProfile (all EVSEs) a station falls back to without the supervisor. */
   | { kind: 'setDefaultLimit'; limit: number; unit: 'A' | 'W'; phases?: 1 | 2 | 3; profileId?: number; stackLevel?: number }
   /** Removes one charging profile by id. */
-  | { kind: 'clearProfile'; profileId: number };
+  | { kind: 'clearProfile'; profileId: number }
+  /** Profile library: uploads one library profile to an EVSE (0 = the whole station). */
+  | { kind: 'setProfile'; evseId: number; profile: ChargingProfileDefinition }
+  /** The schedule the station will actually apply on an EVSE (0 = the station's grid connection). */
+  | { kind: 'getCompositeSchedule'; evseId: number; durationS: number; unit?: 'A' | 'W' };
 
 export type StationCommandKind = StationCommand['kind'];
 
@@ -168,6 +175,8 @@ export interface CommandResult {
   detail: string | null;
   /** Configuration read back (getConfiguration only). */
   configuration?: ConfigurationEntry[];
+  /** Composite schedule read back (getCompositeSchedule only). */
+  schedule?: CompositeSchedule;
   /** The raw OCPP answer, for the engineer. */
   raw: unknown;
 }

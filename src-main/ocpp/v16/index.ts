@@ -1,6 +1,6 @@
 // OCPP 1.6-J adapter: the routing table of what a charge point sends (one row per action),
 // and the mapping of neutral operator commands to 1.6 CALLs. 1.6 connector N is EVSE N.
-import type { CommandResult, ConnectorStatus, StationCommand, StationNotice } from '../../../src-shared/domain/index.ts';
+import type { ChargingProfileDefinition, CommandResult, CompositeSchedule, ConnectorStatus, StationCommand, StationNotice } from '../../../src-shared/domain/index.ts';
 import { normaliseTimestamp } from '../../../src-shared/time/index.ts';
 import type { AuthorizationResult } from '../../auth/index.ts';
 import { toBaseUnit, type MeterReading } from '../../transactions/index.ts';
@@ -235,6 +235,44 @@ function simple(action: string, payload: object): CommandPlan {
   return { action, payload, run: async (ctx) => statusResult(await ctx.call(action, payload)) };
 }
 
+type Period16 = { startPeriod: number; limit: number; numberPhases?: number };
+
+/** A library profile as 1.6 csChargingProfiles. */
+function libraryProfile16(p: ChargingProfileDefinition): Record<string, unknown> {
+  const schedule: Record<string, unknown> = {
+    chargingRateUnit: p.unit,
+    chargingSchedulePeriod: p.periods.map((x) => (x.phases === undefined ? { startPeriod: x.startS, limit: x.limit } : { startPeriod: x.startS, limit: x.limit, numberPhases: x.phases })),
+  };
+  if (p.durationS !== undefined) schedule.duration = p.durationS;
+  if (p.startSchedule !== undefined) schedule.startSchedule = p.startSchedule;
+  if (p.minChargingRate !== undefined) schedule.minChargingRate = p.minChargingRate;
+  const profile: Record<string, unknown> = {
+    chargingProfileId: p.id,
+    stackLevel: p.stackLevel,
+    chargingProfilePurpose: p.purpose === 'stationMax' ? 'ChargePointMaxProfile' : 'TxDefaultProfile',
+    chargingProfileKind: p.kind,
+    chargingSchedule: schedule,
+  };
+  if (p.recurrency !== undefined) profile.recurrencyKind = p.recurrency;
+  if (p.validFrom !== undefined) profile.validFrom = p.validFrom;
+  if (p.validTo !== undefined) profile.validTo = p.validTo;
+  return profile;
+}
+
+/** A 1.6 GetCompositeSchedule answer, version-neutral. */
+function compositeSchedule16(evseId: number, response: unknown): CompositeSchedule | undefined {
+  const r = response as { scheduleStart?: string; chargingSchedule?: { duration?: number; startSchedule?: string; chargingRateUnit?: string; chargingSchedulePeriod?: Period16[] } };
+  const cs = r.chargingSchedule;
+  if (!cs || !Array.isArray(cs.chargingSchedulePeriod)) return undefined;
+  return {
+    evseId,
+    start: normaliseTimestamp(r.scheduleStart ?? cs.startSchedule ?? new Date().toISOString()),
+    durationS: cs.duration ?? null,
+    unit: cs.chargingRateUnit === 'W' ? 'W' : 'A',
+    periods: cs.chargingSchedulePeriod.map((x) => (x.numberPhases === undefined ? { startS: x.startPeriod, limit: x.limit } : { startS: x.startPeriod, limit: x.limit, phases: x.numberPhases as 1 | 2 | 3 })),
+  };
+}
+
 function planCommand(command: StationCommand, ctx: RouteContext): CommandPlan {
   switch (command.kind) {
     case 'remoteStart':
@@ -306,6 +344,22 @@ function planCommand(command: StationCommand, ctx: RouteContext): CommandPlan {
     }
     case 'clearProfile':
       return simple('ClearChargingProfile', { id: command.profileId });
+    case 'setProfile':
+      return simple('SetChargingProfile', { connectorId: command.evseId, csChargingProfiles: libraryProfile16(command.profile) });
+    case 'getCompositeSchedule': {
+      const payload: { connectorId: number; duration: number; chargingRateUnit?: string } = { connectorId: command.evseId, duration: command.durationS };
+      if (command.unit !== undefined) payload.chargingRateUnit = command.unit;
+      return {
+        action: 'GetCompositeSchedule',
+        payload,
+        run: async (c) => {
+          const response = await c.call('GetCompositeSchedule', payload);
+          const result = statusResult(response);
+          const schedule = compositeSchedule16(command.evseId, response);
+          return schedule ? { ...result, schedule } : result;
+        },
+      };
+    }
     case 'setDefaultLimit': {
       const period: { startPeriod: number; limit: number; numberPhases?: number } = { startPeriod: 0, limit: command.limit };
       if (command.phases !== undefined) period.numberPhases = command.phases;

@@ -1,6 +1,6 @@
 // OCPP 2.0.1 adapter: the routing table of what a charging station sends (one row per
 // action), and the mapping of neutral operator commands to 2.0.1 CALLs.
-import type { CommandResult, ConfigurationEntry, ConnectorStatus, StationCommand, StationNotice, Transaction } from '../../../src-shared/domain/index.ts';
+import type { ChargingProfileDefinition, CommandResult, CompositeSchedule, ConfigurationEntry, ConnectorStatus, StationCommand, StationNotice, Transaction } from '../../../src-shared/domain/index.ts';
 import { normaliseTimestamp } from '../../../src-shared/time/index.ts';
 import type { AuthorizationResult } from '../../auth/index.ts';
 import { toBaseUnit, type MeterReading } from '../../transactions/index.ts';
@@ -316,6 +316,45 @@ function planGetConfiguration(keys: string[] | undefined): CommandPlan {
   };
 }
 
+type Period201 = { startPeriod: number; limit: number; numberPhases?: number };
+
+/** A library profile as a 2.0.1 chargingProfile (one schedule). */
+function libraryProfile201(p: ChargingProfileDefinition): Record<string, unknown> {
+  const schedule: Record<string, unknown> = {
+    id: p.id,
+    chargingRateUnit: p.unit,
+    chargingSchedulePeriod: p.periods.map((x) => (x.phases === undefined ? { startPeriod: x.startS, limit: x.limit } : { startPeriod: x.startS, limit: x.limit, numberPhases: x.phases })),
+  };
+  if (p.durationS !== undefined) schedule.duration = p.durationS;
+  if (p.startSchedule !== undefined) schedule.startSchedule = p.startSchedule;
+  if (p.minChargingRate !== undefined) schedule.minChargingRate = p.minChargingRate;
+  const profile: Record<string, unknown> = {
+    id: p.id,
+    stackLevel: p.stackLevel,
+    chargingProfilePurpose: p.purpose === 'stationMax' ? 'ChargingStationMaxProfile' : 'TxDefaultProfile',
+    chargingProfileKind: p.kind,
+    chargingSchedule: [schedule],
+  };
+  if (p.recurrency !== undefined) profile.recurrencyKind = p.recurrency;
+  if (p.validFrom !== undefined) profile.validFrom = p.validFrom;
+  if (p.validTo !== undefined) profile.validTo = p.validTo;
+  return profile;
+}
+
+/** A 2.0.1 GetCompositeSchedule answer, version-neutral. */
+function compositeSchedule201(evseId: number, response: unknown): CompositeSchedule | undefined {
+  const r = response as { schedule?: { evseId?: number; duration?: number; scheduleStart?: string; chargingRateUnit?: string; chargingSchedulePeriod?: Period201[] } };
+  const cs = r.schedule;
+  if (!cs || !Array.isArray(cs.chargingSchedulePeriod)) return undefined;
+  return {
+    evseId: cs.evseId ?? evseId,
+    start: normaliseTimestamp(cs.scheduleStart ?? new Date().toISOString()),
+    durationS: cs.duration ?? null,
+    unit: cs.chargingRateUnit === 'W' ? 'W' : 'A',
+    periods: cs.chargingSchedulePeriod.map((x) => (x.numberPhases === undefined ? { startS: x.startPeriod, limit: x.limit } : { startS: x.startPeriod, limit: x.limit, phases: x.numberPhases as 1 | 2 | 3 })),
+  };
+}
+
 function planCommand(command: StationCommand, ctx: RouteContext): CommandPlan {
   switch (command.kind) {
     case 'remoteStart':
@@ -383,6 +422,22 @@ function planCommand(command: StationCommand, ctx: RouteContext): CommandPlan {
     }
     case 'clearProfile':
       return simple('ClearChargingProfile', { chargingProfileId: command.profileId });
+    case 'setProfile':
+      return simple('SetChargingProfile', { evseId: command.evseId, chargingProfile: libraryProfile201(command.profile) });
+    case 'getCompositeSchedule': {
+      const payload: { evseId: number; duration: number; chargingRateUnit?: string } = { evseId: command.evseId, duration: command.durationS };
+      if (command.unit !== undefined) payload.chargingRateUnit = command.unit;
+      return {
+        action: 'GetCompositeSchedule',
+        payload,
+        run: async (c) => {
+          const response = await c.call('GetCompositeSchedule', payload);
+          const result = statusResult(response);
+          const schedule = compositeSchedule201(command.evseId, response);
+          return schedule ? { ...result, schedule } : result;
+        },
+      };
+    }
     case 'setDefaultLimit': {
       const period: { startPeriod: number; limit: number; numberPhases?: number } = { startPeriod: 0, limit: command.limit };
       if (command.phases !== undefined) period.numberPhases = command.phases;

@@ -1,0 +1,24 @@
+// Smart-charging settings the operator changes at run time (staggered start), kept in the
+// data directory so that a restart keeps them. Written atomically (temp file + rename).
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { SmartChargingSettings } from '../../src-shared/api/index.ts';
+
+export const DEFAULT_SMART_CHARGING_SETTINGS: SmartChargingSettings = {
+  staggeredStart: { enabled: false, mode: 'ordered', windowS: 120, spacingS: 15, minOccupancy: 0 },
+};
+
+export function loadSmartChargingSettings(file: string): SmartChargingSettings {
+  if (!existsSync(file)) return structuredClone(DEFAULT_SMART_CHARGING_SETTINGS);
+  try {
+    const data = JSON.parse(readFileSync(file, 'utf8')) as Partial<SmartChargingSettings>;
+    return { staggeredStart: { ...DEFAULT_SMART_CHARGING_SETTINGS.staggeredStart, ...data.staggeredStart } };
+  } catch (error) {
+    throw new Error(`${file} is not valid JSON (${error instanceof Error ? error.message : String(error)}); fix or remove it`, { cause: error });
+  }
+}
+
+export function saveSmartChargingSettings(file: string, settings: SmartChargingSettings): void {
+  const temp = `${file}.tmp`;
+  writeFileSync(temp, `${JSON.stringify(settings, null, 2)}\n`);
+  renameSync(temp, file);
+}
