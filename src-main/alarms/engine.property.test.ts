@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CONNECTOR_STATUSES } from '../../src-shared/domain/index.ts';
-import { createAlarmEngineState, step, type AlarmEngineState, type StepResult } from './engine.ts';
+import { createAlarmEngineState, step, stepAll, stepBatch, type AlarmEngineState, type StepResult } from './engine.ts';
 import { MAX_ACTION_ATTEMPTS } from './rules.ts';
 import { MINUTE, SECOND, T0 } from './test-support.ts';
 import type { AlarmInput, AlarmRule, AlarmState, AlarmTransition, AutomaticActionPolicy, FlapSuppression, TransitionEvent } from './types.ts';
@@ -289,6 +289,35 @@ describe('alarm engine properties', () => {
         expect([...(second.at(-1)?.state.alarms.values() ?? [])]).toEqual([...(first.at(-1)?.state.alarms.values() ?? [])]);
       }),
       { numRuns: 100 },
+    );
+  });
+
+  it('a batch of inputs at one instant gives exactly what the same inputs give one step at a time', () => {
+    fc.assert(
+      fc.property(scenario, fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 30 }), ({ rules: ruleSet, events }, sizes) => {
+        let one = createAlarmEngineState({ rules: ruleSet });
+        let batched = one;
+        let now = T0;
+        let at = 0;
+        for (let b = 0; at < events.length; b++) {
+          const chunk = events.slice(at, at + (sizes[b % sizes.length] as number));
+          at += chunk.length;
+          now += (chunk[0] as [AlarmInput, number])[1];
+          const inputs = chunk.map(([input]) => resolve(input, one, now));
+          const a = stepAll(one, inputs, now);
+          const frozen = structuredClone(batched);
+          const c = stepBatch(batched, inputs, now);
+          expect(batched).toEqual(frozen);
+          expect(c.transitions).toEqual(a.transitions);
+          expect(c.actions).toEqual(a.actions);
+          expect(c.outcome).toEqual(a.outcome);
+          expect([...c.state.alarms.values()]).toEqual([...a.state.alarms.values()]);
+          expect(c.state.nextTransitionSeq).toBe(a.state.nextTransitionSeq);
+          one = a.state;
+          batched = c.state;
+        }
+      }),
+      { numRuns: 200 },
     );
   });
 });

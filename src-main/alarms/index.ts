@@ -15,6 +15,7 @@ export {
   isActive,
   step,
   stepAll,
+  stepBatch,
   type AlarmEngineState,
   type AlarmPoint,
   type LadderProgress,

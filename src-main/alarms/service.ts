@@ -9,7 +9,7 @@ import { listAlarms } from '../../src-shared/alarms/views.ts';
 import type { CommandResult, StationCommand } from '../../src-shared/domain/index.ts';
 import type { Archive } from '../archive/index.ts';
 import type { DomainBus } from '../bus/index.ts';
-import { createAlarmEngineState, step, type AlarmEngineState } from './engine.ts';
+import { createAlarmEngineState, stepBatch, type AlarmEngineState } from './engine.ts';
 import { observationsFromDomainEvent } from './observations.ts';
 import type { AlarmInput } from './types.ts';
 
@@ -47,6 +47,9 @@ export class AlarmService {
   private readonly unsubscribe: () => void;
   private readonly ticker: NodeJS.Timeout;
   private readonly onTransitions: ((transitions: readonly AlarmTransition[]) => void) | null;
+  /** Observations waiting for the end of this event-loop turn. */
+  private pending: AlarmInput[] = [];
+  private flushQueued = false;
 
   constructor(archive: Archive, bus: DomainBus, runCommand: StationCommandRunner, log: Logger, options: AlarmServiceOptions) {
     this.archive = archive;
@@ -60,20 +63,42 @@ export class AlarmService {
       { alarms: archive.liveAlarms(), nextAlarmNumber: counters.lastAlarmNumber + 1, nextTransitionSeq: counters.lastSeq + 1, now: Date.now() },
     );
     this.unsubscribe = bus.subscribe((event) => {
-      for (const observation of observationsFromDomainEvent(event)) this.apply(observation);
+      for (const observation of observationsFromDomainEvent(event)) this.pending.push(observation);
+      if (this.pending.length > 0 && !this.flushQueued) {
+        this.flushQueued = true;
+        setImmediate(() => this.flush());
+      }
     });
     this.ticker = setInterval(() => this.apply({ kind: 'tick' }), options.tickMs ?? 1000);
     this.ticker.unref();
   }
 
-  /** Runs one input through the engine; resolves with the outcome once its records are stored. */
+  /**
+   * Observations of one event-loop turn run through the engine together (one copy of its state
+   * per batch, not per event: a burst from thousands of stations stays linear). Anything that
+   * reads or commands the engine flushes first, so it never sees a stale state.
+   */
+  private flush(): void {
+    this.flushQueued = false;
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    void this.run(batch).catch(() => undefined); // a storage failure is logged in run()
+  }
+
   private apply(input: AlarmInput): Promise<CommandOutcome | null> {
+    this.flush();
+    return this.run([input]);
+  }
+
+  /** Runs inputs through the engine; resolves with the outcome once their records are stored. */
+  private run(inputs: AlarmInput[]): Promise<CommandOutcome | null> {
     const before = this.state;
     let result;
     try {
-      result = step(before, input, Date.now());
+      result = stepBatch(before, inputs, Date.now());
     } catch (error) {
-      this.log.error({ err: error, input: input.kind }, 'alarm engine step failed');
+      this.log.error({ err: error, inputs: inputs.length, first: inputs[0]?.kind }, 'alarm engine step failed');
       return Promise.resolve(null);
     }
     this.state = result.state;
@@ -114,6 +139,7 @@ export class AlarmService {
   }
 
   list(query: AlarmQuery = {}): AlarmInstance[] {
+    this.flush();
     const filter: Parameters<typeof listAlarms>[1] = { includeShelved: query.includeShelved ?? false };
     if (query.stationId) filter.stationIds = [query.stationId];
     if (query.severities) filter.severities = query.severities;
@@ -137,6 +163,7 @@ export class AlarmService {
   }
 
   close(): void {
+    this.flush();
     clearInterval(this.ticker);
     this.unsubscribe();
   }
