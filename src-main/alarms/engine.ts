@@ -214,13 +214,22 @@ function applyInput(run: StepRun, input: AlarmInput): CommandOutcome | null {
   }
 }
 
+export interface BatchOptions {
+  /**
+   * The caller gives up `state` (it keeps only the result): the large station, group and point
+   * maps are then updated in place instead of copied, so a batch costs what it changes, not the
+   * size of the site. The alarm map is still copied (callers compare alarms before and after).
+   */
+  consume?: boolean;
+}
+
 /**
  * Several inputs at the same instant in ONE working copy: the same result as `stepAll`, but
  * the state's maps are copied once for the batch instead of once per input (a burst of a
  * thousand status notifications would otherwise copy the station map a thousand times).
  */
-export function stepBatch(state: AlarmEngineState, inputs: readonly AlarmInput[], now: EpochMs): StepResult {
-  const run = new StepRun(state, now);
+export function stepBatch(state: AlarmEngineState, inputs: readonly AlarmInput[], now: EpochMs, options: BatchOptions = {}): StepResult {
+  const run = new StepRun(state, now, options.consume ?? false);
   let outcome: CommandOutcome | null = null;
   for (const input of inputs) {
     run.foldTouchedDueTimes();
@@ -294,7 +303,11 @@ class StepRun {
   private readonly transitions: AlarmTransition[] = [];
   private readonly actions: AlarmActionRequest[] = [];
 
-  constructor(state: AlarmEngineState, now: EpochMs) {
+  /** Maps updated in place (the caller consumed the input state). */
+  private readonly inPlace: boolean;
+
+  constructor(state: AlarmEngineState, now: EpochMs, consume = false) {
+    this.inPlace = consume;
     this.base = state;
     this.now = typeof now === 'number' && Number.isFinite(now) ? Math.max(now, state.clock) : state.clock;
     this.settings = state.settings;
@@ -349,7 +362,7 @@ class StepRun {
   private writable<K, V>(name: 'stations' | 'groups' | 'points' | 'alarms', map: ReadonlyMap<K, V>): Map<K, V> {
     if (this.copied.has(name)) return map as Map<K, V>;
     this.copied.add(name);
-    return new Map(map);
+    return this.inPlace && name !== 'alarms' ? (map as Map<K, V>) : new Map(map);
   }
 
   private setStation(facts: StationFacts): void {

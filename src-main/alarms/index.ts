@@ -16,6 +16,7 @@ export {
   step,
   stepAll,
   stepBatch,
+  type BatchOptions,
   type AlarmEngineState,
   type AlarmPoint,
   type LadderProgress,

@@ -96,7 +96,8 @@ export class AlarmService {
     const before = this.state;
     let result;
     try {
-      result = stepBatch(before, inputs, Date.now());
+      // The service keeps only the result: the engine may update the big maps in place.
+      result = stepBatch(before, inputs, Date.now(), { consume: true });
     } catch (error) {
       this.log.error({ err: error, inputs: inputs.length, first: inputs[0]?.kind }, 'alarm engine step failed');
       return Promise.resolve(null);

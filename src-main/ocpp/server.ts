@@ -55,6 +55,12 @@ export class CentralSystem {
   private readonly log: Logger;
   private readonly options: Required<CentralSystemOptions>;
   private readonly connections = new Map<string, OcppConnection>();
+  /**
+   * Per remote address, the stations connected from it that were not accepted when they
+   * connected (pruned as they get accepted): the per-address limit is checked against this,
+   * not by scanning every connection (a 10,000-station boot storm would be quadratic).
+   */
+  private readonly unacceptedByAddress = new Map<string, Set<string>>();
   private readonly replyMemories = new Map<string, ReplyMemory>();
   private readonly sessions = new Map<string, StationSession>();
   private readonly pingTimer: NodeJS.Timeout;
@@ -167,6 +173,12 @@ export class CentralSystem {
       session,
     });
     this.connections.set(stationId, connection);
+    if (!this.services.registry.isAccepted(stationId)) {
+      const address = request.socket.remoteAddress ?? '';
+      let set = this.unacceptedByAddress.get(address);
+      if (!set) this.unacceptedByAddress.set(address, (set = new Set()));
+      set.add(stationId);
+    }
     this.services.registry.connected(stationId, protocol, request.socket.remoteAddress ?? null);
     this.log.info({ station: stationId, protocol }, 'station connected');
     ws.on('close', (code) => {
@@ -184,10 +196,16 @@ export class CentralSystem {
 
   /** Connected stations from `address` that are not accepted, other than `stationId` itself. */
   private unacceptedFrom(address: string, stationId: string): number {
+    const set = this.unacceptedByAddress.get(address);
+    if (!set) return 0;
     let count = 0;
-    for (const c of this.connections.values()) {
-      if (c.stationId !== stationId && c.remoteAddress === address && !this.services.registry.isAccepted(c.stationId)) count++;
+    for (const id of set) {
+      const c = this.connections.get(id);
+      // Gone, reconnected from elsewhere, or accepted since: no longer counts.
+      if (!c || c.remoteAddress !== address || this.services.registry.isAccepted(id)) set.delete(id);
+      else if (id !== stationId) count++;
     }
+    if (set.size === 0) this.unacceptedByAddress.delete(address);
     return count;
   }
 
