@@ -5,7 +5,8 @@
 // its station to the symbol's connector showing the new status (MutationObserver in the page;
 // the bench and the browser share the machine's clock).
 //
-// BENCH_UI_STATIONS (500), BENCH_UI_RATE (events/s, 1000), BENCH_UI_SECONDS (10) scale it.
+// BENCH_UI_STATIONS (500), BENCH_UI_RATE (events/s, 1000), BENCH_UI_SECONDS (10) scale it;
+// BENCH_UI_PROFILE=FILE writes a CPU profile of the page under load (.cpuprofile).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -141,6 +142,11 @@ try {
   let cursor = 0;
   const tickMs = 20;
   const background = Math.max(1, stations.length - Math.min(50, Math.floor(stations.length / 5)));
+  const cdp = process.env.BENCH_UI_PROFILE ? await page.context().newCDPSession(page) : null;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.start');
+  }
   const loadFramesPromise = record(SECONDS * 1000);
   const started = Date.now();
   let nextProbe = started;
@@ -167,6 +173,10 @@ try {
   }
   const elapsedS = (Date.now() - started) / 1000;
   const loadFrames = await loadFramesPromise;
+  if (cdp) {
+    const { profile } = await cdp.send('Profiler.stop');
+    writeFileSync(process.env.BENCH_UI_PROFILE as string, JSON.stringify(profile));
+  }
   await sleep(3000);
   const changes = await page.evaluate(() => (window as unknown as { __changes: Array<[string, string, number]> }).__changes);
 
