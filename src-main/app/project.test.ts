@@ -9,6 +9,8 @@ import type { ProjectFile } from '../../src-shared/project/index.ts';
 import { ProjectError, checkProject, loadProject } from './project.ts';
 
 const DEMO = resolve(fileURLToPath(import.meta.url), '../../../assets/demo/project.json');
+/** The demo as it was written in format 1 (the fixture): the base the format-1 checks break one field at a time. */
+const DEMO_V1 = resolve(fileURLToPath(import.meta.url), '../../../assets/fixtures/project-v1/project.json');
 let dir: string;
 
 beforeAll(() => {
@@ -18,9 +20,9 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** The demo project as plain data, to break one field at a time. */
+/** The format-1 demo as plain data, to break one field at a time. */
 function demo(): ProjectFile {
-  return JSON.parse(readFileSync(DEMO, 'utf8')) as ProjectFile;
+  return JSON.parse(readFileSync(DEMO_V1, 'utf8')) as ProjectFile;
 }
 
 let n = 0;

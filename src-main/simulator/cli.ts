@@ -1,8 +1,8 @@
 // `npm run simulate -- --url ws://127.0.0.1:8180/ocpp --count N [...]`: runs N simulated stations
 // (or a project's demo site) with vehicle traffic, prints a status line, stops on SIGINT.
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { ProjectFile, StationDeclaration } from '../../src-shared/project/index.ts';
+import { loadRuntimeProject } from '../project/index.ts';
 import { runDemoSite, SimulatedSite, type SiteOptions } from './site.ts';
 import type { OcppProtocol, SimLogLevel } from './types.ts';
 
@@ -79,8 +79,13 @@ export function siteFromArgs(argv: string[], log?: (level: SimLogLevel, message:
   const statusIntervalS = positive(values['status-interval'], 'status-interval', 5) || 5;
 
   if (values.project) {
-    const project = JSON.parse(readFileSync(values.project, 'utf8')) as ProjectFile;
-    if (!Array.isArray(project.sites)) fail(`${values.project}: not a project file (no sites)`);
+    // Any project format (the loader migrates and resolves templates); a bad file says why.
+    let project: ProjectFile;
+    try {
+      project = loadRuntimeProject(values.project);
+    } catch (error) {
+      return fail(error instanceof Error ? error.message : String(error));
+    }
     return { site: runDemoSite(project, options), statusIntervalS };
   }
 

@@ -1,16 +1,17 @@
 // The demo site and the CLI against a real strict OCPP-J peer.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProjectFile } from '../../src-shared/project/index.ts';
+import { loadRuntimeProject } from '../project/index.ts';
 import { siteFromArgs, statusLine } from './cli.ts';
 import { runDemoSite, type SimulatedSite } from './site.ts';
 import { TestCentral } from './test-central.ts';
 import { FAST } from './test-support.ts';
 
 const projectPath = fileURLToPath(new URL('../../assets/demo/project.json', import.meta.url));
-const project = JSON.parse(readFileSync(projectPath, 'utf8')) as ProjectFile;
+// The demo file is format 2 (templates, parks): what the simulator runs is its runtime form.
+const project: ProjectFile = loadRuntimeProject(projectPath);
 const declared = project.sites.flatMap((s) => s.stations);
 const accepted = (project.badges ?? []).filter((b) => b.status === 'Accepted').map((b) => b.idTag);
 const passwords = Object.fromEntries(declared.map((d) => [d.id, d.password ?? '']));
