@@ -6,7 +6,7 @@ import type { AuthorizationResult } from '../../auth/index.ts';
 import { toBaseUnit, type MeterReading } from '../../transactions/index.ts';
 import { RpcError } from '../errors.ts';
 import { outcomeOf } from '../outcome.ts';
-import { DEFAULT_PROFILE_ID, DEFAULT_PROFILE_STACK_LEVEL, TX_PROFILE_ID_BASE, TX_PROFILE_STACK_LEVEL } from '../profiles.ts';
+import { compositeSchedulePlan, DEFAULT_PROFILE_ID, DEFAULT_PROFILE_STACK_LEVEL, fromOcppPeriods, ocppProfileOptions, ocppSchedule, TX_PROFILE_ID_BASE, TX_PROFILE_STACK_LEVEL, type OcppPeriod } from '../profiles.ts';
 import type { CommandPlan, RouteContext, RouteHandler, VersionAdapter } from '../types.ts';
 
 interface IdTagInfo {
@@ -235,33 +235,21 @@ function simple(action: string, payload: object): CommandPlan {
   return { action, payload, run: async (ctx) => statusResult(await ctx.call(action, payload)) };
 }
 
-type Period16 = { startPeriod: number; limit: number; numberPhases?: number };
-
 /** A library profile as 1.6 csChargingProfiles. */
 function libraryProfile16(p: ChargingProfileDefinition): Record<string, unknown> {
-  const schedule: Record<string, unknown> = {
-    chargingRateUnit: p.unit,
-    chargingSchedulePeriod: p.periods.map((x) => (x.phases === undefined ? { startPeriod: x.startS, limit: x.limit } : { startPeriod: x.startS, limit: x.limit, numberPhases: x.phases })),
-  };
-  if (p.durationS !== undefined) schedule.duration = p.durationS;
-  if (p.startSchedule !== undefined) schedule.startSchedule = p.startSchedule;
-  if (p.minChargingRate !== undefined) schedule.minChargingRate = p.minChargingRate;
-  const profile: Record<string, unknown> = {
+  return {
     chargingProfileId: p.id,
     stackLevel: p.stackLevel,
     chargingProfilePurpose: p.purpose === 'stationMax' ? 'ChargePointMaxProfile' : 'TxDefaultProfile',
     chargingProfileKind: p.kind,
-    chargingSchedule: schedule,
+    chargingSchedule: ocppSchedule(p),
+    ...ocppProfileOptions(p),
   };
-  if (p.recurrency !== undefined) profile.recurrencyKind = p.recurrency;
-  if (p.validFrom !== undefined) profile.validFrom = p.validFrom;
-  if (p.validTo !== undefined) profile.validTo = p.validTo;
-  return profile;
 }
 
 /** A 1.6 GetCompositeSchedule answer, version-neutral. */
 function compositeSchedule16(evseId: number, response: unknown): CompositeSchedule | undefined {
-  const r = response as { scheduleStart?: string; chargingSchedule?: { duration?: number; startSchedule?: string; chargingRateUnit?: string; chargingSchedulePeriod?: Period16[] } };
+  const r = response as { scheduleStart?: string; chargingSchedule?: { duration?: number; startSchedule?: string; chargingRateUnit?: string; chargingSchedulePeriod?: OcppPeriod[] } };
   const cs = r.chargingSchedule;
   if (!cs || !Array.isArray(cs.chargingSchedulePeriod)) return undefined;
   return {
@@ -269,7 +257,7 @@ function compositeSchedule16(evseId: number, response: unknown): CompositeSchedu
     start: normaliseTimestamp(r.scheduleStart ?? cs.startSchedule ?? new Date().toISOString()),
     durationS: cs.duration ?? null,
     unit: cs.chargingRateUnit === 'W' ? 'W' : 'A',
-    periods: cs.chargingSchedulePeriod.map((x) => (x.numberPhases === undefined ? { startS: x.startPeriod, limit: x.limit } : { startS: x.startPeriod, limit: x.limit, phases: x.numberPhases as 1 | 2 | 3 })),
+    periods: fromOcppPeriods(cs.chargingSchedulePeriod),
   };
 }
 
@@ -349,16 +337,7 @@ function planCommand(command: StationCommand, ctx: RouteContext): CommandPlan {
     case 'getCompositeSchedule': {
       const payload: { connectorId: number; duration: number; chargingRateUnit?: string } = { connectorId: command.evseId, duration: command.durationS };
       if (command.unit !== undefined) payload.chargingRateUnit = command.unit;
-      return {
-        action: 'GetCompositeSchedule',
-        payload,
-        run: async (c) => {
-          const response = await c.call('GetCompositeSchedule', payload);
-          const result = statusResult(response);
-          const schedule = compositeSchedule16(command.evseId, response);
-          return schedule ? { ...result, schedule } : result;
-        },
-      };
+      return compositeSchedulePlan(payload, (response) => compositeSchedule16(command.evseId, response));
     }
     case 'setDefaultLimit': {
       const period: { startPeriod: number; limit: number; numberPhases?: number } = { startPeriod: 0, limit: command.limit };

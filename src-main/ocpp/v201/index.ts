@@ -6,7 +6,7 @@ import type { AuthorizationResult } from '../../auth/index.ts';
 import { toBaseUnit, type MeterReading } from '../../transactions/index.ts';
 import { RpcError } from '../errors.ts';
 import { outcomeOf } from '../outcome.ts';
-import { DEFAULT_PROFILE_ID, DEFAULT_PROFILE_STACK_LEVEL, TX_PROFILE_ID_BASE, TX_PROFILE_STACK_LEVEL } from '../profiles.ts';
+import { compositeSchedulePlan, DEFAULT_PROFILE_ID, DEFAULT_PROFILE_STACK_LEVEL, fromOcppPeriods, ocppProfileOptions, ocppSchedule, TX_PROFILE_ID_BASE, TX_PROFILE_STACK_LEVEL, type OcppPeriod } from '../profiles.ts';
 import type { CommandPlan, RouteContext, RouteHandler, VersionAdapter } from '../types.ts';
 
 interface SampledValue201 {
@@ -316,34 +316,21 @@ function planGetConfiguration(keys: string[] | undefined): CommandPlan {
   };
 }
 
-type Period201 = { startPeriod: number; limit: number; numberPhases?: number };
-
 /** A library profile as a 2.0.1 chargingProfile (one schedule). */
 function libraryProfile201(p: ChargingProfileDefinition): Record<string, unknown> {
-  const schedule: Record<string, unknown> = {
-    id: p.id,
-    chargingRateUnit: p.unit,
-    chargingSchedulePeriod: p.periods.map((x) => (x.phases === undefined ? { startPeriod: x.startS, limit: x.limit } : { startPeriod: x.startS, limit: x.limit, numberPhases: x.phases })),
-  };
-  if (p.durationS !== undefined) schedule.duration = p.durationS;
-  if (p.startSchedule !== undefined) schedule.startSchedule = p.startSchedule;
-  if (p.minChargingRate !== undefined) schedule.minChargingRate = p.minChargingRate;
-  const profile: Record<string, unknown> = {
+  return {
     id: p.id,
     stackLevel: p.stackLevel,
     chargingProfilePurpose: p.purpose === 'stationMax' ? 'ChargingStationMaxProfile' : 'TxDefaultProfile',
     chargingProfileKind: p.kind,
-    chargingSchedule: [schedule],
+    chargingSchedule: [{ id: p.id, ...ocppSchedule(p) }],
+    ...ocppProfileOptions(p),
   };
-  if (p.recurrency !== undefined) profile.recurrencyKind = p.recurrency;
-  if (p.validFrom !== undefined) profile.validFrom = p.validFrom;
-  if (p.validTo !== undefined) profile.validTo = p.validTo;
-  return profile;
 }
 
 /** A 2.0.1 GetCompositeSchedule answer, version-neutral. */
 function compositeSchedule201(evseId: number, response: unknown): CompositeSchedule | undefined {
-  const r = response as { schedule?: { evseId?: number; duration?: number; scheduleStart?: string; chargingRateUnit?: string; chargingSchedulePeriod?: Period201[] } };
+  const r = response as { schedule?: { evseId?: number; duration?: number; scheduleStart?: string; chargingRateUnit?: string; chargingSchedulePeriod?: OcppPeriod[] } };
   const cs = r.schedule;
   if (!cs || !Array.isArray(cs.chargingSchedulePeriod)) return undefined;
   return {
@@ -351,7 +338,7 @@ function compositeSchedule201(evseId: number, response: unknown): CompositeSched
     start: normaliseTimestamp(cs.scheduleStart ?? new Date().toISOString()),
     durationS: cs.duration ?? null,
     unit: cs.chargingRateUnit === 'W' ? 'W' : 'A',
-    periods: cs.chargingSchedulePeriod.map((x) => (x.numberPhases === undefined ? { startS: x.startPeriod, limit: x.limit } : { startS: x.startPeriod, limit: x.limit, phases: x.numberPhases as 1 | 2 | 3 })),
+    periods: fromOcppPeriods(cs.chargingSchedulePeriod),
   };
 }
 
@@ -427,16 +414,7 @@ function planCommand(command: StationCommand, ctx: RouteContext): CommandPlan {
     case 'getCompositeSchedule': {
       const payload: { evseId: number; duration: number; chargingRateUnit?: string } = { evseId: command.evseId, duration: command.durationS };
       if (command.unit !== undefined) payload.chargingRateUnit = command.unit;
-      return {
-        action: 'GetCompositeSchedule',
-        payload,
-        run: async (c) => {
-          const response = await c.call('GetCompositeSchedule', payload);
-          const result = statusResult(response);
-          const schedule = compositeSchedule201(command.evseId, response);
-          return schedule ? { ...result, schedule } : result;
-        },
-      };
+      return compositeSchedulePlan(payload, (response) => compositeSchedule201(command.evseId, response));
     }
     case 'setDefaultLimit': {
       const period: { startPeriod: number; limit: number; numberPhases?: number } = { startPeriod: 0, limit: command.limit };
