@@ -19,6 +19,11 @@ export const READ_COMMANDS: ReadonlySet<ApiCommandName> = new Set<ApiCommandName
   'alarmHistory',
   'listGroups',
   'getAllocation',
+  // Overview (hypervision) and energy dashboard
+  'listSites',
+  'energySummary',
+  'powerSeries',
+  'meterTrend',
 ]);
 
 /** Commands anyone may send before signing in. */
