@@ -64,6 +64,13 @@ export interface StepValue {
   w: number;
 }
 
+export interface ConnectorStepValue {
+  step: number;
+  /** station/evse/connector */
+  connector: string;
+  w: number;
+}
+
 export interface TrendRow {
   evseId: number;
   connectorId: number;
@@ -182,6 +189,27 @@ export class EnergyQueries {
       stepS: q.stepS,
       ...(q.stationIds === null ? {} : { stationIds: JSON.stringify(q.stationIds) }),
     }) as StepValue[];
+  }
+
+  /** Each connector's mean power reading per step (for steps shorter than the sampling interval). */
+  powerStepsByConnector(q: StepQuery): ConnectorStepValue[] {
+    const filter = stationFilter('station_id', q.stationIds);
+    const s = this.statement(
+      `powerByConnector|${q.stationIds === null}`,
+      () => `
+      SELECT CAST((unixepoch(ts) - @fromS) / @stepS AS INTEGER) AS step, station_id || '/' || evse_id || '/' || connector_id AS connector, AVG(value) AS w
+      FROM meter_samples
+      WHERE measurand = @power AND phase IS NULL AND ts >= @from AND ts < @to${filter}
+      GROUP BY connector, step ORDER BY connector, step`,
+    );
+    return s.all({
+      power: POWER,
+      from: q.from,
+      to: q.to,
+      fromS: Math.floor(Date.parse(q.from) / 1000),
+      stepS: q.stepS,
+      ...(q.stationIds === null ? {} : { stationIds: JSON.stringify(q.stationIds) }),
+    }) as ConnectorStepValue[];
   }
 
   /** How many samples of a station's quantity lie in the range. */

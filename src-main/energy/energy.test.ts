@@ -11,7 +11,7 @@ import { ApiError } from '../../src-shared/api/index.ts';
 import type { MeterSample } from '../../src-shared/domain/index.ts';
 import type { ProjectFile } from '../../src-shared/project/index.ts';
 import { SqliteArchive } from '../archive/index.ts';
-import { EnergyService, bucketOf, bucketsBetween, stepFor } from './index.ts';
+import { EnergyService, bucketOf, bucketsBetween, holdForward, stepFor } from './index.ts';
 
 const PROJECT: ProjectFile = {
   formatVersion: 1,
@@ -189,21 +189,36 @@ describe('power series', () => {
       power('A1', '2026-03-02T10:00:00.000Z', 1_000, { evseId: 1, connectorId: 1 }),
       power('A1', '2026-03-02T10:00:30.000Z', 3_000, { evseId: 1, connectorId: 1 }), // mean 2,000
       power('A1', '2026-03-02T10:00:10.000Z', 5_000, { evseId: 2, connectorId: 2 }), // + 5,000
-      power('A2', '2026-03-02T10:01:00.000Z', 4_000), // next step (boundary)
+      power('A2', '2026-03-02T10:01:00.000Z', 4_000), // on the boundary of the second minute
       power('S1', '2026-03-02T10:00:00.000Z', 9_999), // other site
       power('A1', '2026-03-02T10:05:00.000Z', 8_000), // at "to": outside
     ]);
-    const series = service.powerSeries({ from: '2026-03-02T10:00:00Z', to: '2026-03-02T10:05:00Z', siteId: 'north', maxPoints: 5 });
-    expect(series.stepS).toBe(60);
-    expect(series.points).toEqual([
+    // 300 s steps, longer than the hold: the readings in each step are averaged, nothing held.
+    const coarse = service.powerSeries({ from: '2026-03-02T10:00:00Z', to: '2026-03-02T10:05:00Z', siteId: 'north', maxPoints: 2 });
+    expect(coarse.stepS).toBe(300);
+    expect(coarse.points).toEqual([{ t: '2026-03-02T10:00:00.000Z', w: 11_000 }]);
+    expect(coarse.limitW).toBe(400_000); // AC feeder + DC feeder (the sub-feeder is inside AC)
+
+    // 60 s steps: a connector's last reading stands for it for 120 s, so steps between readings do not drop.
+    const fine = service.powerSeries({ from: '2026-03-02T10:00:00Z', to: '2026-03-02T10:05:00Z', siteId: 'north', maxPoints: 5 });
+    expect(fine.stepS).toBe(60);
+    expect(fine.points).toEqual([
       { t: '2026-03-02T10:00:00.000Z', w: 7_000 },
-      { t: '2026-03-02T10:01:00.000Z', w: 4_000 },
+      { t: '2026-03-02T10:01:00.000Z', w: 11_000 },
+      { t: '2026-03-02T10:02:00.000Z', w: 11_000 },
+      { t: '2026-03-02T10:03:00.000Z', w: 4_000 },
     ]);
-    expect(series.peak).toEqual({ t: '2026-03-02T10:00:00.000Z', w: 7_000 });
-    expect(series.limitW).toBe(400_000); // AC feeder + DC feeder (the sub-feeder is inside AC)
-    const station = service.powerSeries({ from: '2026-03-02T10:00:00Z', to: '2026-03-02T10:05:00Z', stationId: 'S1' });
+    expect(fine.peak).toEqual({ t: '2026-03-02T10:01:00.000Z', w: 11_000 });
+    const station = service.powerSeries({ from: '2026-03-02T10:00:00Z', to: '2026-03-02T10:05:00Z', stationId: 'S1', maxPoints: 2 });
     expect(station.points.map((p) => p.w)).toEqual([9_999]);
     expect(station.limitW).toBe(11_000);
+  });
+
+  it('holds nothing past the end of the range', () => {
+    expect(holdForward([{ step: 3, connector: 'a', w: 5 }], 10, 4)).toEqual([
+      { step: 3, w: 5 },
+      { step: 4, w: 5 },
+    ]);
   });
 
   it('answers an empty range with no points and no peak', () => {

@@ -23,6 +23,29 @@ export { bucketsBetween, bucketOf, labelToUtc, stepFor, normaliseIso } from './c
 export { groupingOf, rollUp, UNASSIGNED_KEY } from './rollup.ts';
 export { sitesOfProject } from './sites.ts';
 
+/**
+ * Steps shorter than this may fall between two readings of a connector: there each connector's
+ * last reading stands for it up to this long (stations sample every 10 to 60 s), so the sum
+ * does not saw-tooth. Longer steps average the readings in them.
+ */
+export const POWER_HOLD_S = 120;
+
+/** Sums connectors per step, each connector's value held for `holdSteps` steps after its last reading. */
+export function holdForward(rows: readonly { step: number; connector: string; w: number }[], holdSteps: number, lastStep: number): Array<{ step: number; w: number }> {
+  const sums = new Map<number, number>();
+  let i = 0;
+  while (i < rows.length) {
+    const connector = rows[i]?.connector;
+    for (; i < rows.length && rows[i]?.connector === connector; i++) {
+      const row = rows[i] as { step: number; w: number };
+      const next = rows[i + 1];
+      const until = Math.min(lastStep, next && next.connector === connector ? Math.min(next.step - 1, row.step + holdSteps) : row.step + holdSteps);
+      for (let step = row.step; step <= until; step++) sums.set(step, (sums.get(step) ?? 0) + row.w);
+    }
+  }
+  return [...sums].sort((a, b) => a[0] - b[0]).map(([step, w]) => ({ step, w }));
+}
+
 /** At most this many calendar buckets per summary (an hourly year would be 8,760). */
 export const MAX_BUCKETS = 1_000;
 
@@ -131,7 +154,16 @@ export class EnergyService {
     }
     const stepS = stepFor(from, to, q.maxPoints ?? 500);
     const base = Date.parse(from);
-    const points = this.queries.powerSteps({ from, to, stepS, stationIds }).map((s) => ({ t: new Date(base + s.step * stepS * 1000).toISOString(), w: s.w }));
+    const steps =
+      stepS >= POWER_HOLD_S
+        ? this.queries.powerSteps({ from, to, stepS, stationIds })
+        : holdForward(
+            this.queries.powerStepsByConnector({ from, to, stepS, stationIds }),
+            Math.floor(POWER_HOLD_S / stepS),
+            // Nothing is held past the range or into the future.
+            Math.ceil((Math.min(Date.parse(to), Date.now()) - base) / 1000 / stepS) - 1,
+          );
+    const points = steps.map((s) => ({ t: new Date(base + s.step * stepS * 1000).toISOString(), w: s.w }));
     const peak = points.reduce<PowerSeries['peak']>((best, p) => (best === null || p.w > best.w ? p : best), null);
     return { from, to, stepS, points, limitW, peak: peak ? { ...peak } : null };
   }

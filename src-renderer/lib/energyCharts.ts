@@ -78,3 +78,11 @@ export function timeLabel(ms: number, spanMs: number, locale: string): string {
   const options: Intl.DateTimeFormatOptions = spanMs > 2 * 86_400_000 ? { day: '2-digit', month: '2-digit', hour: '2-digit' } : spanMs > 3_600_000 ? { hour: '2-digit', minute: '2-digit' } : { hour: '2-digit', minute: '2-digit', second: '2-digit' };
   return new Intl.DateTimeFormat(locale, options).format(new Date(ms));
 }
+
+/** A round axis maximum at or above `value` (1, 2, 2.5 or 5 times a power of ten); 1 for nothing. */
+export function niceCeiling(value: number): number {
+  if (!(value > 0)) return 1;
+  const power = 10 ** Math.floor(Math.log10(value));
+  const step = [1, 2, 2.5, 5, 10].find((m) => m * power >= value - 1e-9) ?? 10;
+  return step * power;
+}

@@ -25,7 +25,7 @@ import { SearchBox } from '../components/SearchBox.tsx';
 import { Tile } from '../components/Tile.tsx';
 import { columnsToCsv, nextSort, type Column, type SortState } from '../lib/table.ts';
 import { csvDialect, csvFileName, downloadText } from '../lib/csv.ts';
-import { bucketLabel, OTHERS_KEY, SERIES_COLOURS, stackedEnergyBars, timeLabel, trendCsv, trendRows } from '../lib/energyCharts.ts';
+import { bucketLabel, niceCeiling, OTHERS_KEY, SERIES_COLOURS, stackedEnergyBars, timeLabel, trendCsv, trendRows } from '../lib/energyCharts.ts';
 import { describeError } from '../lib/errors.ts';
 import { formatKw, formatKwh, formatNumber } from '../lib/format.ts';
 import { useLinkOpen, useLocale } from '../lib/hooks.ts';
@@ -135,7 +135,7 @@ function PowerPanel(props: { series: PowerSeries | null; loading: boolean; live:
               <LineChart data={props.live} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
                 <CartesianGrid stroke={GRID} strokeDasharray="3 3" />
                 <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tickFormatter={(v: number) => timeLabel(v, 0, locale)} {...AXIS} />
-                <YAxis {...AXIS} width={48} unit="" domain={[0, (max: number) => Math.max(max, limitKw ?? 0) * 1.05 || 1]} />
+                <YAxis {...AXIS} width={48} unit="" domain={[0, (max: number) => niceCeiling(Math.max(max, limitKw ?? 0) * 1.05)]} />
                 <Tooltip contentStyle={TOOLTIP_STYLE} labelFormatter={(v) => timeLabel(Number(v), 0, locale)} formatter={(v) => [`${formatNumber(Number(v), locale, 1)} ${t('units.kw')}`, t('energy.power.kw')]} />
                 {limitKw !== null ? <ReferenceLine y={limitKw} stroke={LIMIT_COLOUR} strokeDasharray="6 3" label={{ value: t('energy.power.limit'), fill: LIMIT_COLOUR, fontSize: 11, position: 'insideTopRight' }} /> : null}
                 <Line type="monotone" dataKey="kw" stroke={SERIES_COLOURS[0]} dot={false} isAnimationActive={false} strokeWidth={2} />
@@ -155,7 +155,7 @@ function PowerPanel(props: { series: PowerSeries | null; loading: boolean; live:
               <AreaChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
                 <CartesianGrid stroke={GRID} strokeDasharray="3 3" />
                 <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={(v: number) => timeLabel(v, span, locale)} {...AXIS} />
-                <YAxis {...AXIS} width={48} domain={[0, (max: number) => Math.max(max, limitKw ?? 0) * 1.05 || 1]} />
+                <YAxis {...AXIS} width={48} domain={[0, (max: number) => niceCeiling(Math.max(max, limitKw ?? 0) * 1.05)]} />
                 <Tooltip contentStyle={TOOLTIP_STYLE} labelFormatter={(v) => timeLabel(Number(v), 0, locale)} formatter={(v) => [`${formatNumber(Number(v), locale, 1)} ${t('units.kw')}`, t('energy.power.kw')]} />
                 {limitKw !== null ? <ReferenceLine y={limitKw} stroke={LIMIT_COLOUR} strokeDasharray="6 3" label={{ value: t('energy.power.limit'), fill: LIMIT_COLOUR, fontSize: 11, position: 'insideTopRight' }} /> : null}
                 <Area type="stepAfter" dataKey="kw" stroke={SERIES_COLOURS[0]} fill={SERIES_COLOURS[0]} fillOpacity={0.25} isAnimationActive={false} />
