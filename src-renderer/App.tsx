@@ -4,7 +4,9 @@ import { setI18nLanguage } from './i18n/index.ts';
 import { useUi } from './store/ui.ts';
 import { AlarmsView } from './views/AlarmsView.tsx';
 import { BadgesView } from './views/BadgesView.tsx';
+import { EnergyView } from './views/EnergyView.tsx';
 import { GroundPlanView } from './views/GroundPlanView.tsx';
+import { OverviewView } from './views/OverviewView.tsx';
 import { PlaceholderView } from './views/PlaceholderView.tsx';
 import { SettingsView } from './views/SettingsView.tsx';
 import { SmartChargingView } from './views/SmartChargingView.tsx';
@@ -30,6 +32,10 @@ function CurrentView() {
       return <SmartChargingView />;
     case 'settings':
       return <SettingsView />;
+    case 'overview':
+      return <OverviewView />;
+    case 'energy':
+      return <EnergyView />;
     default:
       return <PlaceholderView view={route.view} />;
   }

@@ -22,6 +22,7 @@ import { ProjectError, maskSecrets, runSelfTest, type ProjectWorkspace, type Sel
 import type { Archive } from '../archive/index.ts';
 import type { CentralSystem } from '../ocpp/index.ts';
 import type { StationRegistry } from '../stations/index.ts';
+import type { EnergyService } from '../energy/index.ts';
 
 export interface ApiServices {
   registry: StationRegistry;
@@ -39,6 +40,8 @@ export interface ApiServices {
   info: () => ServerInfo;
   /** Ids of the stations the project declares (the self-test's default set). */
   declaredStations: () => string[];
+  /** Sites and energy aggregates (overview and energy dashboard). */
+  energy: EnergyService;
 }
 
 /** Who is calling, through which session. */
@@ -217,6 +220,11 @@ export function createApi(services: ApiServices) {
     },
     importStations: ({ format, content }, ctx) =>
       projectCall(() => workspace.importStations(format === 'xlsx' ? new Uint8Array(Buffer.from(content, 'base64')) : content, who(ctx))),
+    // ---- Overview (hypervision) and energy dashboard ----
+    listSites: () => services.energy.listSites(),
+    energySummary: (query) => services.energy.summary(query),
+    powerSeries: (query) => services.energy.powerSeries(query),
+    meterTrend: (query) => services.energy.meterTrend(query),
   };
 
   const audit = (command: ApiCommandName, request: unknown, ctx: CallContext, ok: boolean, result: string) => {

@@ -18,6 +18,7 @@ import { CentralSystem, type CentralSystemOptions } from '../ocpp/index.ts';
 import { StationRegistry } from '../stations/index.ts';
 import { TransactionService } from '../transactions/index.ts';
 import { startHost, type Host } from '../host/index.ts';
+import { EnergyService } from '../energy/index.ts';
 import { createApi, type Api } from './api.ts';
 import { loadProject } from './project.ts';
 
@@ -153,7 +154,8 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     },
   };
   const declaredStations = () => (project ? project.sites.flatMap((s) => s.stations.map((st) => st.id)) : []);
-  const api = createApi({ registry, archive, badges, central, alarms, accounts, workspace, smartCharging, profiles, smartChargingSettings: smartChargingSettingsStore, info, declaredStations });
+  const energy = new EnergyService({ queries: archive.energy, project, stationExists: (id) => registry.get(id) !== undefined });
+  const api = createApi({ registry, archive, badges, central, alarms, accounts, workspace, smartCharging, profiles, smartChargingSettings: smartChargingSettingsStore, info, declaredStations, energy });
   const host = await startHost({
     host: options.host,
     port: options.port,

@@ -12,3 +12,4 @@ export function openArchive(dataDir: string, options: SqliteArchiveOptions = {})
   return new SqliteArchive(join(dataDir, 'archive.sqlite'), options);
 }
 export { exportTransactions, type ExportFormat } from './export.ts';
+export { EnergyQueries, QUANTITY_SOURCE, type BucketQuery, type ConnectorStepValue, type StationBucketValue, type StepQuery, type StepValue, type TrendRow } from './energy.ts';

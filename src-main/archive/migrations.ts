@@ -158,4 +158,10 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX audit_log_actor ON audit_log (actor, at);
   CREATE INDEX audit_log_station ON audit_log (station_id, at);
   `,
+  // 4: energy dashboard: register/power readings by time over every station, and one
+  // station's quantity by time (trend viewer, the reading before a range)
+  `
+  CREATE INDEX meter_samples_measurand_ts ON meter_samples (measurand, ts);
+  CREATE INDEX meter_samples_station_measurand_ts ON meter_samples (station_id, measurand, ts);
+  `,
 ];

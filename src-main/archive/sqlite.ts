@@ -17,6 +17,7 @@ import type {
 import type { AlarmHistoryQuery, AuditEntry, AuditQuery, Page, TransactionQuery } from '../../src-shared/api/index.ts';
 import type { AlarmInstance, AlarmTransition } from '../../src-shared/alarms/types.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { EnergyQueries } from './energy.ts';
 
 export interface StoredStation {
   id: string;
@@ -181,6 +182,8 @@ export class SqliteArchive {
   private pendingLog: Array<[string, string, string, number]> = [];
   private logTimer: NodeJS.Immediate | null = null;
   private readonly stmt: ReturnType<SqliteArchive['prepareStatements']>;
+  /** Energy-dashboard aggregates (SQL over meter samples and transactions). */
+  readonly energy: EnergyQueries;
 
   constructor(file: string, options: SqliteArchiveOptions = {}) {
     this.file = file;
@@ -196,6 +199,7 @@ export class SqliteArchive {
     this.minCommitIntervalMs = options.minCommitIntervalMs ?? 5;
     this.migrate();
     this.stmt = this.prepareStatements();
+    this.energy = new EnergyQueries(this.db);
     if (options.maxSizeBytes !== undefined) this.setMaxSize(options.maxSizeBytes);
   }
 

@@ -11,7 +11,7 @@ import fastifySwagger from '@fastify/swagger';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createAjv } from '../schemas/index.ts';
 import type { Logger } from 'pino';
-import { ApiError, atLeast, badgeSchema, requestSchemas, transactionQuerySchema, type ClientMessage, type Principal, type Role, type ServerMessage, type SessionInfo } from '../../src-shared/api/index.ts';
+import { ApiError, atLeast, badgeSchema, energySummaryQuerySchema, meterTrendQuerySchema, powerSeriesQuerySchema, requestSchemas, transactionQuerySchema, type ClientMessage, type Principal, type Role, type ServerMessage, type SessionInfo } from '../../src-shared/api/index.ts';
 import type { DomainEvent, StationState } from '../../src-shared/domain/index.ts';
 import type { Api, CallContext } from '../app/api.ts';
 import type { AccountService } from '../auth/index.ts';
@@ -412,6 +412,40 @@ export async function startHost(options: HostOptions): Promise<Host> {
     '/api/v1/profiles/:id/upload',
     { schema: { summary: 'Send a library profile to stations ({"targets": [{"stationId", "evseId"}], "force"?}); 409 with the conflicts when it would clash', params: idParam } },
     async (request) => api.dispatch('uploadChargingProfile', { ...request.body, id: request.params.id }, contextOf(request)),
+  );
+  // ---- Overview (hypervision) and energy dashboard ------------------------------------------
+  const withKey = (schema: Record<string, unknown>) => ({ ...schema, properties: { ...(schema.properties as object), key: { type: 'string' } } });
+  app.get('/api/v1/sites', { schema: { summary: 'The project sites with their stations, parks, electrical groups and power limit' } }, async (request) =>
+    api.dispatch('listSites', {}, contextOf(request)),
+  );
+  app.get<{ Querystring: Record<string, unknown> }>(
+    '/api/v1/energy/summary',
+    {
+      schema: {
+        summary: 'Energy (meter-register deltas, Wh) and sessions per hour/day/week/month bucket, per site, group or station',
+        querystring: withKey(energySummaryQuerySchema),
+      },
+    },
+    async (request) => {
+      const { key: _key, ...query } = request.query;
+      return api.dispatch('energySummary', query as never, contextOf(request));
+    },
+  );
+  app.get<{ Querystring: Record<string, unknown> }>(
+    '/api/v1/energy/power',
+    { schema: { summary: 'Summed power (W) of a site, a station or everything in equal steps, with the limit and the peak', querystring: withKey(powerSeriesQuerySchema) } },
+    async (request) => {
+      const { key: _key, ...query } = request.query;
+      return api.dispatch('powerSeries', query as never, contextOf(request));
+    },
+  );
+  app.get<{ Querystring: Record<string, unknown> }>(
+    '/api/v1/energy/trend',
+    { schema: { summary: "One measured quantity of a station per connector, downsampled (min/mean/max per step) to maxPoints", querystring: withKey(meterTrendQuerySchema) } },
+    async (request) => {
+      const { key: _key, ...query } = request.query;
+      return api.dispatch('meterTrend', query as never, contextOf(request));
+    },
   );
 
   // ---- project (engineering) ------------------------------------------------------------

@@ -6,6 +6,7 @@ import { useSession } from '../store/session.ts';
 import { useUi } from '../store/ui.ts';
 import { Clock, useCountdown } from './Clock.tsx';
 import { Icon } from './icons.tsx';
+import { SiteSelector } from './SiteSelector.tsx';
 
 function ConnectionIndicator() {
   const { t } = useTranslation();
@@ -71,6 +72,7 @@ export function Header() {
       </div>
       <ConnectionIndicator />
       <div className="header-spacer" />
+      <SiteSelector />
       <UserBadge />
       <Clock />
       <div className="segmented" role="group" aria-label={t('header.language')}>

@@ -16,6 +16,7 @@ import type {
 import type { AlarmInstance, AlarmSeverity, AlarmTransition, CommandOutcome } from '../alarms/types.ts';
 import type { Role } from './permissions.ts';
 import type { ProjectDiff, ProjectFileV2, ProjectVersionInfo, WizardAnswers } from '../project/index.ts';
+import type { EnergySummary, EnergySummaryQuery, MeterTrend, MeterTrendQuery, PowerSeries, PowerSeriesQuery, SiteInfo } from './energy.ts';
 
 export type SortDirection = 'asc' | 'desc';
 
@@ -163,6 +164,16 @@ export interface ApiCommands {
   deleteChargingProfile: { request: { id: number; clearFromStations?: boolean }; response: { id: number; cleared: ProfileUpload[] } };
   /** Sends a library profile to stations; refused as a whole (Conflict) when it would clash, unless force. */
   uploadChargingProfile: { request: { id: number; targets: ProfileTarget[]; force?: boolean }; response: { results: ProfileUpload[]; conflicts: ProfileConflict[] } };
+  // ---- Overview (hypervision) and energy dashboard (issue 3) ----------------------------------
+  /** The running project's sites with their stations, parks, groups and power limit. */
+  listSites: { request: Record<string, never>; response: SiteInfo[] };
+  /** Energy (meter-register deltas) and sessions per calendar bucket, per site, group or station. */
+  energySummary: { request: EnergySummaryQuery; response: EnergySummary };
+  /** Summed power of a site, a station or everything in equal steps (at most maxPoints). */
+  powerSeries: { request: PowerSeriesQuery; response: PowerSeries };
+  /** One measured quantity of one station per connector, downsampled to at most maxPoints. */
+  meterTrend: { request: MeterTrendQuery; response: MeterTrend };
+  // ---- end of overview and energy dashboard ---------------------------------------------------
 }
 
 export interface SelfTestReportInfo {
@@ -274,3 +285,5 @@ export class ApiError extends Error {
 
 export { ROLES, READ_COMMANDS, PUBLIC_COMMANDS, STATION_COMMAND_ROLE, mayUse, atLeast, type Role } from './permissions.ts';
 export { requestSchemas, stationCommandSchema, badgeSchema, transactionQuerySchema, alarmHistoryQuerySchema } from './schemas.ts';
+export { energySummaryQuerySchema, powerSeriesQuerySchema, meterTrendQuerySchema } from './schemas.ts';
+export * from './energy.ts';

@@ -24,6 +24,11 @@ export const READ_COMMANDS: ReadonlySet<ApiCommandName> = new Set<ApiCommandName
   'listChargingProfiles',
   'validateChargingProfile',
   'getSmartChargingSettings',
+  // Overview (hypervision) and energy dashboard
+  'listSites',
+  'energySummary',
+  'powerSeries',
+  'meterTrend',
 ]);
 
 /** Commands anyone may send before signing in. */

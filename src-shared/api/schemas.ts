@@ -222,6 +222,40 @@ const alarmIds: Schema = { type: 'array', minItems: 1, maxItems: 10_000, items: 
 
 const byStation: Schema = { type: 'object', additionalProperties: false, required: ['stationId'], properties: { stationId } };
 
+// ---- Overview (hypervision) and energy dashboard: also the REST query strings of /energy/... ----
+const siteId: Schema = { type: 'string', minLength: 1, maxLength: 64 };
+export const energySummaryQuerySchema: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['from', 'to', 'bucket', 'groupBy'],
+  properties: {
+    from: isoTime,
+    to: isoTime,
+    bucket: { enum: ['hour', 'day', 'week', 'month'] },
+    groupBy: { enum: ['site', 'group', 'station'] },
+    siteId,
+    tzOffsetMinutes: { type: 'integer', minimum: -840, maximum: 840 },
+  },
+};
+export const powerSeriesQuerySchema: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['from', 'to'],
+  properties: { from: isoTime, to: isoTime, siteId, stationId, maxPoints: { type: 'integer', minimum: 2, maximum: 10_000 } },
+};
+export const meterTrendQuerySchema: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['stationId', 'quantity', 'from', 'to'],
+  properties: {
+    stationId,
+    quantity: { enum: ['power', 'energy', 'soc', 'current', 'currentL1', 'currentL2', 'currentL3', 'voltage'] },
+    from: isoTime,
+    to: isoTime,
+    maxPoints: { type: 'integer', minimum: 2, maximum: 10_000 },
+  },
+};
+
 export const requestSchemas: Record<ApiCommandName, Schema> = {
   getServerInfo: empty,
   listStations: empty,
@@ -397,4 +431,9 @@ export const requestSchemas: Record<ApiCommandName, Schema> = {
       disabled: { type: 'boolean' },
     },
   },
+  // ---- Overview (hypervision) and energy dashboard ---------------------------------------------
+  listSites: empty,
+  energySummary: energySummaryQuerySchema,
+  powerSeries: powerSeriesQuerySchema,
+  meterTrend: meterTrendQuerySchema,
 };

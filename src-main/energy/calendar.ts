@@ -1,0 +1,85 @@
+// Pure calendar arithmetic of the energy dashboard, in a fixed offset from UTC: bucket starts
+// (hour, day, Monday-started week, month) and equal steps for downsampled series. The SQL in
+// archive/energy.ts labels buckets the same way; the tests hold both to the same answers.
+import type { EnergyBucket } from '../../src-shared/api/energy.ts';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** Start of the bucket holding `shiftedMs` (a time already moved into local offset). */
+function floorShifted(shiftedMs: number, bucket: EnergyBucket): number {
+  const d = new Date(shiftedMs);
+  switch (bucket) {
+    case 'hour':
+      return Math.floor(shiftedMs / HOUR) * HOUR;
+    case 'day':
+      return Math.floor(shiftedMs / DAY) * DAY;
+    case 'week': {
+      const day = Math.floor(shiftedMs / DAY) * DAY;
+      return day - ((d.getUTCDay() + 6) % 7) * DAY;
+    }
+    case 'month':
+      return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  }
+}
+
+function nextShifted(shiftedStart: number, bucket: EnergyBucket): number {
+  switch (bucket) {
+    case 'hour':
+      return shiftedStart + HOUR;
+    case 'day':
+      return shiftedStart + DAY;
+    case 'week':
+      return shiftedStart + 7 * DAY;
+    case 'month': {
+      const d = new Date(shiftedStart);
+      return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+    }
+  }
+}
+
+export interface CalendarBucket {
+  /** Local label of the start, YYYY-MM-DDTHH:MM:SS (what the SQL groups by). */
+  label: string;
+  /** UTC ISO of the start. */
+  start: string;
+}
+
+/** Local label → UTC ISO start. */
+export function labelToUtc(label: string, tzOffsetMinutes: number): string {
+  return new Date(Date.parse(`${label}Z`) - tzOffsetMinutes * MINUTE).toISOString();
+}
+
+/** The bucket holding a UTC instant. */
+export function bucketOf(iso: string, bucket: EnergyBucket, tzOffsetMinutes: number): CalendarBucket {
+  const start = floorShifted(Date.parse(iso) + tzOffsetMinutes * MINUTE, bucket);
+  return { label: new Date(start).toISOString().slice(0, 19), start: new Date(start - tzOffsetMinutes * MINUTE).toISOString() };
+}
+
+/** Every bucket meeting [from, to), in order; stops (returns null) past `limit` buckets. */
+export function bucketsBetween(from: string, to: string, bucket: EnergyBucket, tzOffsetMinutes: number, limit: number): CalendarBucket[] | null {
+  const end = Date.parse(to) + tzOffsetMinutes * MINUTE;
+  const out: CalendarBucket[] = [];
+  for (let s = floorShifted(Date.parse(from) + tzOffsetMinutes * MINUTE, bucket); s < end; s = nextShifted(s, bucket)) {
+    if (out.length >= limit) return null;
+    out.push({ label: new Date(s).toISOString().slice(0, 19), start: new Date(s - tzOffsetMinutes * MINUTE).toISOString() });
+  }
+  return out;
+}
+
+/** Step lengths a person reads easily, seconds. */
+const NICE_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
+
+/** The shortest easy-to-read step that cuts [from, to) into at most `maxPoints` steps. */
+export function stepFor(from: string, to: string, maxPoints: number): number {
+  const rangeS = Math.max(1, (Date.parse(to) - Date.parse(from)) / 1000);
+  const raw = Math.ceil(rangeS / Math.max(1, maxPoints));
+  return NICE_STEPS.find((s) => s >= raw) ?? Math.ceil(raw / 86400) * 86400;
+}
+
+/** UTC ISO of a parseable time, or null: the form the archive compares as text. */
+export function normaliseIso(text: string): string | null {
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}
