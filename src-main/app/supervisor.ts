@@ -13,7 +13,7 @@ import { ProjectWorkspace } from '../project/index.ts';
 import { AllocationController, type ControllerOptions } from '../allocation/index.ts';
 import type { ResolvedProject } from '../../src-shared/project/index.ts';
 import { DomainBus } from '../bus/index.ts';
-import { CentralSystem, type CentralSystemOptions } from '../ocpp/index.ts';
+import { CentralSystem, FrameTap, type CentralSystemOptions } from '../ocpp/index.ts';
 import { StationRegistry } from '../stations/index.ts';
 import { TransactionService } from '../transactions/index.ts';
 import { startHost, type Host } from '../host/index.ts';
@@ -72,6 +72,8 @@ export interface Supervisor {
   registry: StationRegistry;
   transactions: TransactionService;
   central: CentralSystem;
+  /** Live OCPP frames of watched stations (station page log). */
+  frames: FrameTap;
   alarms: AlarmService;
   smartCharging: AllocationController | null;
   notifications: NotificationDelivery | null;
@@ -106,7 +108,8 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     await registry.declare(project.sites.flatMap((s) => s.stations));
     if (project.badges) await badges.seed(project.badges);
   }
-  const central = new CentralSystem({ registry, transactions, badges, archive, publish: (event) => bus.publish(event) }, log, options.ocpp);
+  const frames = new FrameTap((event) => bus.publish(event));
+  const central = new CentralSystem({ registry, transactions, badges, archive, publish: (event) => bus.publish(event), frames }, log, options.ocpp);
   central.onCommand = (command) => bus.publish({ type: 'command', command });
   const notifications = options.notifications ? new NotificationDelivery(options.notifications, bus, log, options.alarmTickMs) : null;
   const alarms = new AlarmService(archive, bus, (stationId, command, operator) => central.command(stationId, command, operator), log, {
@@ -148,6 +151,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     bus,
     registry,
     central,
+    frames,
     accounts,
     archive,
     loginRequired: options.loginRequired ?? false,
@@ -182,6 +186,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     registry,
     transactions,
     central,
+    frames,
     alarms,
     smartCharging,
     notifications,

@@ -19,7 +19,7 @@ import { selfTestHtml } from '../project/index.ts';
 import { exportTransactions, type Archive } from '../archive/index.ts';
 import { isApiCommand } from '../app/api.ts';
 import type { DomainBus } from '../bus/index.ts';
-import { CallTimeoutError, RpcError, StationCallError, StationOfflineError, type CentralSystem } from '../ocpp/index.ts';
+import { CallTimeoutError, FrameWatches, RpcError, StationCallError, StationOfflineError, type CentralSystem, type FrameTap } from '../ocpp/index.ts';
 import type { StationRegistry } from '../stations/index.ts';
 
 export interface HostOptions {
@@ -34,6 +34,8 @@ export interface HostOptions {
   bus: DomainBus;
   registry: StationRegistry;
   central: CentralSystem;
+  /** Live OCPP frames for the clients that watch a station (station page log). */
+  frames: FrameTap;
   log: Logger;
   rendererDir: string | null;
 }
@@ -210,14 +212,16 @@ export async function startHost(options: HostOptions): Promise<Host> {
     },
     async (request, reply) => {
       const { key: _key, format = 'csv', sort: _sort, direction: _direction, offset: _offset, limit: _limit, ...filter } = request.query;
-      // Validated like any listing (same contract), then streamed.
-      await api.dispatch('listTransactions', { ...filter, limit: 1 }, contextOf(request));
+      // Validated like any listing (same contract), then streamed; the total lets a UI show progress.
+      const { total } = await api.dispatch('listTransactions', { ...filter, limit: 1 }, contextOf(request));
       const xlsx = format === 'xlsx';
       const name = `transactions-${new Date().toISOString().slice(0, 10)}.${xlsx ? 'xlsx' : 'csv'}`;
       reply.hijack();
       reply.raw.writeHead(200, {
         'Content-Type': xlsx ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv; charset=utf-8',
         'Content-Disposition': `attachment; filename="${name}"`,
+        'X-Total-Rows': String(total),
+        'Access-Control-Expose-Headers': 'X-Total-Rows, Content-Disposition',
       });
       const aborted = new AbortController();
       request.raw.on('close', () => aborted.abort());
@@ -451,6 +455,8 @@ function streamEvents(request: FastifyRequest, reply: FastifyReply, bus: DomainB
   res.write(': connected\n\n');
   let id = 0;
   const unsubscribe = bus.subscribe((event: DomainEvent) => {
+    // Live OCPP frames go only to the UI connections that watch a station.
+    if (event.type === 'ocppFrame') return;
     res.write(`id: ${++id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
   });
   const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
@@ -458,6 +464,37 @@ function streamEvents(request: FastifyRequest, reply: FastifyReply, bus: DomainB
     clearInterval(keepAlive);
     unsubscribe();
   });
+}
+
+/** Frames sent to one client at most every FRAME_FLUSH_MS; past FRAME_QUEUE_MAX the oldest are dropped. */
+const FRAME_FLUSH_MS = 200;
+const FRAME_QUEUE_MAX = 200;
+
+/**
+ * Throttles the live OCPP frames of one client: a chatty station (or many watched ones) costs
+ * that client at most FRAME_QUEUE_MAX frames per flush, and nothing is buffered without bound.
+ */
+function createFrameQueue(deliver: (event: DomainEvent) => void) {
+  let queue: DomainEvent[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  const flush = () => {
+    timer = null;
+    const batch = queue;
+    queue = [];
+    for (const event of batch) deliver(event);
+  };
+  return {
+    push(event: DomainEvent) {
+      queue.push(event);
+      if (queue.length > FRAME_QUEUE_MAX) queue.splice(0, queue.length - FRAME_QUEUE_MAX);
+      timer ??= setTimeout(flush, FRAME_FLUSH_MS);
+    },
+    close() {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      queue = [];
+    },
+  };
 }
 
 /** The WebSocket transport of the API contract for browsers and phones. */
@@ -469,10 +506,17 @@ function startBridge(options: HostOptions & { requireKey: boolean }) {
   /** Who a socket acts as before (or after) signing in. */
   const anonymous = (): CallContext => ({ principal: options.loginRequired ? null : LOCAL_OPERATOR });
   wss.on('connection', (ws: WebSocket, _request: IncomingMessage, initial: CallContext) => {
-    let ctx: CallContext = initial;
+    // The stations this socket watches (live OCPP frames); kept across sign-in changes.
+    const frames = new FrameWatches(options.frames);
+    const frameQueue = createFrameQueue((event) => send(ws, { kind: 'event', event }));
+    let ctx: CallContext = { ...initial, frames };
     const unsubscribe = options.bus.subscribe((event) => {
       // Nothing is streamed before sign-in.
       if (ctx.principal === null) return;
+      if (event.type === 'ocppFrame') {
+        if (frames.has(event.frame.stationId)) frameQueue.push(event);
+        return;
+      }
       // A client that cannot keep up is dropped rather than buffered without bound; it resyncs on reconnect.
       if (ws.bufferedAmount > 16 * 1024 * 1024) {
         ws.close(1013, 'client too slow');
@@ -480,7 +524,11 @@ function startBridge(options: HostOptions & { requireKey: boolean }) {
       }
       send(ws, { kind: 'event', event });
     });
-    ws.on('close', unsubscribe);
+    ws.on('close', () => {
+      unsubscribe();
+      frames.clear();
+      frameQueue.close();
+    });
     ws.on('message', (data) => {
       let message: ClientMessage;
       try {
@@ -495,14 +543,20 @@ function startBridge(options: HostOptions & { requireKey: boolean }) {
         return;
       }
       // A session that expired while the socket stayed open is treated as signed out.
-      if (ctx.token && !options.accounts.resume(ctx.token)) ctx = anonymous();
+      if (ctx.token && !options.accounts.resume(ctx.token)) {
+        frames.clear();
+        ctx = { ...anonymous(), frames };
+      }
       options.api
         .dispatch(message.command, message.request as never, ctx)
         .then((response) => {
           if (message.command === 'login') {
             const session = response as SessionInfo;
-            ctx = { principal: { username: session.username, role: session.role }, token: session.token };
-          } else if (message.command === 'logout') ctx = anonymous();
+            ctx = { principal: { username: session.username, role: session.role }, token: session.token, frames };
+          } else if (message.command === 'logout') {
+            frames.clear();
+            ctx = { ...anonymous(), frames };
+          }
           send(ws, { kind: 'result', id, ok: true, response });
         })
         .catch((error: unknown) => {

@@ -4,6 +4,7 @@
 import type {
   Badge,
   CommandRecord,
+  OcppFrameRecord,
   CommandResult,
   DomainEvent,
   StationCommand,
@@ -146,6 +147,27 @@ export interface ApiCommands {
   getAllocation: { request: Record<string, never>; response: AllocationInfo };
   setGroupLimit: { request: { groupId: string; maxW?: number; maxAPerPhase?: [number, number, number] }; response: GroupInfo };
   setGroupMode: { request: { groupId: string; mode: 'automatic' | 'manual' }; response: GroupInfo };
+  // ---- station page (issue 3): power history, OCPP message log --------------------------
+  /** Active power per connector from the archive, averaged into at most `maxPoints` buckets (default: the last hour, 360 points). */
+  stationPowerHistory: { request: { stationId: string; from?: string; to?: string; maxPoints?: number }; response: PowerHistory };
+  /** The station's recent OCPP frames from the archive's log, newest first; `beforeId` pages back. */
+  stationFrames: { request: { stationId: string; limit?: number; beforeId?: number }; response: OcppFrameRecord[] };
+  /** Starts (watch: true) or stops live `ocppFrame` events of one station for this connection only. */
+  watchStationFrames: { request: { stationId: string; watch: boolean }; response: { watching: string[] } };
+}
+
+/** One connector's power curve: [time (ms since epoch, bucket middle), average W]. */
+export interface PowerSeries {
+  evseId: number;
+  connectorId: number;
+  points: Array<[number, number]>;
+}
+
+export interface PowerHistory {
+  from: string;
+  to: string;
+  bucketMs: number;
+  series: PowerSeries[];
 }
 
 export interface SelfTestReportInfo {

@@ -19,6 +19,10 @@ export const READ_COMMANDS: ReadonlySet<ApiCommandName> = new Set<ApiCommandName
   'alarmHistory',
   'listGroups',
   'getAllocation',
+  // station page (issue 3)
+  'stationPowerHistory',
+  'stationFrames',
+  'watchStationFrames',
 ]);
 
 /** Commands anyone may send before signing in. */

@@ -261,6 +261,25 @@ export const requestSchemas: Record<ApiCommandName, Schema> = {
     required: ['groupId', 'mode'],
     properties: { groupId: { type: 'string', minLength: 1, maxLength: 64 }, mode: { enum: ['automatic', 'manual'] } },
   },
+  // ---- station page (issue 3) ----
+  stationPowerHistory: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['stationId'],
+    properties: { stationId, from: isoTime, to: isoTime, maxPoints: { type: 'integer', minimum: 2, maximum: 5000 } },
+  },
+  stationFrames: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['stationId'],
+    properties: { stationId, limit: { type: 'integer', minimum: 1, maximum: 5000 }, beforeId: positiveInt },
+  },
+  watchStationFrames: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['stationId', 'watch'],
+    properties: { stationId, watch: { type: 'boolean' } },
+  },
   putAccount: {
     type: 'object',
     additionalProperties: false,
