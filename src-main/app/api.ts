@@ -15,7 +15,7 @@ import {
   mayUse,
 } from '../../src-shared/api/index.ts';
 import type { AlarmService } from '../alarms/index.ts';
-import type { AccountService, BadgeList } from '../auth/index.ts';
+import type { AccountService, BadgeList, DownloadTickets } from '../auth/index.ts';
 import type { AllocationController } from '../allocation/index.ts';
 import { ProjectError, maskSecrets, runSelfTest, type ProjectWorkspace, type SelfTestReport } from '../project/index.ts';
 import type { Archive } from '../archive/index.ts';
@@ -33,6 +33,8 @@ export interface ApiServices {
   workspace: ProjectWorkspace;
   smartCharging: AllocationController | null;
   info: () => ServerInfo;
+  /** One-time tickets for streamed downloads from the UI (transactions export). */
+  tickets: DownloadTickets;
   /** Ids of the stations the project declares (the self-test's default set). */
   declaredStations: () => string[];
 }
@@ -83,6 +85,9 @@ export function validateRequest(command: ApiCommandName, request: unknown): void
     throw new ApiError('BadRequest', `${command}: ${e ? `${e.instancePath || 'request'} ${e.message ?? 'is invalid'}` : 'invalid request'}`);
   }
 }
+
+/** Purpose of the download tickets the transactions export redeems. */
+export const TRANSACTIONS_EXPORT = 'transactions-export';
 
 const MAX_POWER_HISTORY_MS = 31 * 24 * 3_600_000;
 
@@ -204,6 +209,10 @@ export function createApi(services: ApiServices) {
       stationOr404(stationId);
       if (!ctx.frames.add(stationId)) throw new ApiError('Conflict', `This connection already watches ${ctx.frames.limit} stations: stop watching one first`);
       return { watching: ctx.frames.list() };
+    },
+    transactionsExportTicket: (_request, ctx) => {
+      if (!ctx.principal) throw new ApiError('Forbidden', 'Sign in first');
+      return services.tickets.issue(ctx.principal, TRANSACTIONS_EXPORT);
     },
   };
 

@@ -8,7 +8,7 @@ import type { ServerInfo } from '../../src-shared/api/index.ts';
 import type { ProjectFile } from '../../src-shared/project/index.ts';
 import { openArchive, type Archive } from '../archive/index.ts';
 import { AlarmService, DEFAULT_ALARM_RULES, NotificationDelivery, topologyFromProject, type AlarmRule, type NotificationSettings } from '../alarms/index.ts';
-import { AccountService, BadgeList } from '../auth/index.ts';
+import { AccountService, BadgeList, DownloadTickets } from '../auth/index.ts';
 import { ProjectWorkspace } from '../project/index.ts';
 import { AllocationController, type ControllerOptions } from '../allocation/index.ts';
 import type { ResolvedProject } from '../../src-shared/project/index.ts';
@@ -142,7 +142,8 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
       ? new AllocationController(project, registry, transactions, bus, (stationId, command, operator) => central.command(stationId, command, operator), log, options.smartChargingOptions)
       : null;
   const declaredStations = () => (project ? project.sites.flatMap((s) => s.stations.map((st) => st.id)) : []);
-  const api = createApi({ registry, archive, badges, central, alarms, accounts, workspace, smartCharging, info, declaredStations });
+  const tickets = new DownloadTickets();
+  const api = createApi({ registry, archive, badges, central, alarms, accounts, workspace, smartCharging, info, declaredStations, tickets });
   const host = await startHost({
     host: options.host,
     port: options.port,
@@ -152,6 +153,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     registry,
     central,
     frames,
+    tickets,
     accounts,
     archive,
     loginRequired: options.loginRequired ?? false,

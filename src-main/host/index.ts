@@ -14,16 +14,18 @@ import type { Logger } from 'pino';
 import { ApiError, atLeast, badgeSchema, requestSchemas, transactionQuerySchema, type ClientMessage, type Principal, type Role, type ServerMessage, type SessionInfo } from '../../src-shared/api/index.ts';
 import type { DomainEvent, StationState } from '../../src-shared/domain/index.ts';
 import type { Api, CallContext } from '../app/api.ts';
-import type { AccountService } from '../auth/index.ts';
+import type { AccountService, DownloadTickets } from '../auth/index.ts';
 import { selfTestHtml } from '../project/index.ts';
 import { exportTransactions, type Archive } from '../archive/index.ts';
-import { isApiCommand } from '../app/api.ts';
+import { TRANSACTIONS_EXPORT, isApiCommand } from '../app/api.ts';
 import type { DomainBus } from '../bus/index.ts';
 import { CallTimeoutError, FrameWatches, RpcError, StationCallError, StationOfflineError, type CentralSystem, type FrameTap } from '../ocpp/index.ts';
 import type { StationRegistry } from '../stations/index.ts';
 
 export interface HostOptions {
   accounts: AccountService;
+  /** One-time tickets the UI puts in a download URL (transactions export). */
+  tickets: DownloadTickets;
   archive: Archive;
   /** UI sessions must sign in (otherwise a loopback UI acts as the local operator). */
   loginRequired: boolean;
@@ -100,7 +102,13 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const authenticate = (request: FastifyRequest): CallContext | null => {
     const header = request.headers.authorization;
     const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : null;
-    const key = (request.query as { key?: unknown } | undefined)?.key;
+    const query = request.query as { key?: unknown; ticket?: unknown } | undefined;
+    // A one-time ticket from the UI opens the export download (and nothing else).
+    if (typeof query?.ticket === 'string' && bearer === null && (request.url.split('?')[0] ?? '') === '/api/v1/transactions/export') {
+      const principal = options.tickets.redeem(query.ticket, TRANSACTIONS_EXPORT);
+      return principal ? { principal } : null;
+    }
+    const key = query?.key;
     const given = bearer ?? (typeof key === 'string' ? key : null);
     if (given === null) return null;
     if (sameKey(given, options.apiKey)) return { principal: API_PRINCIPAL };
@@ -206,12 +214,12 @@ export async function startHost(options: HostOptions): Promise<Host> {
         summary: 'The filtered transactions as CSV or Excel (.xlsx), streamed, newest first',
         querystring: {
           ...transactionQuerySchema,
-          properties: { ...(transactionQuerySchema.properties as object), format: { enum: ['csv', 'xlsx'] }, key: { type: 'string' } },
+          properties: { ...(transactionQuerySchema.properties as object), format: { enum: ['csv', 'xlsx'] }, key: { type: 'string' }, ticket: { type: 'string' } },
         },
       },
     },
     async (request, reply) => {
-      const { key: _key, format = 'csv', sort: _sort, direction: _direction, offset: _offset, limit: _limit, ...filter } = request.query;
+      const { key: _key, ticket: _ticket, format = 'csv', sort: _sort, direction: _direction, offset: _offset, limit: _limit, ...filter } = request.query;
       // Validated like any listing (same contract), then streamed; the total lets a UI show progress.
       const { total } = await api.dispatch('listTransactions', { ...filter, limit: 1 }, contextOf(request));
       const xlsx = format === 'xlsx';

@@ -184,4 +184,20 @@ describe('transactions export', () => {
     const text = await response.text();
     expect(text.split('\r\n')[0]).toContain('Transaction,Station');
   });
+
+  it('opens the download with a one-time ticket from the UI connection, and only once', async () => {
+    const client = await uiClient();
+    const issued = await client.call('transactionsExportTicket', {});
+    const { ticket } = issued.response as { ticket: string };
+    const url = `${supervisor.url}/api/v1/transactions/export?format=xlsx&ticket=${encodeURIComponent(ticket)}`;
+    const first = await fetch(url);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toContain('spreadsheetml');
+    expect((await first.arrayBuffer()).byteLength).toBeGreaterThan(0);
+    const again = await fetch(url);
+    expect(again.status).toBe(401);
+    // A ticket opens the export and nothing else.
+    const other = (await client.call('transactionsExportTicket', {})).response as { ticket: string };
+    expect((await fetch(`${supervisor.url}/api/v1/transactions?ticket=${other.ticket}`)).status).toBe(401);
+  });
 });

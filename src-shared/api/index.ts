@@ -154,6 +154,8 @@ export interface ApiCommands {
   stationFrames: { request: { stationId: string; limit?: number; beforeId?: number }; response: OcppFrameRecord[] };
   /** Starts (watch: true) or stops live `ocppFrame` events of one station for this connection only. */
   watchStationFrames: { request: { stationId: string; watch: boolean }; response: { watching: string[] } };
+  /** A one-time ticket (60 s) for GET /api/v1/transactions/export?ticket=… (streamed CSV/XLSX download from the UI). */
+  transactionsExportTicket: { request: Record<string, never>; response: { ticket: string; expiresAt: string } };
 }
 
 /** One connector's power curve: [time (ms since epoch, bucket middle), average W]. */

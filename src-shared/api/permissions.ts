@@ -23,6 +23,7 @@ export const READ_COMMANDS: ReadonlySet<ApiCommandName> = new Set<ApiCommandName
   'stationPowerHistory',
   'stationFrames',
   'watchStationFrames',
+  'transactionsExportTicket',
 ]);
 
 /** Commands anyone may send before signing in. */

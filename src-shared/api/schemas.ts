@@ -280,6 +280,7 @@ export const requestSchemas: Record<ApiCommandName, Schema> = {
     required: ['stationId', 'watch'],
     properties: { stationId, watch: { type: 'boolean' } },
   },
+  transactionsExportTicket: empty,
   putAccount: {
     type: 'object',
     additionalProperties: false,
