@@ -10,6 +10,12 @@ import type { SqliteArchive } from './sqlite.ts';
 
 export type ExportFormat = 'csv' | 'xlsx';
 
+/**
+ * Rows read and written between two yields to the event loop: an .xlsx row costs ~0.1 ms
+ * (styles, zip), a CSV row ~0.01 ms, so each slice stays around 50 ms at most.
+ */
+const SLICE_ROWS: Record<ExportFormat, number> = { csv: 2000, xlsx: 500 };
+
 interface Column {
   header: string;
   key: string;
@@ -51,7 +57,7 @@ export async function exportTransactions(archive: SqliteArchive, query: Transact
   let rows = 0;
   if (format === 'csv') {
     await write(out, `\uFEFF${COLUMNS.map((c) => c.header).join(',')}\r\n`);
-    for (const page of archive.transactionPages(query)) {
+    for (const page of archive.transactionPages(query, SLICE_ROWS.csv)) {
       if (signal?.aborted) break;
       await write(out, page.map((t) => COLUMNS.map((c) => csvCell(c.value(t))).join(',')).join('\r\n') + '\r\n');
       rows += page.length;
@@ -65,7 +71,7 @@ export async function exportTransactions(archive: SqliteArchive, query: Transact
   sheet.columns = COLUMNS.map((c) => ({ header: c.header, key: c.key, width: c.width, style: c.numFmt ? { numFmt: c.numFmt } : {} }));
   sheet.getRow(1).font = { bold: true };
   sheet.getRow(1).commit();
-  for (const page of archive.transactionPages(query)) {
+  for (const page of archive.transactionPages(query, SLICE_ROWS.xlsx)) {
     if (signal?.aborted) break;
     for (const t of page) sheet.addRow(Object.fromEntries(COLUMNS.map((c) => [c.key, c.value(t)]))).commit();
     rows += page.length;

@@ -10,7 +10,7 @@ import { SearchBox } from '../components/SearchBox.tsx';
 import { Tile } from '../components/Tile.tsx';
 import { describeError } from '../lib/errors.ts';
 import { csvDialect, csvFileName, downloadText, toCsv } from '../lib/csv.ts';
-import { formatKw, formatKwh, formatNumber, formatPercent } from '../lib/format.ts';
+import { formatDateTime, formatKw, formatKwh, formatNumber, formatPercent, formatTime } from '../lib/format.ts';
 import { useLinkOpen, useLocale } from '../lib/hooks.ts';
 import { nextSort, type Column, type SortState } from '../lib/table.ts';
 import { summarise, useStations } from '../store/stations.ts';
@@ -73,6 +73,18 @@ function matchesFilter(station: StationState, filter: StatusFilter): boolean {
 
 function sessionEnergy(c: ConnectorState, open: Record<number, Transaction>): number | null {
   return c.transactionId === null ? null : (open[c.transactionId]?.energyWh ?? null);
+}
+
+/** Time of the last frame from the station: time only today, date and time before. */
+function LastSeen({ iso, locale }: { iso: string | null; locale: string }) {
+  if (!iso) return <span className="muted">—</span>;
+  const d = new Date(iso);
+  const today = new Date().toDateString() === d.toDateString();
+  return (
+    <span className="num" title={formatDateTime(iso, locale)}>
+      {today ? formatTime(d, locale) : formatDateTime(iso, locale)}
+    </span>
+  );
 }
 
 /** One line per connector inside a station row; lines align across the connector columns. */
@@ -216,6 +228,33 @@ export function StationsView() {
         render: (s) => <Stack station={s} line={(c) => <span className="mono">{c.idTag ?? '—'}</span>} />,
       },
       {
+        id: 'transaction',
+        label: t('stationPage.columns.transaction'),
+        width: '88px',
+        align: 'end',
+        className: 'col-connector num',
+        sortValue: (s) => Math.max(-1, ...s.connectors.map((c) => c.transactionId ?? -1)),
+        render: (s) => <Stack station={s} line={(c) => <span className="mono" data-testid={`connector-tx-${connectorKey(c, s)}`}>{c.transactionId ?? '—'}</span>} />,
+      },
+      {
+        id: 'firmware',
+        label: t('stationPage.columns.firmware'),
+        width: '104px',
+        sortValue: (s) => s.firmwareVersion,
+        render: (s) => (
+          <span className="mono ellipsis" title={s.firmwareVersion ?? undefined}>
+            {s.firmwareVersion ?? '—'}
+          </span>
+        ),
+      },
+      {
+        id: 'lastHeartbeat',
+        label: t('stationPage.columns.lastHeartbeat'),
+        width: '112px',
+        sortValue: (s) => s.lastSeenAt,
+        render: (s) => <LastSeen iso={s.lastSeenAt} locale={locale} />,
+      },
+      {
         id: 'actions',
         label: t('stations.columns.actions'),
         width: '84px',
@@ -256,6 +295,8 @@ export function StationsView() {
       t('stations.columns.soc'),
       t('stations.columns.idTag'),
       t('station.transaction'),
+      t('stationPage.columns.firmware'),
+      t('stationPage.columns.lastHeartbeat'),
     ];
     // One line per connector: spreadsheets filter and pivot flat tables best.
     const lines = rows.flatMap((s) =>
@@ -274,6 +315,8 @@ export function StationsView() {
           c.transactionId !== null ? c.soc : null,
           c.idTag,
           c.transactionId,
+          s.firmwareVersion,
+          s.lastSeenAt,
         ];
       }),
     );
@@ -348,6 +391,7 @@ export function StationsView() {
         sort={sort}
         onSort={(id) => setSort(nextSort(sort, id))}
         onRowActivate={(s) => navigate({ view: 'stations', stationId: s.id })}
+        estimateRowHeight={(s) => 12 + 24 * Math.max(1, s.connectors.length)}
         rowAttributes={(s) => ({
           'data-testid': `station-row-${s.id}`,
           className: `${s.registration === 'pending' ? 'row-pending' : ''} ${s.connected ? '' : 'row-offline'}`,
