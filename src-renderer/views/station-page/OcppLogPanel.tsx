@@ -149,7 +149,7 @@ export function OcppLogPanel({ stationId }: { stationId: string }) {
             <option value="out">{t('stationPage.log.out')}</option>
           </select>
           {paused ? (
-            <button type="button" className="button button-primary" onClick={resume} data-testid="log-pause" data-paused="true">
+            <button type="button" className="button button-primary" onClick={resume} data-testid="log-pause" data-paused="true" data-held={held.length}>
               {t('stationPage.log.resume')} · {t('stationPage.log.paused', { count: held.length })}
             </button>
           ) : (
