@@ -70,6 +70,8 @@ describe('station page on the demo site', () => {
     await page.click('[data-testid="log-pause"]');
     await until('held frames shown on resume', async () => (await page.locator('[data-testid^="log-row-"][data-action="TriggerMessage"]').count()) >= shown + 2, 10_000);
 
+    await page.locator('[data-testid="ocpp-log-panel"]').screenshot({ path: join(SCREENSHOTS, 'station-log.png') });
+
     await page.fill('[data-testid="log-filter"]', 'TriggerMessage');
     await until('only TriggerMessage rows', async () => {
       const actions = await rowsOf(page).evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')));
@@ -85,7 +87,6 @@ describe('station page on the demo site', () => {
     expect(exported.length).toBe(await rowsOf(page).count());
     expect(exported.every((e) => e.action === 'TriggerMessage' && e.direction === 'in' && e.frame[0] === 3)).toBe(true);
 
-    await page.locator('[data-testid="ocpp-log-panel"]').screenshot({ path: join(SCREENSHOTS, 'station-log.png') });
     await page.fill('[data-testid="log-filter"]', '');
     await page.selectOption('[data-testid="log-direction"]', 'all');
   });

@@ -52,7 +52,7 @@ function write(stream: Writable, chunk: string): Promise<void> {
   return stream.write(chunk) ? Promise.resolve() : new Promise((resolve) => stream.once('drain', () => resolve()));
 }
 
-/** Streams the filtered transactions to `out`; resolves with the number of rows written. */
+/** Streams the filtered transactions to `out`; resolves with the number of rows written (fewer once `signal` aborts). */
 export async function exportTransactions(archive: SqliteArchive, query: TransactionQuery, format: ExportFormat, out: Writable, signal?: AbortSignal): Promise<number> {
   let rows = 0;
   if (format === 'csv') {
@@ -77,6 +77,8 @@ export async function exportTransactions(archive: SqliteArchive, query: Transact
     rows += page.length;
     await nextTurn();
   }
+  // Nobody reads any more: the half-written file is dropped, not finished.
+  if (signal?.aborted) return rows;
   sheet.commit();
   await workbook.commit();
   return rows;

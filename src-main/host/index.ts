@@ -232,9 +232,13 @@ export async function startHost(options: HostOptions): Promise<Host> {
         'Access-Control-Expose-Headers': 'X-Total-Rows, Content-Disposition',
       });
       const aborted = new AbortController();
-      request.raw.on('close', () => aborted.abort());
+      // The client went away (Cancel in the UI, closed tab) before the end: stop reading.
+      reply.raw.on('close', () => {
+        if (!reply.raw.writableFinished) aborted.abort();
+      });
       try {
-        await exportTransactions(options.archive, filter as never, xlsx ? 'xlsx' : 'csv', reply.raw, aborted.signal);
+        const rows = await exportTransactions(options.archive, filter as never, xlsx ? 'xlsx' : 'csv', reply.raw, aborted.signal);
+        if (aborted.signal.aborted) log.info({ rows, total, format }, 'transactions export cancelled by the client');
       } catch (error) {
         log.error({ err: error }, 'export failed');
         reply.raw.destroy();

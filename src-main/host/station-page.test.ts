@@ -201,3 +201,39 @@ describe('transactions export', () => {
     expect((await fetch(`${supervisor.url}/api/v1/transactions?ticket=${other.ticket}`)).status).toBe(401);
   });
 });
+
+describe('transactions export cancelled by the client', () => {
+  it('stops reading the archive when the client aborts midway', async () => {
+    const lines: string[] = [];
+    const { pino } = await import('pino');
+    const { Writable } = await import('node:stream');
+    const Database = (await import('better-sqlite3')).default;
+    const { join } = await import('node:path');
+    await supervisor.dispose();
+    supervisor = await startTestSupervisor({
+      logger: pino({ level: 'info' }, new Writable({ write: (chunk: Buffer, _e, done) => (lines.push(chunk.toString()), done()) })),
+    });
+    const db = new Database(join(supervisor.dataDir, 'archive.sqlite'));
+    const insert = db.prepare(
+      `INSERT INTO transactions (station_id, ocpp_tx_id, start_key, evse_id, connector_id, id_tag, started_at, stopped_at, energy_wh, last_update_at) VALUES ('OLD', ?, ?, 1, 1, 'T', ?, ?, 1000, ?)`,
+    );
+    const total = 40_000;
+    db.transaction(() => {
+      for (let i = 1; i <= total; i++) {
+        const at = new Date(Date.UTC(2025, 0, 1) + i * 60_000).toISOString();
+        insert.run(`o${i}`, `old-${i}`, at, at, at);
+      }
+    })();
+    db.close();
+
+    const abort = new AbortController();
+    const response = await fetch(`${supervisor.url}/api/v1/transactions/export?format=xlsx`, { headers: { Authorization: 'Bearer test-key' }, signal: abort.signal });
+    expect(response.headers.get('x-total-rows')).toBe(String(total));
+    const reader = response.body?.getReader();
+    await reader?.read();
+    abort.abort();
+    const cancelled = await eventually(() => lines.map((l) => JSON.parse(l) as { msg: string; rows: number; total: number }).find((l) => l.msg === 'transactions export cancelled by the client'), 20_000);
+    expect(cancelled.total).toBe(total);
+    expect(cancelled.rows).toBeLessThan(total);
+  });
+});

@@ -176,6 +176,7 @@ export function ConfigurationPanel(props: { station: StationState; entries: Conf
       <DataTable
         label={t('stationPage.config.title')}
         testId="configuration-table"
+        className="configuration-table"
         columns={columns}
         rows={rows}
         rowKey={(e) => e.key}
