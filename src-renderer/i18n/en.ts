@@ -608,7 +608,7 @@ export const en = {
   },
   // ---- station page and tables (issue 3) ----
   stationPage: {
-    columns: { transaction: 'Transaction', firmware: 'Firmware', lastHeartbeat: 'Last heartbeat' },
+    columns: { ocpp: 'OCPP', transaction: 'Transaction', firmware: 'Firmware', lastHeartbeat: 'Last heartbeat' },
     power: {
       title: 'Power, last hour',
       hint: 'From the archive, then live',

@@ -610,7 +610,7 @@ export const fr: Translation = {
   },
   // ---- page borne et tableaux (issue 3) ----
   stationPage: {
-    columns: { transaction: 'Transaction', firmware: 'Micrologiciel', lastHeartbeat: 'Dernier signe de vie' },
+    columns: { ocpp: 'OCPP', transaction: 'Transaction', firmware: 'Micrologiciel', lastHeartbeat: 'Dernier signe de vie' },
     power: {
       title: 'Puissance, dernière heure',
       hint: 'Depuis l’archive, puis en direct',

@@ -121,7 +121,7 @@ export function StationsView() {
       {
         id: 'id',
         label: t('stations.columns.id'),
-        width: '140px',
+        width: '118px',
         sortValue: (s) => s.id,
         render: (s) => (
           <a className="station-link" href={`#/stations/${encodeURIComponent(s.id)}`} title={t('stations.open', { id: s.id })} data-testid={`station-link-${s.id}`}>
@@ -129,11 +129,11 @@ export function StationsView() {
           </a>
         ),
       },
-      { id: 'protocol', label: t('stations.columns.protocol'), width: '92px', sortValue: (s) => s.protocol, render: (s) => <span className="muted">{protocolLabel(s.protocol)}</span> },
+      { id: 'protocol', label: t('stationPage.columns.ocpp'), title: t('stations.columns.protocol'), width: '60px', sortValue: (s) => s.protocol, render: (s) => <span className="muted" title={protocolLabel(s.protocol)}>{s.protocol === null ? '—' : s.protocol.slice(4)}</span> },
       {
         id: 'registration',
         label: t('stations.columns.registration'),
-        width: '128px',
+        width: '104px',
         className: 'col-registration',
         sortValue: (s) => s.registration,
         csvValue: (s) => s.registration,
@@ -161,7 +161,7 @@ export function StationsView() {
       {
         id: 'link',
         label: t('stations.columns.link'),
-        width: '92px',
+        width: '84px',
         sortValue: (s) => (s.connected ? 1 : 0),
         csvValue: (s) => (s.connected ? 'online' : 'offline'),
         render: (s) => <LinkBadge connected={s.connected} testId={`station-link-state-${s.id}`} />,
@@ -169,7 +169,7 @@ export function StationsView() {
       {
         id: 'status',
         label: t('stations.columns.status'),
-        width: '132px',
+        width: '120px',
         sortValue: (s) => STATUS_RANK[s.status],
         csvValue: (s) => s.status,
         render: (s) => <StatusBadge status={s.status} online={s.connected} errorCode={s.errorCode} testId={`station-status-${s.id}`} />,
@@ -185,7 +185,7 @@ export function StationsView() {
       {
         id: 'connectorStatus',
         label: t('stations.columns.connectorStatus'),
-        width: '140px',
+        width: '124px',
         className: 'col-connector',
         sortValue: (s) => Math.min(99, ...s.connectors.map((c) => STATUS_RANK[c.status])),
         render: (s) => (
@@ -195,7 +195,7 @@ export function StationsView() {
       {
         id: 'power',
         label: t('stations.columns.power'),
-        width: '100px',
+        width: '80px',
         align: 'end',
         className: 'col-connector num',
         sortValue: (s) => s.connectors.reduce((sum, c) => sum + (c.powerW ?? 0), 0),
@@ -204,7 +204,7 @@ export function StationsView() {
       {
         id: 'energy',
         label: t('stations.columns.energy'),
-        width: '104px',
+        width: '92px',
         align: 'end',
         className: 'col-connector num',
         sortValue: (s) => s.connectors.reduce((sum, c) => sum + (sessionEnergy(c, open) ?? 0), 0),
@@ -213,7 +213,7 @@ export function StationsView() {
       {
         id: 'soc',
         label: t('stations.columns.soc'),
-        width: '72px',
+        width: '60px',
         align: 'end',
         className: 'col-connector num',
         sortValue: (s) => Math.max(-1, ...s.connectors.map((c) => (c.transactionId !== null ? (c.soc ?? -1) : -1))),
@@ -222,7 +222,7 @@ export function StationsView() {
       {
         id: 'idTag',
         label: t('stations.columns.idTag'),
-        width: '110px',
+        width: '92px',
         className: 'col-connector',
         sortValue: (s) => s.connectors.find((c) => c.idTag)?.idTag ?? null,
         render: (s) => <Stack station={s} line={(c) => <span className="mono">{c.idTag ?? '—'}</span>} />,
@@ -230,7 +230,7 @@ export function StationsView() {
       {
         id: 'transaction',
         label: t('stationPage.columns.transaction'),
-        width: '88px',
+        width: '100px',
         align: 'end',
         className: 'col-connector num',
         sortValue: (s) => Math.max(-1, ...s.connectors.map((c) => c.transactionId ?? -1)),
@@ -239,7 +239,7 @@ export function StationsView() {
       {
         id: 'firmware',
         label: t('stationPage.columns.firmware'),
-        width: '104px',
+        width: '88px',
         sortValue: (s) => s.firmwareVersion,
         render: (s) => (
           <span className="mono ellipsis" title={s.firmwareVersion ?? undefined}>
@@ -250,14 +250,14 @@ export function StationsView() {
       {
         id: 'lastHeartbeat',
         label: t('stationPage.columns.lastHeartbeat'),
-        width: '112px',
+        width: '110px',
         sortValue: (s) => s.lastSeenAt,
         render: (s) => <LastSeen iso={s.lastSeenAt} locale={locale} />,
       },
       {
         id: 'actions',
         label: t('stations.columns.actions'),
-        width: '84px',
+        width: '64px',
         className: 'col-connector',
         render: (s) => (
           <Stack

@@ -79,13 +79,13 @@ export function TransactionsExport({ query, total }: { query: TransactionQuery; 
     );
   }
   return (
-    <>
+    <div className="export-buttons">
       <button type="button" className="button" onClick={() => void start('csv')} disabled={!linkOpen || total === 0} title={t('stationPage.export.title')} data-testid="tx-export">
         {t('stationPage.export.csv')}
       </button>
       <button type="button" className="button" onClick={() => void start('xlsx')} disabled={!linkOpen || total === 0} title={t('stationPage.export.title')} data-testid="tx-export-xlsx">
         {t('stationPage.export.xlsx')}
       </button>
-    </>
+    </div>
   );
 }
