@@ -121,7 +121,7 @@ export function StationsView() {
       {
         id: 'id',
         label: t('stations.columns.id'),
-        width: '118px',
+        width: '112px',
         sortValue: (s) => s.id,
         render: (s) => (
           <a className="station-link" href={`#/stations/${encodeURIComponent(s.id)}`} title={t('stations.open', { id: s.id })} data-testid={`station-link-${s.id}`}>
@@ -133,7 +133,7 @@ export function StationsView() {
       {
         id: 'registration',
         label: t('stations.columns.registration'),
-        width: '104px',
+        width: '100px',
         className: 'col-registration',
         sortValue: (s) => s.registration,
         csvValue: (s) => s.registration,
@@ -161,7 +161,7 @@ export function StationsView() {
       {
         id: 'link',
         label: t('stations.columns.link'),
-        width: '84px',
+        width: '88px',
         sortValue: (s) => (s.connected ? 1 : 0),
         csvValue: (s) => (s.connected ? 'online' : 'offline'),
         render: (s) => <LinkBadge connected={s.connected} testId={`station-link-state-${s.id}`} />,
@@ -169,7 +169,7 @@ export function StationsView() {
       {
         id: 'status',
         label: t('stations.columns.status'),
-        width: '120px',
+        width: '116px',
         sortValue: (s) => STATUS_RANK[s.status],
         csvValue: (s) => s.status,
         render: (s) => <StatusBadge status={s.status} online={s.connected} errorCode={s.errorCode} testId={`station-status-${s.id}`} />,
@@ -185,7 +185,7 @@ export function StationsView() {
       {
         id: 'connectorStatus',
         label: t('stations.columns.connectorStatus'),
-        width: '124px',
+        width: '128px',
         className: 'col-connector',
         sortValue: (s) => Math.min(99, ...s.connectors.map((c) => STATUS_RANK[c.status])),
         render: (s) => (
@@ -195,7 +195,7 @@ export function StationsView() {
       {
         id: 'power',
         label: t('stations.columns.power'),
-        width: '80px',
+        width: '96px',
         align: 'end',
         className: 'col-connector num',
         sortValue: (s) => s.connectors.reduce((sum, c) => sum + (c.powerW ?? 0), 0),
@@ -204,7 +204,7 @@ export function StationsView() {
       {
         id: 'energy',
         label: t('stations.columns.energy'),
-        width: '92px',
+        width: '100px',
         align: 'end',
         className: 'col-connector num',
         sortValue: (s) => s.connectors.reduce((sum, c) => sum + (sessionEnergy(c, open) ?? 0), 0),
@@ -230,7 +230,7 @@ export function StationsView() {
       {
         id: 'transaction',
         label: t('stationPage.columns.transaction'),
-        width: '100px',
+        width: '96px',
         align: 'end',
         className: 'col-connector num',
         sortValue: (s) => Math.max(-1, ...s.connectors.map((c) => c.transactionId ?? -1)),
@@ -239,7 +239,7 @@ export function StationsView() {
       {
         id: 'firmware',
         label: t('stationPage.columns.firmware'),
-        width: '88px',
+        width: '84px',
         sortValue: (s) => s.firmwareVersion,
         render: (s) => (
           <span className="mono ellipsis" title={s.firmwareVersion ?? undefined}>
@@ -250,7 +250,7 @@ export function StationsView() {
       {
         id: 'lastHeartbeat',
         label: t('stationPage.columns.lastHeartbeat'),
-        width: '110px',
+        width: '116px',
         sortValue: (s) => s.lastSeenAt,
         render: (s) => <LastSeen iso={s.lastSeenAt} locale={locale} />,
       },
