@@ -16,6 +16,8 @@ export interface ServerOptions {
   host?: string;
   extraArgs?: string[];
   startTimeoutMs?: number;
+  /** Fills the fresh data directory before the server starts (e.g. an archive with history). */
+  prepareDataDir?: (dataDir: string) => void;
 }
 
 export interface RunningServer {
@@ -54,6 +56,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const host = options.host ?? '127.0.0.1';
   const port = await freePort(host);
   const dataDir = mkdtempSync(join(tmpdir(), 'evs-e2e-'));
+  options.prepareDataDir?.(dataDir);
   const args = ['scripts/serve.mjs', '--port', String(port), '--host', host, '--data', dataDir, '--api-key', apiKey, '--log-level', 'warn'];
   args.push(options.demo === false ? '--no-demo' : '--demo', ...(options.extraArgs ?? []));
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });

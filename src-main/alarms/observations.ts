@@ -78,6 +78,7 @@ export function observationsFromDomainEvent(event: DomainEvent): AlarmObservatio
     case 'badge':
     case 'alarm':
     case 'notification':
+    case 'ocppFrame':
       return [];
   }
 }

@@ -16,11 +16,12 @@ import {
   mayUse,
 } from '../../src-shared/api/index.ts';
 import type { AlarmService } from '../alarms/index.ts';
-import type { AccountService, BadgeList } from '../auth/index.ts';
+import type { AccountService, BadgeList, DownloadTickets } from '../auth/index.ts';
 import { ProfileLibraryError, type AllocationController, type ProfileLibrary } from '../allocation/index.ts';
 import { ProjectError, maskSecrets, runSelfTest, type ProjectWorkspace, type SelfTestReport } from '../project/index.ts';
 import type { Archive } from '../archive/index.ts';
-import type { CentralSystem } from '../ocpp/index.ts';
+import type { CentralSystem, FrameWatches } from '../ocpp/index.ts';
+import type { PowerHistory } from '../../src-shared/api/index.ts';
 import type { StationRegistry } from '../stations/index.ts';
 import type { EnergyService } from '../energy/index.ts';
 
@@ -38,6 +39,8 @@ export interface ApiServices {
   /** Smart-charging settings the operator may change, kept across restarts. */
   smartChargingSettings: { get(): SmartChargingSettings; put(settings: SmartChargingSettings): Promise<SmartChargingSettings> };
   info: () => ServerInfo;
+  /** One-time tickets for streamed downloads from the UI (transactions export). */
+  tickets: DownloadTickets;
   /** Ids of the stations the project declares (the self-test's default set). */
   declaredStations: () => string[];
   /** Sites and energy aggregates (overview and energy dashboard). */
@@ -49,6 +52,8 @@ export interface CallContext {
   principal: Principal | null;
   /** The session token, for logout. */
   token?: string | null;
+  /** The stations whose live OCPP frames this connection receives (bridge connections only). */
+  frames?: FrameWatches;
 }
 
 /** In-process callers (tests, the composition root) act as the system administrator. */
@@ -87,6 +92,27 @@ export function validateRequest(command: ApiCommandName, request: unknown): void
     const e = validate.errors?.[0];
     throw new ApiError('BadRequest', `${command}: ${e ? `${e.instancePath || 'request'} ${e.message ?? 'is invalid'}` : 'invalid request'}`);
   }
+}
+
+/** Purpose of the download tickets the transactions export redeems. */
+export const TRANSACTIONS_EXPORT = 'transactions-export';
+
+const MAX_POWER_HISTORY_MS = 31 * 24 * 3_600_000;
+
+/** Power per connector over [fromMs, toMs), averaged in SQL into at most `maxPoints` buckets. */
+export function powerHistory(archive: Archive, stationId: string, fromMs: number, toMs: number, maxPoints: number): PowerHistory {
+  // Whole seconds, so bucket edges are stable from one refresh to the next.
+  const bucketMs = Math.max(1000, Math.ceil((toMs - fromMs) / maxPoints / 1000) * 1000);
+  const from = new Date(fromMs).toISOString();
+  const to = new Date(toMs).toISOString();
+  const series = new Map<string, PowerHistory['series'][number]>();
+  for (const row of archive.powerHistory(stationId, from, to, bucketMs)) {
+    const key = `${row.evseId}/${row.connectorId}`;
+    let s = series.get(key);
+    if (!s) series.set(key, (s = { evseId: row.evseId, connectorId: row.connectorId, points: [] }));
+    s.points.push([row.t, Math.round(row.w)]);
+  }
+  return { from, to, bucketMs, series: [...series.values()] };
 }
 
 export function createApi(services: ApiServices) {
@@ -225,6 +251,33 @@ export function createApi(services: ApiServices) {
     energySummary: (query) => services.energy.summary(query),
     powerSeries: (query) => services.energy.powerSeries(query),
     meterTrend: (query) => services.energy.meterTrend(query),
+    // ---- station page (issue 3) ----
+    stationPowerHistory: ({ stationId, from, to, maxPoints }) => {
+      stationOr404(stationId);
+      const toMs = to === undefined ? Date.now() : Date.parse(to);
+      const fromMs = from === undefined ? toMs - 3_600_000 : Date.parse(from);
+      if (!(fromMs < toMs)) throw new ApiError('BadRequest', 'stationPowerHistory: "from" must be before "to"');
+      if (toMs - fromMs > MAX_POWER_HISTORY_MS) throw new ApiError('BadRequest', 'stationPowerHistory: ask for at most 31 days at once');
+      return powerHistory(archive, stationId, fromMs, toMs, maxPoints ?? 360);
+    },
+    stationFrames: ({ stationId, limit, beforeId }) => {
+      stationOr404(stationId);
+      return archive.stationFrames(stationId, limit ?? 200, beforeId).map((f) => ({ ...f, stationId }));
+    },
+    watchStationFrames: ({ stationId, watch }, ctx) => {
+      if (!ctx.frames) throw new ApiError('Unavailable', 'Live OCPP frames are streamed over the UI connection only (WebSocket or Electron), not over REST');
+      if (!watch) {
+        ctx.frames.remove(stationId);
+        return { watching: ctx.frames.list() };
+      }
+      stationOr404(stationId);
+      if (!ctx.frames.add(stationId)) throw new ApiError('Conflict', `This connection already watches ${ctx.frames.limit} stations: stop watching one first`);
+      return { watching: ctx.frames.list() };
+    },
+    transactionsExportTicket: (_request, ctx) => {
+      if (!ctx.principal) throw new ApiError('Forbidden', 'Sign in first');
+      return services.tickets.issue(ctx.principal, TRANSACTIONS_EXPORT);
+    },
   };
 
   const audit = (command: ApiCommandName, request: unknown, ctx: CallContext, ok: boolean, result: string) => {

@@ -8,13 +8,13 @@ import type { ServerInfo, SmartChargingSettings } from '../../src-shared/api/ind
 import type { ProjectFile } from '../../src-shared/project/index.ts';
 import { openArchive, type Archive } from '../archive/index.ts';
 import { AlarmService, DEFAULT_ALARM_RULES, NotificationDelivery, topologyFromProject, type AlarmRule, type NotificationSettings } from '../alarms/index.ts';
-import { AccountService, BadgeList } from '../auth/index.ts';
+import { AccountService, BadgeList, DownloadTickets } from '../auth/index.ts';
 import { ProjectWorkspace } from '../project/index.ts';
 import { AllocationController, ProfileLibrary, type ControllerOptions } from '../allocation/index.ts';
 import { loadSmartChargingSettings, saveSmartChargingSettings } from './smart-charging-settings.ts';
 import type { ResolvedProject } from '../../src-shared/project/index.ts';
 import { DomainBus } from '../bus/index.ts';
-import { CentralSystem, type CentralSystemOptions } from '../ocpp/index.ts';
+import { CentralSystem, FrameTap, type CentralSystemOptions } from '../ocpp/index.ts';
 import { StationRegistry } from '../stations/index.ts';
 import { TransactionService } from '../transactions/index.ts';
 import { startHost, type Host } from '../host/index.ts';
@@ -74,6 +74,8 @@ export interface Supervisor {
   registry: StationRegistry;
   transactions: TransactionService;
   central: CentralSystem;
+  /** Live OCPP frames of watched stations (station page log). */
+  frames: FrameTap;
   alarms: AlarmService;
   smartCharging: AllocationController | null;
   notifications: NotificationDelivery | null;
@@ -108,7 +110,8 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     await registry.declare(project.sites.flatMap((s) => s.stations));
     if (project.badges) await badges.seed(project.badges);
   }
-  const central = new CentralSystem({ registry, transactions, badges, archive, publish: (event) => bus.publish(event) }, log, options.ocpp);
+  const frames = new FrameTap((event) => bus.publish(event));
+  const central = new CentralSystem({ registry, transactions, badges, archive, publish: (event) => bus.publish(event), frames }, log, options.ocpp);
   central.onCommand = (command) => bus.publish({ type: 'command', command });
   const notifications = options.notifications ? new NotificationDelivery(options.notifications, bus, log, options.alarmTickMs) : null;
   const alarms = new AlarmService(archive, bus, (stationId, command, operator) => central.command(stationId, command, operator), log, {
@@ -155,7 +158,8 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
   };
   const declaredStations = () => (project ? project.sites.flatMap((s) => s.stations.map((st) => st.id)) : []);
   const energy = new EnergyService({ queries: archive.energy, project, stationExists: (id) => registry.get(id) !== undefined });
-  const api = createApi({ registry, archive, badges, central, alarms, accounts, workspace, smartCharging, profiles, smartChargingSettings: smartChargingSettingsStore, info, declaredStations, energy });
+  const tickets = new DownloadTickets();
+  const api = createApi({ registry, archive, badges, central, alarms, accounts, workspace, smartCharging, profiles, smartChargingSettings: smartChargingSettingsStore, info, declaredStations, energy, tickets });
   const host = await startHost({
     host: options.host,
     port: options.port,
@@ -164,6 +168,8 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     bus,
     registry,
     central,
+    frames,
+    tickets,
     accounts,
     archive,
     loginRequired: options.loginRequired ?? false,
@@ -198,6 +204,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     registry,
     transactions,
     central,
+    frames,
     alarms,
     smartCharging,
     notifications,

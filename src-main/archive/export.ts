@@ -10,6 +10,12 @@ import type { SqliteArchive } from './sqlite.ts';
 
 export type ExportFormat = 'csv' | 'xlsx';
 
+/**
+ * Rows read and written between two yields to the event loop: an .xlsx row costs ~0.1 ms
+ * (styles, zip), a CSV row ~0.01 ms, so each slice stays around 50 ms at most.
+ */
+const SLICE_ROWS: Record<ExportFormat, number> = { csv: 2000, xlsx: 500 };
+
 interface Column {
   header: string;
   key: string;
@@ -46,12 +52,12 @@ function write(stream: Writable, chunk: string): Promise<void> {
   return stream.write(chunk) ? Promise.resolve() : new Promise((resolve) => stream.once('drain', () => resolve()));
 }
 
-/** Streams the filtered transactions to `out`; resolves with the number of rows written. */
+/** Streams the filtered transactions to `out`; resolves with the number of rows written (fewer once `signal` aborts). */
 export async function exportTransactions(archive: SqliteArchive, query: TransactionQuery, format: ExportFormat, out: Writable, signal?: AbortSignal): Promise<number> {
   let rows = 0;
   if (format === 'csv') {
     await write(out, `\uFEFF${COLUMNS.map((c) => c.header).join(',')}\r\n`);
-    for (const page of archive.transactionPages(query)) {
+    for (const page of archive.transactionPages(query, SLICE_ROWS.csv)) {
       if (signal?.aborted) break;
       await write(out, page.map((t) => COLUMNS.map((c) => csvCell(c.value(t))).join(',')).join('\r\n') + '\r\n');
       rows += page.length;
@@ -65,12 +71,14 @@ export async function exportTransactions(archive: SqliteArchive, query: Transact
   sheet.columns = COLUMNS.map((c) => ({ header: c.header, key: c.key, width: c.width, style: c.numFmt ? { numFmt: c.numFmt } : {} }));
   sheet.getRow(1).font = { bold: true };
   sheet.getRow(1).commit();
-  for (const page of archive.transactionPages(query)) {
+  for (const page of archive.transactionPages(query, SLICE_ROWS.xlsx)) {
     if (signal?.aborted) break;
     for (const t of page) sheet.addRow(Object.fromEntries(COLUMNS.map((c) => [c.key, c.value(t)]))).commit();
     rows += page.length;
     await nextTurn();
   }
+  // Nobody reads any more: the half-written file is dropped, not finished.
+  if (signal?.aborted) return rows;
   sheet.commit();
   await workbook.commit();
   return rows;

@@ -585,18 +585,39 @@ export class SqliteArchive {
     return { rows, total };
   }
 
-  queryTransactions(q: TransactionQuery): Page<Transaction> {
+  /** The listing's SQL (one page and the total), shared by the query and its plan. */
+  private transactionListing(q: TransactionQuery): { select: string; count: string; params: Record<string, unknown> } {
     const { where, params } = this.transactionFilter(q);
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     const column = SORT_COLUMNS[q.sort ?? 'startedAt'];
     const direction = q.direction === 'asc' ? 'ASC' : 'DESC';
     const limit = Math.min(q.limit ?? 100, 10_000);
     const offset = q.offset ?? 0;
-    const rows = this.db
-      .prepare(`SELECT * FROM transactions ${clause} ORDER BY ${column} ${direction}, id ${direction} LIMIT ${limit} OFFSET ${offset}`)
-      .all(params) as TransactionRow[];
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM transactions ${clause}`).get(params) as { n: number }).n;
+    return {
+      select: `SELECT * FROM transactions ${clause} ORDER BY ${column} ${direction}, id ${direction} LIMIT ${limit} OFFSET ${offset}`,
+      count: `SELECT COUNT(*) AS n FROM transactions ${clause}`,
+      params,
+    };
+  }
+
+  queryTransactions(q: TransactionQuery): Page<Transaction> {
+    const { select, count, params } = this.transactionListing(q);
+    const rows = this.db.prepare(select).all(params) as TransactionRow[];
+    const total = (this.db.prepare(count).get(params) as { n: number }).n;
     return { items: rows.map(toTransaction), total };
+  }
+
+  /** SQLite's plan (EXPLAIN QUERY PLAN details) of a listing's page and count queries. */
+  explainTransactionQuery(q: TransactionQuery): { select: string[]; count: string[] } {
+    const { select, count, params } = this.transactionListing(q);
+    const plan = (sql: string) => (this.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as Array<{ detail: string }>).map((r) => r.detail);
+    return { select: plan(select), count: plan(count) };
+  }
+
+  /** Number of transactions a filter selects (export progress). */
+  countTransactions(q: TransactionQuery): number {
+    const { count, params } = this.transactionListing(q);
+    return (this.db.prepare(count).get(params) as { n: number }).n;
   }
 
   /**
@@ -737,6 +758,46 @@ export class SqliteArchive {
     this.flushLog();
     this.commit();
     return this.stmt.logOf.all(stationId, limit) as Array<{ direction: string; frame: string; at: string }>;
+  }
+
+  // ---- station page: power history and OCPP frames (issue 3) ---------------------------
+
+  /**
+   * Active power per connector between two times, averaged into buckets of `bucketMs` in SQL
+   * (so an hour of 1 s samples comes back as a few hundred points). A sample time with a
+   * total (no phase) uses it; one with only per-phase values uses their sum.
+   */
+  powerHistory(stationId: string, fromIso: string, toIso: string, bucketMs: number): Array<{ evseId: number; connectorId: number; t: number; w: number }> {
+    this.commit();
+    const fromMs = Date.parse(fromIso);
+    const toMs = Date.parse(toIso);
+    const rows = this.db
+      .prepare(
+        `SELECT evse_id AS evseId, connector_id AS connectorId,
+                CAST((unixepoch(ts, 'subsec') * 1000 - @fromMs) / @bucketMs AS INTEGER) AS bucket, AVG(w) AS w
+           FROM (SELECT evse_id, connector_id, ts,
+                        CASE WHEN SUM(phase IS NULL) > 0 THEN SUM(CASE WHEN phase IS NULL THEN value END) ELSE SUM(value) END AS w
+                   FROM meter_samples
+                  WHERE station_id = @stationId AND ts >= @fromText AND ts < @toText AND measurand = 'Power.Active.Import'
+                  GROUP BY evse_id, connector_id, ts)
+          WHERE unixepoch(ts, 'subsec') * 1000 >= @fromMs AND unixepoch(ts, 'subsec') * 1000 < @toMs
+          GROUP BY evse_id, connector_id, bucket
+          ORDER BY evse_id, connector_id, bucket`,
+      )
+      .all({ stationId, fromMs, toMs, bucketMs, fromText: iso(fromIso), toText: iso(toIso) }) as Array<{ evseId: number; connectorId: number; bucket: number; w: number }>;
+    return rows.map((r) => ({ evseId: r.evseId, connectorId: r.connectorId, t: fromMs + r.bucket * bucketMs + bucketMs / 2, w: r.w }));
+  }
+
+  /** The station's most recent OCPP frames, newest first; `beforeId` pages further back. */
+  stationFrames(stationId: string, limit: number, beforeId?: number): Array<{ id: number; direction: 'in' | 'out'; frame: string; at: string }> {
+    this.commit();
+    this.flushLog();
+    this.commit();
+    const sql =
+      beforeId === undefined
+        ? 'SELECT id, direction, frame, at FROM ocpp_log WHERE station_id = @stationId ORDER BY id DESC LIMIT @limit'
+        : 'SELECT id, direction, frame, at FROM ocpp_log WHERE station_id = @stationId AND id < @beforeId ORDER BY id DESC LIMIT @limit';
+    return this.db.prepare(sql).all({ stationId, limit, beforeId }) as Array<{ id: number; direction: 'in' | 'out'; frame: string; at: string }>;
   }
 
   // ---- alarms -------------------------------------------------------------------------

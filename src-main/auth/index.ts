@@ -50,3 +50,4 @@ export class BadgeList {
 }
 
 export { AccountService, hashPassword, verifyPassword, type AccountOptions } from './accounts.ts';
+export { DownloadTickets, type DownloadTicket } from './download-tickets.ts';

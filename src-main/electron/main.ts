@@ -6,6 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ApiError, type ApiCommandName } from '../../src-shared/api/index.ts';
 import { isApiCommand } from '../app/api.ts';
 import { loadProject, startSupervisor, type Supervisor } from '../app/index.ts';
+import { FrameWatches } from '../ocpp/index.ts';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const ROOT = resolve(HERE, '../..');
@@ -47,12 +48,14 @@ async function start(): Promise<void> {
     callback({ responseHeaders: { ...(details.responseHeaders ?? {}), 'Content-Security-Policy': [CSP] } });
   });
 
+  // The one window's live OCPP-frame watches (station page log).
+  const frameWatches = new FrameWatches(supervisor.frames);
   // Only our own renderer page may call the API. (Sign-in on the workstation follows the server's rule once the UI has its login screen.)
   ipcMain.handle('api:call', async (event, command, request) => {
     if (event.senderFrame?.url !== rendererUrl) return { ok: false, error: { code: 'Forbidden', message: 'unknown sender' } };
     if (typeof command !== 'string' || !isApiCommand(command)) return { ok: false, error: { code: 'BadRequest', message: `Unknown command ${String(command)}` } };
     try {
-      return { ok: true, response: await api.dispatch(command as ApiCommandName, request as never, { principal: { username: 'workstation', role: 'administrator' } }) };
+      return { ok: true, response: await api.dispatch(command as ApiCommandName, request as never, { principal: { username: 'workstation', role: 'administrator' }, frames: frameWatches }) };
     } catch (error) {
       return error instanceof ApiError ? { ok: false, error: { code: error.code, message: error.message } } : { ok: false, error: { code: 'Internal', message: 'Internal error' } };
     }
@@ -74,6 +77,7 @@ async function start(): Promise<void> {
   });
   window.on('closed', () => {
     unsubscribe();
+    frameWatches.clear();
     window = null;
   });
   await window.loadFile(RENDERER);

@@ -14,16 +14,18 @@ import type { Logger } from 'pino';
 import { ApiError, atLeast, badgeSchema, energySummaryQuerySchema, meterTrendQuerySchema, powerSeriesQuerySchema, requestSchemas, transactionQuerySchema, type ClientMessage, type Principal, type Role, type ServerMessage, type SessionInfo } from '../../src-shared/api/index.ts';
 import type { DomainEvent, StationState } from '../../src-shared/domain/index.ts';
 import type { Api, CallContext } from '../app/api.ts';
-import type { AccountService } from '../auth/index.ts';
+import type { AccountService, DownloadTickets } from '../auth/index.ts';
 import { selfTestHtml } from '../project/index.ts';
 import { exportTransactions, type Archive } from '../archive/index.ts';
-import { isApiCommand } from '../app/api.ts';
+import { TRANSACTIONS_EXPORT, isApiCommand } from '../app/api.ts';
 import type { DomainBus } from '../bus/index.ts';
-import { CallTimeoutError, RpcError, StationCallError, StationOfflineError, type CentralSystem } from '../ocpp/index.ts';
+import { CallTimeoutError, FrameWatches, RpcError, StationCallError, StationOfflineError, type CentralSystem, type FrameTap } from '../ocpp/index.ts';
 import type { StationRegistry } from '../stations/index.ts';
 
 export interface HostOptions {
   accounts: AccountService;
+  /** One-time tickets the UI puts in a download URL (transactions export). */
+  tickets: DownloadTickets;
   archive: Archive;
   /** UI sessions must sign in (otherwise a loopback UI acts as the local operator). */
   loginRequired: boolean;
@@ -34,6 +36,8 @@ export interface HostOptions {
   bus: DomainBus;
   registry: StationRegistry;
   central: CentralSystem;
+  /** Live OCPP frames for the clients that watch a station (station page log). */
+  frames: FrameTap;
   log: Logger;
   rendererDir: string | null;
 }
@@ -98,7 +102,13 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const authenticate = (request: FastifyRequest): CallContext | null => {
     const header = request.headers.authorization;
     const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : null;
-    const key = (request.query as { key?: unknown } | undefined)?.key;
+    const query = request.query as { key?: unknown; ticket?: unknown } | undefined;
+    // A one-time ticket from the UI opens the export download (and nothing else).
+    if (typeof query?.ticket === 'string' && bearer === null && (request.url.split('?')[0] ?? '') === '/api/v1/transactions/export') {
+      const principal = options.tickets.redeem(query.ticket, TRANSACTIONS_EXPORT);
+      return principal ? { principal } : null;
+    }
+    const key = query?.key;
     const given = bearer ?? (typeof key === 'string' ? key : null);
     if (given === null) return null;
     if (sameKey(given, options.apiKey)) return { principal: API_PRINCIPAL };
@@ -204,25 +214,31 @@ export async function startHost(options: HostOptions): Promise<Host> {
         summary: 'The filtered transactions as CSV or Excel (.xlsx), streamed, newest first',
         querystring: {
           ...transactionQuerySchema,
-          properties: { ...(transactionQuerySchema.properties as object), format: { enum: ['csv', 'xlsx'] }, key: { type: 'string' } },
+          properties: { ...(transactionQuerySchema.properties as object), format: { enum: ['csv', 'xlsx'] }, key: { type: 'string' }, ticket: { type: 'string' } },
         },
       },
     },
     async (request, reply) => {
-      const { key: _key, format = 'csv', sort: _sort, direction: _direction, offset: _offset, limit: _limit, ...filter } = request.query;
-      // Validated like any listing (same contract), then streamed.
-      await api.dispatch('listTransactions', { ...filter, limit: 1 }, contextOf(request));
+      const { key: _key, ticket: _ticket, format = 'csv', sort: _sort, direction: _direction, offset: _offset, limit: _limit, ...filter } = request.query;
+      // Validated like any listing (same contract), then streamed; the total lets a UI show progress.
+      const { total } = await api.dispatch('listTransactions', { ...filter, limit: 1 }, contextOf(request));
       const xlsx = format === 'xlsx';
       const name = `transactions-${new Date().toISOString().slice(0, 10)}.${xlsx ? 'xlsx' : 'csv'}`;
       reply.hijack();
       reply.raw.writeHead(200, {
         'Content-Type': xlsx ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv; charset=utf-8',
         'Content-Disposition': `attachment; filename="${name}"`,
+        'X-Total-Rows': String(total),
+        'Access-Control-Expose-Headers': 'X-Total-Rows, Content-Disposition',
       });
       const aborted = new AbortController();
-      request.raw.on('close', () => aborted.abort());
+      // The client went away (Cancel in the UI, closed tab) before the end: stop reading.
+      reply.raw.on('close', () => {
+        if (!reply.raw.writableFinished) aborted.abort();
+      });
       try {
-        await exportTransactions(options.archive, filter as never, xlsx ? 'xlsx' : 'csv', reply.raw, aborted.signal);
+        const rows = await exportTransactions(options.archive, filter as never, xlsx ? 'xlsx' : 'csv', reply.raw, aborted.signal);
+        if (aborted.signal.aborted) log.info({ rows, total, format }, 'transactions export cancelled by the client');
       } catch (error) {
         log.error({ err: error }, 'export failed');
         reply.raw.destroy();
@@ -540,6 +556,8 @@ function streamEvents(request: FastifyRequest, reply: FastifyReply, bus: DomainB
   res.write(': connected\n\n');
   let id = 0;
   const unsubscribe = bus.subscribe((event: DomainEvent) => {
+    // Live OCPP frames go only to the UI connections that watch a station.
+    if (event.type === 'ocppFrame') return;
     res.write(`id: ${++id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
   });
   const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
@@ -547,6 +565,37 @@ function streamEvents(request: FastifyRequest, reply: FastifyReply, bus: DomainB
     clearInterval(keepAlive);
     unsubscribe();
   });
+}
+
+/** Frames sent to one client at most every FRAME_FLUSH_MS; past FRAME_QUEUE_MAX the oldest are dropped. */
+const FRAME_FLUSH_MS = 200;
+const FRAME_QUEUE_MAX = 200;
+
+/**
+ * Throttles the live OCPP frames of one client: a chatty station (or many watched ones) costs
+ * that client at most FRAME_QUEUE_MAX frames per flush, and nothing is buffered without bound.
+ */
+function createFrameQueue(deliver: (event: DomainEvent) => void) {
+  let queue: DomainEvent[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  const flush = () => {
+    timer = null;
+    const batch = queue;
+    queue = [];
+    for (const event of batch) deliver(event);
+  };
+  return {
+    push(event: DomainEvent) {
+      queue.push(event);
+      if (queue.length > FRAME_QUEUE_MAX) queue.splice(0, queue.length - FRAME_QUEUE_MAX);
+      timer ??= setTimeout(flush, FRAME_FLUSH_MS);
+    },
+    close() {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      queue = [];
+    },
+  };
 }
 
 /** The WebSocket transport of the API contract for browsers and phones. */
@@ -558,10 +607,17 @@ function startBridge(options: HostOptions & { requireKey: boolean }) {
   /** Who a socket acts as before (or after) signing in. */
   const anonymous = (): CallContext => ({ principal: options.loginRequired ? null : LOCAL_OPERATOR });
   wss.on('connection', (ws: WebSocket, _request: IncomingMessage, initial: CallContext) => {
-    let ctx: CallContext = initial;
+    // The stations this socket watches (live OCPP frames); kept across sign-in changes.
+    const frames = new FrameWatches(options.frames);
+    const frameQueue = createFrameQueue((event) => send(ws, { kind: 'event', event }));
+    let ctx: CallContext = { ...initial, frames };
     const unsubscribe = options.bus.subscribe((event) => {
       // Nothing is streamed before sign-in.
       if (ctx.principal === null) return;
+      if (event.type === 'ocppFrame') {
+        if (frames.has(event.frame.stationId)) frameQueue.push(event);
+        return;
+      }
       // A client that cannot keep up is dropped rather than buffered without bound; it resyncs on reconnect.
       if (ws.bufferedAmount > 16 * 1024 * 1024) {
         ws.close(1013, 'client too slow');
@@ -569,7 +625,11 @@ function startBridge(options: HostOptions & { requireKey: boolean }) {
       }
       send(ws, { kind: 'event', event });
     });
-    ws.on('close', unsubscribe);
+    ws.on('close', () => {
+      unsubscribe();
+      frames.clear();
+      frameQueue.close();
+    });
     ws.on('message', (data) => {
       let message: ClientMessage;
       try {
@@ -584,14 +644,20 @@ function startBridge(options: HostOptions & { requireKey: boolean }) {
         return;
       }
       // A session that expired while the socket stayed open is treated as signed out.
-      if (ctx.token && !options.accounts.resume(ctx.token)) ctx = anonymous();
+      if (ctx.token && !options.accounts.resume(ctx.token)) {
+        frames.clear();
+        ctx = { ...anonymous(), frames };
+      }
       options.api
         .dispatch(message.command, message.request as never, ctx)
         .then((response) => {
           if (message.command === 'login') {
             const session = response as SessionInfo;
-            ctx = { principal: { username: session.username, role: session.role }, token: session.token };
-          } else if (message.command === 'logout') ctx = anonymous();
+            ctx = { principal: { username: session.username, role: session.role }, token: session.token, frames };
+          } else if (message.command === 'logout') {
+            frames.clear();
+            ctx = { ...anonymous(), frames };
+          }
           send(ws, { kind: 'result', id, ok: true, response });
         })
         .catch((error: unknown) => {

@@ -201,6 +201,7 @@ export class OcppConnection {
   private send(frame: string): void {
     if (this.closed) return;
     if (this.options.logFrames) this.services.archive.logFrame(this.stationId, 'out', frame);
+    this.services.frames?.frame(this.stationId, 'out', frame);
     this.socket.send(frame);
   }
 
@@ -213,6 +214,7 @@ export class OcppConnection {
   /** Handles one inbound frame; never throws. */
   async receive(text: string): Promise<void> {
     if (this.options.logFrames) this.services.archive.logFrame(this.stationId, 'in', text);
+    this.services.frames?.frame(this.stationId, 'in', text);
     let message: unknown;
     try {
       message = JSON.parse(text);

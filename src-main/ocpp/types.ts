@@ -4,6 +4,7 @@ import type { Archive } from '../archive/index.ts';
 import type { BadgeList } from '../auth/index.ts';
 import type { StationRegistry } from '../stations/index.ts';
 import type { TransactionService } from '../transactions/index.ts';
+import type { FrameTap } from './frame-tap.ts';
 
 /** The domain services the OCPP layer feeds. */
 export interface CentralSystemServices {
@@ -13,6 +14,8 @@ export interface CentralSystemServices {
   archive: Archive;
   /** Publishes a domain event (station notices for alarms and the UI). */
   publish: (event: DomainEvent) => void;
+  /** Live frames for watching clients (station page log); absent in tests that do not need it. */
+  frames?: FrameTap;
 }
 
 /** What a route handler can use besides its payload. */

@@ -1,7 +1,11 @@
 // Generic dense table: sortable headers (client or server sort), keyboard row navigation
 // (↑/↓ move, Enter opens), sticky header. Filtering and CSV export are done by the caller on
 // the same rows it passes in, so the export is exactly what the operator sees.
-import { useMemo, type HTMLAttributes, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
+// Past VIRTUALIZE_FROM rows the body is virtualized (@tanstack/react-virtual): the table
+// scrolls inside its own frame and only the rows in view (plus a margin) are in the DOM, so
+// 10,000 stations scroll as smoothly as 10; spacer rows keep the scrollbar true.
+import { useMemo, useRef, type HTMLAttributes, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
 import { sortRows, type Column, type SortState } from '../lib/table.ts';
 
@@ -20,7 +24,12 @@ export interface DataTableProps<T> {
   label: string;
   testId?: string;
   className?: string;
+  /** Estimated row height in px before rows are measured (default 33; taller for stacked rows). */
+  estimateRowHeight?: (row: T) => number;
 }
+
+/** Tables with at least this many rows render only the rows in view. */
+export const VIRTUALIZE_FROM = 200;
 
 export function useSortedRows<T>(rows: readonly T[], columns: readonly Column<T>[], sort: SortState | null): T[] {
   return useMemo(() => sortRows(rows, columns, sort), [rows, columns, sort]);
@@ -37,7 +46,27 @@ function moveFocus(from: HTMLElement, step: 1 | -1): void {
 
 export function DataTable<T>(props: DataTableProps<T>) {
   const { t } = useTranslation();
-  const { columns, rows, sort, onSort, onRowActivate } = props;
+  const { columns, rows, sort, onSort, onRowActivate, estimateRowHeight } = props;
+  const frame = useRef<HTMLDivElement>(null);
+  const virtual = rows.length >= VIRTUALIZE_FROM;
+  // The virtualizer's functions change identity on purpose: this component is not memoized.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer<HTMLDivElement, HTMLTableRowElement>({
+    count: virtual ? rows.length : 0,
+    getScrollElement: () => frame.current,
+    estimateSize: (index) => {
+      const row = rows[index];
+      return row !== undefined && estimateRowHeight ? estimateRowHeight(row) : 33;
+    },
+    getItemKey: (index) => {
+      const row = rows[index];
+      return row === undefined ? index : props.rowKey(row);
+    },
+    overscan: 12,
+  });
+  const items = virtual ? virtualizer.getVirtualItems() : [];
+  const padTop = items[0]?.start ?? 0;
+  const padBottom = virtual ? virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0) : 0;
 
   const onKeyDown = (event: KeyboardEvent<HTMLTableSectionElement>) => {
     const target = event.target as HTMLElement;
@@ -49,8 +78,8 @@ export function DataTable<T>(props: DataTableProps<T>) {
   };
 
   return (
-    <div className={`table-wrap ${props.className ?? ''}`}>
-      <table className="data-table" aria-label={props.label} data-testid={props.testId}>
+    <div ref={frame} className={`table-wrap ${virtual ? 'virtual' : ''} ${props.className ?? ''}`} data-row-count={rows.length}>
+      <table className="data-table" aria-label={props.label} data-testid={props.testId} aria-rowcount={rows.length + 1}>
         <colgroup>
           {columns.map((c) => (
             <col key={c.id} style={c.width ? { width: c.width } : undefined} />
@@ -85,29 +114,43 @@ export function DataTable<T>(props: DataTableProps<T>) {
               <td colSpan={columns.length}>{props.empty}</td>
             </tr>
           ) : (
-            rows.map((row) => {
-              const attributes = props.rowAttributes?.(row) ?? {};
-              const activate = onRowActivate
-                ? {
-                    tabIndex: 0,
-                    onClick: (event: MouseEvent<HTMLTableRowElement>) => {
-                      if (!(event.target as HTMLElement).closest(INTERACTIVE)) onRowActivate(row);
-                    },
-                    onKeyDown: (event: KeyboardEvent<HTMLTableRowElement>) => {
-                      if (event.key === 'Enter' && event.target === event.currentTarget) onRowActivate(row);
-                    },
-                  }
-                : {};
-              return (
-                <tr key={props.rowKey(row)} {...activate} {...attributes} className={`${onRowActivate ? 'activatable' : ''} ${attributes.className ?? ''}`}>
-                  {columns.map((c) => (
-                    <td key={c.id} className={`align-${c.align ?? 'start'} ${c.className ?? ''}`}>
-                      {c.render(row)}
-                    </td>
-                  ))}
-                </tr>
-              );
-            })
+            <>
+              {virtual && padTop > 0 ? <tr className="virtual-spacer" aria-hidden="true">
+                  <td colSpan={columns.length} style={{ height: padTop }} />
+                </tr> : null}
+              {(virtual ? items.map((item) => ({ row: rows[item.index] as T, index: item.index })) : rows.map((row, index) => ({ row, index }))).map(({ row, index }) => {
+                const attributes = props.rowAttributes?.(row) ?? {};
+                const activate = onRowActivate
+                  ? {
+                      tabIndex: 0,
+                      onClick: (event: MouseEvent<HTMLTableRowElement>) => {
+                        if (!(event.target as HTMLElement).closest(INTERACTIVE)) onRowActivate(row);
+                      },
+                      onKeyDown: (event: KeyboardEvent<HTMLTableRowElement>) => {
+                        if (event.key === 'Enter' && event.target === event.currentTarget) onRowActivate(row);
+                      },
+                    }
+                  : {};
+                return (
+                  <tr
+                    key={props.rowKey(row)}
+                    {...activate}
+                    {...attributes}
+                    {...(virtual ? { 'data-index': index, ref: virtualizer.measureElement } : {})}
+                    className={`${onRowActivate ? 'activatable' : ''} ${attributes.className ?? ''}`}
+                  >
+                    {columns.map((c) => (
+                      <td key={c.id} className={`align-${c.align ?? 'start'} ${c.className ?? ''}`}>
+                        {c.render(row)}
+                      </td>
+                    ))}
+                  </tr>
+                );
+              })}
+              {virtual && padBottom > 0 ? <tr className="virtual-spacer" aria-hidden="true">
+                  <td colSpan={columns.length} style={{ height: padBottom }} />
+                </tr> : null}
+            </>
           )}
         </tbody>
       </table>

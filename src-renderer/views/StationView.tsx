@@ -6,7 +6,6 @@ import { AlarmMessage } from '../components/AlarmMessage.tsx';
 import { AlarmStatePill, SeverityPill } from '../components/AlarmPills.tsx';
 import { DataTable, useSortedRows } from '../components/DataTable.tsx';
 import { Field, Panel } from '../components/Field.tsx';
-import { SearchBox } from '../components/SearchBox.tsx';
 import { LinkBadge, Pill, StatusBadge } from '../components/StatusBadge.tsx';
 import { isUnacknowledged, listAlarms, msToIso } from '../lib/alarms.ts';
 import { csvDialect, csvFileName, downloadText } from '../lib/csv.ts';
@@ -24,6 +23,9 @@ import { useMayUse } from '../store/session.ts';
 import { acknowledgeOne, decideRegistration, stopCharge } from './actions.ts';
 import { CommandCard } from './CommandCard.tsx';
 import { protocolLabel } from './StationsView.tsx';
+import { ConfigurationPanel } from './station-page/ConfigurationPanel.tsx';
+import { OcppLogPanel } from './station-page/OcppLogPanel.tsx';
+import { PowerPanel } from './station-page/PowerPanel.tsx';
 
 /** The station's alarms in the live list (most severe first), near the top of its page. */
 function StationAlarms({ stationId }: { stationId: string }) {
@@ -454,59 +456,6 @@ function Commands({ station, onConfiguration }: { station: StationState; onConfi
   );
 }
 
-function ConfigurationTable({ stationId, entries }: { stationId: string; entries: ConfigurationEntry[] }) {
-  const { t, i18n } = useTranslation();
-  const [search, setSearch] = useState('');
-  const [sort, setSort] = useState<SortState | null>({ columnId: 'key', direction: 'asc' });
-  const columns = useMemo<Column<ConfigurationEntry>[]>(
-    () => [
-      { id: 'key', label: t('commands.getConfiguration.key'), width: '40%', sortValue: (e) => e.key, render: (e) => <span className="mono">{e.key}</span> },
-      { id: 'value', label: t('commands.getConfiguration.value'), sortValue: (e) => e.value, render: (e) => <span className="mono wrap-anywhere">{e.value ?? DASH}</span> },
-      {
-        id: 'readonly',
-        label: t('commands.getConfiguration.readonly'),
-        width: '8rem',
-        sortValue: (e) => e.readonly,
-        csvValue: (e) => (e.readonly ? 'true' : 'false'),
-        render: (e) => (e.readonly ? t('common.yes') : t('common.no')),
-      },
-    ],
-    [t],
-  );
-  const filtered = useMemo(() => entries.filter((e) => e.key.toLowerCase().includes(search.trim().toLowerCase())), [entries, search]);
-  const rows = useSortedRows(filtered, columns, sort);
-  return (
-    <Panel
-      title={t('commands.getConfiguration.title')}
-      testId="configuration-panel"
-      actions={
-        <>
-          <span className="toolbar-count">{t('commands.getConfiguration.count', { count: entries.length })}</span>
-          <SearchBox value={search} onChange={setSearch} placeholder={t('commands.getConfiguration.filter')} label={t('commands.getConfiguration.filter')} />
-          <button
-            type="button"
-            className="button"
-            onClick={() => downloadText(csvFileName(`${t('commands.getConfiguration.csvFile')}-${stationId}`), columnsToCsv(columns, rows, csvDialect(i18n.language)))}
-          >
-            {t('common.exportCsv')}
-          </button>
-        </>
-      }
-    >
-      <DataTable
-        label={t('commands.getConfiguration.title')}
-        testId="configuration-table"
-        columns={columns}
-        rows={rows}
-        rowKey={(e) => e.key}
-        sort={sort}
-        onSort={(id) => setSort(nextSort(sort, id))}
-        empty={DASH}
-      />
-    </Panel>
-  );
-}
-
 function History({ stationId }: { stationId: string }) {
   const { t, i18n } = useTranslation();
   const locale = useLocale();
@@ -633,8 +582,10 @@ export function StationView({ stationId }: { stationId: string }) {
           </div>
         </Panel>
       </div>
+      <PowerPanel station={station} />
       <Commands station={station} onConfiguration={setConfiguration} />
-      {configuration ? <ConfigurationTable stationId={station.id} entries={configuration} /> : null}
+      <ConfigurationPanel station={station} entries={configuration} onEntries={setConfiguration} />
+      <OcppLogPanel stationId={station.id} />
       <History stationId={station.id} />
     </div>
   );

@@ -10,7 +10,7 @@ import { SearchBox } from '../components/SearchBox.tsx';
 import { Tile } from '../components/Tile.tsx';
 import { describeError } from '../lib/errors.ts';
 import { csvDialect, csvFileName, downloadText, toCsv } from '../lib/csv.ts';
-import { formatKw, formatKwh, formatNumber, formatPercent } from '../lib/format.ts';
+import { formatDateTime, formatKw, formatKwh, formatNumber, formatPercent, formatTime } from '../lib/format.ts';
 import { useLinkOpen, useLocale } from '../lib/hooks.ts';
 import { nextSort, type Column, type SortState } from '../lib/table.ts';
 import { summarise, useStations } from '../store/stations.ts';
@@ -75,6 +75,18 @@ function sessionEnergy(c: ConnectorState, open: Record<number, Transaction>): nu
   return c.transactionId === null ? null : (open[c.transactionId]?.energyWh ?? null);
 }
 
+/** Time of the last frame from the station: time only today, date and time before. */
+function LastSeen({ iso, locale }: { iso: string | null; locale: string }) {
+  if (!iso) return <span className="muted">—</span>;
+  const d = new Date(iso);
+  const today = new Date().toDateString() === d.toDateString();
+  return (
+    <span className="num" title={formatDateTime(iso, locale)}>
+      {today ? formatTime(d, locale) : formatDateTime(iso, locale)}
+    </span>
+  );
+}
+
 /** One line per connector inside a station row; lines align across the connector columns. */
 function Stack(props: { station: StationState; line: (c: ConnectorState) => ReactNode }) {
   return (
@@ -109,7 +121,7 @@ export function StationsView() {
       {
         id: 'id',
         label: t('stations.columns.id'),
-        width: '140px',
+        width: '112px',
         sortValue: (s) => s.id,
         render: (s) => (
           <a className="station-link" href={`#/stations/${encodeURIComponent(s.id)}`} title={t('stations.open', { id: s.id })} data-testid={`station-link-${s.id}`}>
@@ -117,11 +129,11 @@ export function StationsView() {
           </a>
         ),
       },
-      { id: 'protocol', label: t('stations.columns.protocol'), width: '92px', sortValue: (s) => s.protocol, render: (s) => <span className="muted">{protocolLabel(s.protocol)}</span> },
+      { id: 'protocol', label: t('stationPage.columns.ocpp'), title: t('stations.columns.protocol'), width: '60px', sortValue: (s) => s.protocol, render: (s) => <span className="muted" title={protocolLabel(s.protocol)}>{s.protocol === null ? '—' : s.protocol.slice(4)}</span> },
       {
         id: 'registration',
         label: t('stations.columns.registration'),
-        width: '128px',
+        width: '100px',
         className: 'col-registration',
         sortValue: (s) => s.registration,
         csvValue: (s) => s.registration,
@@ -149,7 +161,7 @@ export function StationsView() {
       {
         id: 'link',
         label: t('stations.columns.link'),
-        width: '92px',
+        width: '88px',
         sortValue: (s) => (s.connected ? 1 : 0),
         csvValue: (s) => (s.connected ? 'online' : 'offline'),
         render: (s) => <LinkBadge connected={s.connected} testId={`station-link-state-${s.id}`} />,
@@ -157,7 +169,7 @@ export function StationsView() {
       {
         id: 'status',
         label: t('stations.columns.status'),
-        width: '132px',
+        width: '116px',
         sortValue: (s) => STATUS_RANK[s.status],
         csvValue: (s) => s.status,
         render: (s) => <StatusBadge status={s.status} online={s.connected} errorCode={s.errorCode} testId={`station-status-${s.id}`} />,
@@ -173,7 +185,7 @@ export function StationsView() {
       {
         id: 'connectorStatus',
         label: t('stations.columns.connectorStatus'),
-        width: '140px',
+        width: '128px',
         className: 'col-connector',
         sortValue: (s) => Math.min(99, ...s.connectors.map((c) => STATUS_RANK[c.status])),
         render: (s) => (
@@ -183,7 +195,7 @@ export function StationsView() {
       {
         id: 'power',
         label: t('stations.columns.power'),
-        width: '100px',
+        width: '96px',
         align: 'end',
         className: 'col-connector num',
         sortValue: (s) => s.connectors.reduce((sum, c) => sum + (c.powerW ?? 0), 0),
@@ -192,7 +204,7 @@ export function StationsView() {
       {
         id: 'energy',
         label: t('stations.columns.energy'),
-        width: '104px',
+        width: '100px',
         align: 'end',
         className: 'col-connector num',
         sortValue: (s) => s.connectors.reduce((sum, c) => sum + (sessionEnergy(c, open) ?? 0), 0),
@@ -201,7 +213,7 @@ export function StationsView() {
       {
         id: 'soc',
         label: t('stations.columns.soc'),
-        width: '72px',
+        width: '60px',
         align: 'end',
         className: 'col-connector num',
         sortValue: (s) => Math.max(-1, ...s.connectors.map((c) => (c.transactionId !== null ? (c.soc ?? -1) : -1))),
@@ -210,15 +222,42 @@ export function StationsView() {
       {
         id: 'idTag',
         label: t('stations.columns.idTag'),
-        width: '110px',
+        width: '92px',
         className: 'col-connector',
         sortValue: (s) => s.connectors.find((c) => c.idTag)?.idTag ?? null,
         render: (s) => <Stack station={s} line={(c) => <span className="mono">{c.idTag ?? '—'}</span>} />,
       },
       {
+        id: 'transaction',
+        label: t('stationPage.columns.transaction'),
+        width: '96px',
+        align: 'end',
+        className: 'col-connector num',
+        sortValue: (s) => Math.max(-1, ...s.connectors.map((c) => c.transactionId ?? -1)),
+        render: (s) => <Stack station={s} line={(c) => <span className="mono" data-testid={`connector-tx-${connectorKey(c, s)}`}>{c.transactionId ?? '—'}</span>} />,
+      },
+      {
+        id: 'firmware',
+        label: t('stationPage.columns.firmware'),
+        width: '84px',
+        sortValue: (s) => s.firmwareVersion,
+        render: (s) => (
+          <span className="mono ellipsis" title={s.firmwareVersion ?? undefined}>
+            {s.firmwareVersion ?? '—'}
+          </span>
+        ),
+      },
+      {
+        id: 'lastHeartbeat',
+        label: t('stationPage.columns.lastHeartbeat'),
+        width: '116px',
+        sortValue: (s) => s.lastSeenAt,
+        render: (s) => <LastSeen iso={s.lastSeenAt} locale={locale} />,
+      },
+      {
         id: 'actions',
         label: t('stations.columns.actions'),
-        width: '84px',
+        width: '64px',
         className: 'col-connector',
         render: (s) => (
           <Stack
@@ -256,6 +295,8 @@ export function StationsView() {
       t('stations.columns.soc'),
       t('stations.columns.idTag'),
       t('station.transaction'),
+      t('stationPage.columns.firmware'),
+      t('stationPage.columns.lastHeartbeat'),
     ];
     // One line per connector: spreadsheets filter and pivot flat tables best.
     const lines = rows.flatMap((s) =>
@@ -274,6 +315,8 @@ export function StationsView() {
           c.transactionId !== null ? c.soc : null,
           c.idTag,
           c.transactionId,
+          s.firmwareVersion,
+          s.lastSeenAt,
         ];
       }),
     );
@@ -348,6 +391,7 @@ export function StationsView() {
         sort={sort}
         onSort={(id) => setSort(nextSort(sort, id))}
         onRowActivate={(s) => navigate({ view: 'stations', stationId: s.id })}
+        estimateRowHeight={(s) => 12 + 24 * Math.max(1, s.connectors.length)}
         rowAttributes={(s) => ({
           'data-testid': `station-row-${s.id}`,
           className: `${s.registration === 'pending' ? 'row-pending' : ''} ${s.connected ? '' : 'row-offline'}`,

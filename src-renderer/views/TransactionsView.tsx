@@ -1,4 +1,5 @@
-// Transactions: server-side filter, sort and paging; live refresh; CSV of the whole filter.
+// Transactions: server-side filter, sort and paging; live refresh; CSV and Excel of the whole
+// filter streamed from the supervisor with progress and Cancel.
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Transaction } from '../../src-shared/domain/index.ts';
@@ -6,15 +7,14 @@ import { DataTable } from '../components/DataTable.tsx';
 import { Field } from '../components/Field.tsx';
 import { Pill } from '../components/StatusBadge.tsx';
 import { Tile } from '../components/Tile.tsx';
-import { csvDialect, csvFileName, downloadText } from '../lib/csv.ts';
 import { describeError } from '../lib/errors.ts';
 import { DASH, formatDateTime, formatDuration, formatKwh, formatNumber, formatPercent } from '../lib/format.ts';
 import { useDebounced, useLinkOpen, useLocale } from '../lib/hooks.ts';
-import { columnsToCsv, type Column } from '../lib/table.ts';
+import type { Column } from '../lib/table.ts';
 import { onEventBatch } from '../store/events.ts';
 import { useStations } from '../store/stations.ts';
-import { useToasts } from '../store/toasts.ts';
-import { EMPTY_FILTERS, MAX_LIMIT, PAGE_SIZES, useTransactions, type TransactionSort } from '../store/transactions.ts';
+import { EMPTY_FILTERS, MAX_LIMIT, PAGE_SIZES, filtersToQuery, useTransactions, type TransactionSort } from '../store/transactions.ts';
+import { TransactionsExport } from './station-page/TransactionsExport.tsx';
 
 const SORTABLE: readonly TransactionSort[] = ['id', 'stationId', 'idTag', 'startedAt', 'stoppedAt', 'energyWh'];
 const COLUMN_TO_SORT: Record<string, TransactionSort> = { id: 'id', station: 'stationId', badge: 'idTag', started: 'startedAt', stopped: 'stoppedAt', energy: 'energyWh' };
@@ -26,13 +26,12 @@ function durationMs(tx: Transaction): number | null {
 }
 
 export function TransactionsView() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const locale = useLocale();
   const state = useTransactions();
   const stationIds = useStations((s) => Object.keys(s.stations).sort().join('\n'));
   const [stationDraft, setStationDraft] = useState(state.filters.stationId);
   const [badgeDraft, setBadgeDraft] = useState(state.filters.idTag);
-  const [exporting, setExporting] = useState(false);
   const stationFilter = useDebounced(stationDraft, 300);
   const badgeFilter = useDebounced(badgeDraft, 300);
   const { setFilters, refresh } = state;
@@ -137,18 +136,7 @@ export function TransactionsView() {
   const current = Math.floor(state.offset / state.limit) + 1;
   const pageEnergy = page?.items.reduce((sum, x) => sum + (x.energyWh ?? 0), 0) ?? null;
   const sort = { columnId: SORT_TO_COLUMN[state.sort], direction: state.direction };
-
-  const exportCsv = async () => {
-    setExporting(true);
-    try {
-      const all = await useTransactions.getState().fetchAll();
-      downloadText(csvFileName(t('transactions.csvFile')), columnsToCsv(columns, all, csvDialect(i18n.language)));
-    } catch (error) {
-      useToasts.getState().push('fault', describeError(error, t));
-    } finally {
-      setExporting(false);
-    }
-  };
+  const exportQuery = useMemo(() => filtersToQuery(state.filters), [state.filters]);
 
   const clear = () => {
     setStationDraft('');
@@ -213,9 +201,7 @@ export function TransactionsView() {
           {t('transactions.filters.clear')}
         </button>
         <div className="toolbar-spacer" />
-        <button type="button" className="button" onClick={() => void exportCsv()} disabled={exporting || total === 0} data-testid="tx-export">
-          {exporting ? t('common.exporting') : t('common.exportCsv')}
-        </button>
+        <TransactionsExport query={exportQuery} total={total} />
       </div>
       {state.error ? (
         <p className="notice tone-fault" role="alert" data-testid="tx-error">

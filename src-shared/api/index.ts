@@ -5,6 +5,7 @@ import type {
   Badge,
   ChargingProfileDefinition,
   CommandRecord,
+  OcppFrameRecord,
   CommandResult,
   DomainEvent,
   ProfileConflict,
@@ -174,6 +175,29 @@ export interface ApiCommands {
   /** One measured quantity of one station per connector, downsampled to at most maxPoints. */
   meterTrend: { request: MeterTrendQuery; response: MeterTrend };
   // ---- end of overview and energy dashboard ---------------------------------------------------
+  // ---- station page (issue 3): power history, OCPP message log --------------------------
+  /** Active power per connector from the archive, averaged into at most `maxPoints` buckets (default: the last hour, 360 points). */
+  stationPowerHistory: { request: { stationId: string; from?: string; to?: string; maxPoints?: number }; response: PowerHistory };
+  /** The station's recent OCPP frames from the archive's log, newest first; `beforeId` pages back. */
+  stationFrames: { request: { stationId: string; limit?: number; beforeId?: number }; response: OcppFrameRecord[] };
+  /** Starts (watch: true) or stops live `ocppFrame` events of one station for this connection only. */
+  watchStationFrames: { request: { stationId: string; watch: boolean }; response: { watching: string[] } };
+  /** A one-time ticket (60 s) for GET /api/v1/transactions/export?ticket=… (streamed CSV/XLSX download from the UI). */
+  transactionsExportTicket: { request: Record<string, never>; response: { ticket: string; expiresAt: string } };
+}
+
+/** One connector's power curve: [time (ms since epoch, bucket middle), average W]. */
+export interface ConnectorPowerSeries {
+  evseId: number;
+  connectorId: number;
+  points: Array<[number, number]>;
+}
+
+export interface PowerHistory {
+  from: string;
+  to: string;
+  bucketMs: number;
+  series: ConnectorPowerSeries[];
 }
 
 export interface SelfTestReportInfo {

@@ -29,6 +29,11 @@ export const READ_COMMANDS: ReadonlySet<ApiCommandName> = new Set<ApiCommandName
   'energySummary',
   'powerSeries',
   'meterTrend',
+  // station page (issue 3)
+  'stationPowerHistory',
+  'stationFrames',
+  'watchStationFrames',
+  'transactionsExportTicket',
 ]);
 
 /** Commands anyone may send before signing in. */

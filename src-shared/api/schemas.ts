@@ -420,6 +420,26 @@ export const requestSchemas: Record<ApiCommandName, Schema> = {
     required: ['id', 'targets'],
     properties: { id: profileId, targets: profileTargets, force: { type: 'boolean' } },
   },
+  // ---- station page (issue 3) ----
+  stationPowerHistory: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['stationId'],
+    properties: { stationId, from: isoTime, to: isoTime, maxPoints: { type: 'integer', minimum: 2, maximum: 5000 } },
+  },
+  stationFrames: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['stationId'],
+    properties: { stationId, limit: { type: 'integer', minimum: 1, maximum: 5000 }, beforeId: positiveInt },
+  },
+  watchStationFrames: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['stationId', 'watch'],
+    properties: { stationId, watch: { type: 'boolean' } },
+  },
+  transactionsExportTicket: empty,
   putAccount: {
     type: 'object',
     additionalProperties: false,

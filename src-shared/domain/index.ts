@@ -211,7 +211,21 @@ export interface PushNotification {
   alarmIds: string[];
 }
 
-/** Domain events streamed to every client (UI, SSE). */
+/** One OCPP-J frame exchanged with a station, as logged (station page live log, issue 3). */
+export interface OcppFrameRecord {
+  /** Row id in the archive's log (absent on a live event: the row is written later). */
+  id?: number;
+  stationId: string;
+  /** in: station → central system; out: central system → station. */
+  direction: 'in' | 'out';
+  frame: string;
+  at: string;
+}
+
+/**
+ * Domain events streamed to clients (UI, SSE). `ocppFrame` is the exception: it is published
+ * only while some client watches that station, and the host forwards it only to those clients.
+ */
 export type DomainEvent =
   | { type: 'station'; station: StationState }
   | { type: 'alarm'; alarm: AlarmInstance }
@@ -220,6 +234,7 @@ export type DomainEvent =
   | { type: 'stationRemoved'; stationId: string }
   | { type: 'transaction'; transaction: Transaction }
   | { type: 'command'; command: CommandRecord }
-  | { type: 'badge'; badge: Badge };
+  | { type: 'badge'; badge: Badge }
+  | { type: 'ocppFrame'; frame: OcppFrameRecord };
 
 export type DomainEventType = DomainEvent['type'];
