@@ -14,7 +14,8 @@ import {
   READ_COMMANDS,
   mayUse,
 } from '../../src-shared/api/index.ts';
-import type { AlarmService } from '../alarms/index.ts';
+import { AlarmRuleRejected, UnknownAlarmRule, type AlarmRuleEditor, type AlarmService } from '../alarms/index.ts';
+import { NotificationSettingsRejected, type NotificationSettingsEditor } from './notification-settings.ts';
 import type { AccountService, BadgeList } from '../auth/index.ts';
 import type { AllocationController } from '../allocation/index.ts';
 import { ProjectError, maskSecrets, runSelfTest, type ProjectWorkspace, type SelfTestReport } from '../project/index.ts';
@@ -34,6 +35,9 @@ export interface ApiServices {
   info: () => ServerInfo;
   /** Ids of the stations the project declares (the self-test's default set). */
   declaredStations: () => string[];
+  /** Alarm rule editor and notification settings (issue 5). */
+  alarmRules: AlarmRuleEditor;
+  notificationSettings: NotificationSettingsEditor;
 }
 
 /** Who is calling, through which session. */
@@ -101,6 +105,16 @@ export function createApi(services: ApiServices) {
     }
   };
   const who = (ctx: CallContext) => ctx.principal?.username ?? 'unknown';
+  /** Refused rules and settings are the caller's to fix: 400 naming every problem; unknown rules 404. */
+  const editorCall = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof AlarmRuleRejected || error instanceof NotificationSettingsRejected) throw new ApiError('BadRequest', error.message);
+      if (error instanceof UnknownAlarmRule) throw new ApiError('NotFound', error.message);
+      throw error;
+    }
+  };
   const stationOr404 = (stationId: string) => {
     const station = registry.get(stationId);
     if (!station) throw new ApiError('NotFound', `No station ${stationId}`);
@@ -161,6 +175,17 @@ export function createApi(services: ApiServices) {
     setGroupMode: ({ groupId, mode }) => controller().setMode(groupOr404(groupId), mode),
     importStations: ({ format, content }, ctx) =>
       projectCall(() => workspace.importStations(format === 'xlsx' ? new Uint8Array(Buffer.from(content, 'base64')) : content, who(ctx))),
+    // ---- Alarm rule editor and notification settings (issue 5)
+    listAlarmRules: () => services.alarmRules.list(),
+    putAlarmRule: ({ rule, replaces }, ctx) => editorCall(() => services.alarmRules.put(rule, who(ctx), replaces)),
+    deleteAlarmRule: ({ ruleId }, ctx) => editorCall(() => services.alarmRules.delete(ruleId, who(ctx))),
+    validateAlarmRule: ({ rule, replaces }) => ({ problems: services.alarmRules.validate(rule, replaces) }),
+    getNotificationSettings: () => services.notificationSettings.get(),
+    putNotificationSettings: ({ settings }) => editorCall(() => services.notificationSettings.put(settings)),
+    testNotification: ({ channel, to }) => {
+      if (channel !== 'push' && to.trim() === '') throw new ApiError('BadRequest', `testNotification: to is required for ${channel === 'email' ? 'an e-mail address' : 'a phone number'}`);
+      return services.notificationSettings.test(channel, to.trim());
+    },
   };
 
   const audit = (command: ApiCommandName, request: unknown, ctx: CallContext, ok: boolean, result: string) => {

@@ -10,7 +10,9 @@ import type {
   StationState,
   Transaction,
 } from '../domain/index.ts';
-import type { AlarmInstance, AlarmSeverity, AlarmTransition, CommandOutcome } from '../alarms/types.ts';
+import type { AlarmInstance, AlarmRule, AlarmSeverity, AlarmTransition, CommandOutcome } from '../alarms/types.ts';
+import type { AlarmRulesInfo, NotificationChannelName, NotificationSettingsDoc, NotificationSettingsInfo, NotificationTestResult } from '../alarms/editor.ts';
+import type { AlarmRuleProblem } from '../alarms/rule-check.ts';
 import type { Role } from './permissions.ts';
 import type { ProjectDiff, ProjectFileV2, ProjectVersionInfo, WizardAnswers } from '../project/index.ts';
 
@@ -146,6 +148,21 @@ export interface ApiCommands {
   getAllocation: { request: Record<string, never>; response: AllocationInfo };
   setGroupLimit: { request: { groupId: string; maxW?: number; maxAPerPhase?: [number, number, number] }; response: GroupInfo };
   setGroupMode: { request: { groupId: string; mode: 'automatic' | 'manual' }; response: GroupInfo };
+  // ---- Alarm rule editor and notification settings (issue 5) ----
+  /** The running alarm rule set, where it came from, and the ids a scope may name. */
+  listAlarmRules: { request: Record<string, never>; response: AlarmRulesInfo };
+  /** Adds a rule, or replaces the rule `replaces` (default: same id); stored, then applied live. */
+  putAlarmRule: { request: { rule: AlarmRule; replaces?: string }; response: AlarmRulesInfo };
+  /** Removes a rule; its alarms clear with "rule removed or disabled". */
+  deleteAlarmRule: { request: { ruleId: string }; response: AlarmRulesInfo };
+  /** The problems a rule would be refused for (empty = it may be saved); changes nothing. */
+  validateAlarmRule: { request: { rule: Record<string, unknown>; replaces?: string }; response: { problems: AlarmRuleProblem[] } };
+  /** Recipients, contacts, SMTP, SMS gateway, grouping and rate limit (SMTP password masked). */
+  getNotificationSettings: { request: Record<string, never>; response: NotificationSettingsInfo };
+  putNotificationSettings: { request: { settings: NotificationSettingsDoc }; response: NotificationSettingsInfo };
+  /** One test message through one channel to one address; answers delivered or the channel's error. */
+  testNotification: { request: { channel: NotificationChannelName; to: string }; response: NotificationTestResult };
+  // ---- end of issue 5 ----
 }
 
 export interface SelfTestReportInfo {

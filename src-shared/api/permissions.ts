@@ -19,6 +19,9 @@ export const READ_COMMANDS: ReadonlySet<ApiCommandName> = new Set<ApiCommandName
   'alarmHistory',
   'listGroups',
   'getAllocation',
+  // Alarm rule editor (issue 5): reading the rules and checking a draft change nothing.
+  'listAlarmRules',
+  'validateAlarmRule',
 ]);
 
 /** Commands anyone may send before signing in. */
@@ -46,6 +49,12 @@ const MINIMUM_ROLE: Partial<Record<ApiCommandName, Role>> = {
   setGroupLimit: 'engineer',
   runSelfTest: 'engineer',
   setGroupMode: 'engineer',
+  // Alarm rule editor and notification settings (issue 5)
+  putAlarmRule: 'engineer',
+  deleteAlarmRule: 'engineer',
+  getNotificationSettings: 'engineer',
+  putNotificationSettings: 'engineer',
+  testNotification: 'engineer',
 };
 
 /** The least role for each operator command sent to a station. */
