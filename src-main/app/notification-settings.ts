@@ -47,14 +47,24 @@ const schema = {
       properties: { host: { type: 'string' }, port: { type: 'integer', minimum: 1, maximum: 65535 }, secure: { type: 'boolean' }, user: { type: 'string' }, password: { type: 'string' }, from: { type: 'string' } },
     },
     sms: {
-      oneOf: [
+      // if/then rather than oneOf: a mistake in an HTTP gateway is reported against the HTTP fields only.
+      type: 'object',
+      required: ['kind'],
+      properties: { kind: { enum: ['http', 'email'] } },
+      allOf: [
         {
-          type: 'object',
-          additionalProperties: false,
-          required: ['kind', 'url'],
-          properties: { kind: { const: 'http' }, url: { type: 'string', format: 'uri' }, method: { enum: ['POST', 'GET'] }, headers: { type: 'object', additionalProperties: { type: 'string' } }, body: { type: 'string' }, maxLength: { type: 'integer', minimum: 1 } },
+          if: { properties: { kind: { const: 'http' } } },
+          then: {
+            additionalProperties: false,
+            required: ['kind', 'url'],
+            // {to} and {text} may sit in the URL, so it is checked as http(s)://... rather than as a strict URI.
+            properties: { kind: { const: 'http' }, url: { type: 'string', pattern: '^https?://[^\\s]+$' }, method: { enum: ['POST', 'GET'] }, headers: { type: 'object', additionalProperties: { type: 'string' } }, body: { type: 'string' }, maxLength: { type: 'integer', minimum: 1 } },
+          },
         },
-        { type: 'object', additionalProperties: false, required: ['kind', 'emailDomain'], properties: { kind: { const: 'email' }, emailDomain: { type: 'string' }, maxLength: { type: 'integer', minimum: 1 } } },
+        {
+          if: { properties: { kind: { const: 'email' } } },
+          then: { additionalProperties: false, required: ['kind', 'emailDomain'], properties: { kind: { const: 'email' }, emailDomain: { type: 'string', minLength: 1 }, maxLength: { type: 'integer', minimum: 1 } } },
+        },
       ],
     },
   },
