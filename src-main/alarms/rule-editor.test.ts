@@ -63,7 +63,7 @@ describe('alarm rule editor', () => {
     const bad = { ...POWER_ABOVE, threshold: 'high', hysteresis: -5, scope: { stationIds: ['NOPE'] } } as unknown as AlarmRule;
     const { problems } = await sup.api.dispatch('validateAlarmRule', { rule: bad as unknown as Record<string, unknown> }, ENGINEER);
     expect(problems.map((p) => p.field)).toEqual(['threshold', 'hysteresis', 'scope.stationIds.0']);
-    expect(problems.map((p) => p.message)).toEqual(['threshold must be a number', 'hysteresis must be 0 or more', 'scope.stationIds.0 names station NOPE, which the project does not declare']);
+    expect(problems.map((p) => p.message)).toEqual(['threshold must be a number', 'hysteresis must be 0 or more', 'scope.stationIds.0 names station NOPE, which the supervisor does not know']);
 
     const error = await refusal(sup.api.dispatch('putAlarmRule', { rule: bad }, ENGINEER));
     expect(error.code).toBe('BadRequest');

@@ -28,7 +28,8 @@ export interface RuleEditorOptions {
   origin: AlarmRuleOrigin;
   savedAt?: string | null;
   savedBy?: string | null;
-  stationIds: readonly string[];
+  /** Stations a scope may name (declared and accepted ones): asked at each check, the registry changes. */
+  stationIds: () => readonly string[];
   siteIds: readonly string[];
 }
 
@@ -38,7 +39,7 @@ export class AlarmRuleEditor {
   private origin: AlarmRuleOrigin;
   private savedAt: string | null;
   private savedBy: string | null;
-  private readonly stationIds: readonly string[];
+  private readonly stationIds: () => readonly string[];
   private readonly siteIds: readonly string[];
   /** Edits run one after the other: each reads the set the previous one left. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -59,7 +60,7 @@ export class AlarmRuleEditor {
       origin: this.origin,
       savedAt: this.savedAt,
       savedBy: this.savedBy,
-      stationIds: [...this.stationIds],
+      stationIds: [...this.stationIds()].sort(),
       siteIds: [...this.siteIds],
     };
   }
@@ -70,7 +71,7 @@ export class AlarmRuleEditor {
       .ruleSet()
       .map((r) => r.id)
       .filter((id) => id !== (replaces ?? (rule as { id?: unknown } | null)?.id));
-    return checkAlarmRule(rule, { otherRuleIds: others, stationIds: this.stationIds, siteIds: this.siteIds });
+    return checkAlarmRule(rule, { otherRuleIds: others, stationIds: this.stationIds(), siteIds: this.siteIds });
   }
 
   /**

@@ -166,7 +166,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     origin: ruleOrigin,
     savedAt: storedRules?.savedAt ?? null,
     savedBy: storedRules?.savedBy ?? null,
-    stationIds: declaredStations(),
+    stationIds: () => [...new Set([...declaredStations(), ...registry.list().map((s) => s.id)])],
     siteIds: project ? project.sites.map((s) => s.id) : [],
   });
   const api = createApi({

@@ -714,7 +714,7 @@ export const en = {
       phase: 'must be L1, L2, L3 or any phase',
       list: 'must be a list of ids',
       emptyList: 'must name at least one id',
-      unknownStation: 'names station {{id}}, which the project does not declare',
+      unknownStation: 'names station {{id}}, which the supervisor does not know',
       unknownSite: 'names site {{id}}, which the project does not declare',
       actionKind: 'is not a known action',
       actionParameter: 'must be one of {{allowed}}',

@@ -716,7 +716,7 @@ export const fr: Translation = {
       phase: 'doit être L1, L2, L3 ou toute phase',
       list: "doit être une liste d'identifiants",
       emptyList: 'doit nommer au moins un identifiant',
-      unknownStation: 'nomme la borne {{id}}, que le projet ne déclare pas',
+      unknownStation: 'nomme la borne {{id}}, inconnue du superviseur',
       unknownSite: 'nomme le site {{id}}, que le projet ne déclare pas',
       actionKind: "n'est pas une action connue",
       actionParameter: "doit être l'un de {{allowed}}",

@@ -42,7 +42,7 @@ describe('checkAlarmRule', () => {
   it('points at the scope entry that names an unknown station or site, and refuses an empty list', () => {
     const problems = checkAlarmRule({ ...GOOD, scope: { stationIds: ['P1-CP01', 'P9-CP99'], siteIds: [] } }, CONTEXT);
     expect(problems.map((p) => p.field)).toEqual(['scope.stationIds.1', 'scope.siteIds']);
-    expect(problems[0]?.message).toBe('scope.stationIds.1 names station P9-CP99, which the project does not declare');
+    expect(problems[0]?.message).toBe('scope.stationIds.1 names station P9-CP99, which the supervisor does not know');
   });
 
   it('bounds automatic actions: attempts, spacing, step parameters, and none on group rules', () => {

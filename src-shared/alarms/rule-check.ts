@@ -90,7 +90,7 @@ const ENGLISH: Record<RuleProblemKey, string> = {
   phase: 'must be L1, L2, L3 or empty (any phase)',
   list: 'must be a list of ids',
   emptyList: 'must name at least one id (or remove the filter to mean all)',
-  unknownStation: 'names station {id}, which the project does not declare',
+  unknownStation: 'names station {id}, which the supervisor does not know',
   unknownSite: 'names site {id}, which the project does not declare',
   actionKind: 'must be one of {allowed}',
   actionParameter: 'must be one of {allowed}',
