@@ -217,12 +217,12 @@ describe('alarm rules, notifications and translated alarm texts', () => {
     expect(await page.innerText('[data-testid="alarm-tab-rules"]')).toBe('Règles');
     expect(await page.innerText('[data-testid="alarm-tab-notifications"]')).toBe('Notifications');
     expect(await page.innerText('[data-testid="rule-condition-e2e-power"]')).toBe(`Puissance de ${STATION} au-dessus de 1 W pendant 0 s (immédiatement) (désactivée)`);
+    await screenshot(page, 'alarm-rules-fr.png');
     await page.click('[data-testid="rule-edit-e2e-power"]');
     await page.waitForSelector('[data-testid="alarm-rule-form"]');
     expect(await page.textContent('[data-testid="alarm-rule-form"]')).toContain('Délai avant levée (s)');
     await page.fill('[data-testid="rule-threshold"]', '-');
     expect(await page.innerText('[data-testid="rule-problems"]')).toContain('Seuil : doit être un nombre');
-    await screenshot(page, 'alarm-rules-fr.png');
     await page.click('[data-testid="rule-cancel"]');
     const banner = (await page.innerText('[data-testid="banner-message"]')).replace(/[\u202f\u00a0]/g, ' ');
     expect(banner).toBe(`${STATION} · 1 : puissance 2 500 W (au-dessus de 1 W) (règle supprimée ou désactivée)`);

@@ -386,7 +386,7 @@ export function AlarmRulesPanel() {
       {
         id: 'enabled',
         label: t('alarmRules.columns.enabled'),
-        width: '52px',
+        width: '66px',
         sortValue: (r) => r.enabled !== false,
         csvValue: (r) => r.enabled !== false,
         render: (r) => (
@@ -400,11 +400,11 @@ export function AlarmRulesPanel() {
           />
         ),
       },
-      { id: 'severity', label: t('alarmRules.columns.severity'), width: '104px', sortValue: (r) => severityRank(r.severity), csvValue: (r) => r.severity, render: (r) => <SeverityPill severity={r.severity} /> },
+      { id: 'severity', label: t('alarmRules.columns.severity'), width: '124px', sortValue: (r) => severityRank(r.severity), csvValue: (r) => r.severity, render: (r) => <SeverityPill severity={r.severity} /> },
       {
         id: 'name',
         label: t('alarmRules.columns.name'),
-        width: '220px',
+        width: '190px',
         sortValue: (r) => r.name,
         render: (r) => (
           <span title={r.id}>
@@ -412,21 +412,21 @@ export function AlarmRulesPanel() {
           </span>
         ),
       },
-      { id: 'kind', label: t('alarmRules.columns.kind'), width: '170px', sortValue: (r) => t(`alarms.kinds.${r.kind}`), csvValue: (r) => r.kind, render: (r) => t(`alarms.kinds.${r.kind}`) },
+      { id: 'kind', label: t('alarmRules.columns.kind'), width: '150px', sortValue: (r) => t(`alarms.kinds.${r.kind}`), csvValue: (r) => r.kind, render: (r) => t(`alarms.kinds.${r.kind}`) },
       {
         id: 'condition',
         label: t('alarmRules.columns.condition'),
         sortValue: (r) => rulePreview(r, t, locale),
         render: (r) => (
-          <span className="ellipsis" title={rulePreview(r, t, locale)} data-testid={`rule-condition-${r.id}`}>
+          <span className="rule-condition" data-testid={`rule-condition-${r.id}`}>
             {rulePreview(r, t, locale)}
           </span>
         ),
       },
       {
         id: 'edit',
-        label: t('alarmRules.columns.edit'),
-        width: '150px',
+        label: '',
+        width: '196px',
         render: (r) => (
           <span className="inline-actions">
             <button type="button" className="button button-small" onClick={() => setEditing({ rule: r, id: r.id, n: Date.now() })} data-testid={`rule-edit-${r.id}`}>
@@ -452,7 +452,7 @@ export function AlarmRulesPanel() {
   const rows = useSortedRows(filtered, columns, sort);
 
   return (
-    <div className="split alarm-rules" data-testid="alarm-rules">
+    <div className={`split alarm-rules ${editing ? '' : 'no-side'}`} data-testid="alarm-rules">
       <div className="split-main">
         <Panel title={t('alarmRules.title')} testId="alarm-rules-panel">
           {error ? <p className="notice tone-fault">{error}</p> : null}

@@ -67,7 +67,7 @@ function TestSend(props: { dirty: boolean }) {
           if (!sending) void send();
         }}
       >
-        <Field label={t('notificationSettings.smsKind')}>
+        <Field label={t('notificationSettings.testChannel')}>
           <select value={channel} onChange={(e) => setChannel(e.target.value as NotificationChannelName)} data-testid="test-channel">
             {NOTIFICATION_CHANNELS.map((c) => (
               <option key={c} value={c}>
@@ -169,7 +169,7 @@ export function NotificationsPanel() {
       {
         id: 'id',
         label: t('notificationSettings.columns.id'),
-        width: '130px',
+        width: '170px',
         sortValue: (r) => r.recipient.id,
         render: (r) => (
           <input
@@ -190,7 +190,7 @@ export function NotificationsPanel() {
       {
         id: 'role',
         label: t('notificationSettings.columns.role'),
-        width: '130px',
+        width: '150px',
         sortValue: (r) => r.recipient.role,
         render: (r) => (
           <select value={r.recipient.role} onChange={(e) => editRecipient(r.index, (x) => (x.role = e.target.value))} data-testid={`recipient-role-${r.index}`}>
@@ -205,7 +205,7 @@ export function NotificationsPanel() {
       {
         id: 'channels',
         label: t('notificationSettings.columns.channels'),
-        width: '190px',
+        width: '240px',
         csvValue: (r) => r.recipient.channels.join(' '),
         render: (r) => (
           <span className="inline-actions">
@@ -270,7 +270,7 @@ export function NotificationsPanel() {
       },
       {
         id: 'remove',
-        label: t('notificationSettings.columns.remove'),
+        label: '',
         width: '90px',
         render: (r) => (
           <button
@@ -323,7 +323,7 @@ export function NotificationsPanel() {
       >
         <p className="hint">{t('notificationSettings.recipientsHint')}</p>
         <div className="toolbar">
-          <Field label={t('alarmRules.filter')}>
+          <Field label={t('notificationSettings.filter')}>
             <input value={filter} onChange={(e) => setFilter(e.target.value)} data-testid="recipients-filter" spellCheck={false} />
           </Field>
           <div className="toolbar-spacer" />
