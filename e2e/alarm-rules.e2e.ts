@@ -134,6 +134,9 @@ describe('alarm rules, notifications and translated alarm texts', () => {
     // Nothing named yet: the form says what is missing and will not save.
     expect(await page.innerText('[data-testid="rule-problems"]')).toContain('Name: is required');
     expect(await page.isDisabled('[data-testid="rule-save"]')).toBe(true);
+    // A new rule may not take the id of an existing one.
+    await page.fill('[data-testid="rule-id"]', 'comm-lost');
+    expect(await page.innerText('[data-testid="rule-problems"]')).toContain('Identifier: is already the identifier of another rule');
     await page.fill('[data-testid="rule-id"]', 'e2e-power');
     await page.fill('[data-testid="rule-name"]', 'E2E station draws power');
     await page.selectOption('[data-testid="rule-severity"]', 'critical');

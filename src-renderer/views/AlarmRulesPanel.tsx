@@ -80,7 +80,8 @@ function RuleForm(props: { info: AlarmRulesInfo; initial: AlarmRule; editing: st
   const problems = useMemo<AlarmRuleProblem[]>(
     () =>
       checkAlarmRule(draft, {
-        otherRuleIds: props.info.rules.map((r) => r.id).filter((id) => id !== (props.editing ?? draft.id)),
+        // A new rule may not take an existing id (it would replace that rule); an edited one keeps its own.
+        otherRuleIds: props.info.rules.map((r) => r.id).filter((id) => id !== props.editing),
         stationIds: props.info.stationIds,
         siteIds: props.info.siteIds,
       }),
