@@ -52,11 +52,15 @@ export const SYSTEM: CallContext = { principal: { username: 'system', role: 'adm
 
 type Handlers = { [K in ApiCommandName]: (request: ApiCommands[K]['request'], ctx: CallContext) => Promise<ApiCommands[K]['response']> | ApiCommands[K]['response'] };
 
-/** Requests as written in the audit log: secrets removed. */
+/** Requests as written in the audit log: secrets removed at any depth (account and SMTP passwords). */
 function auditDetail(request: unknown): unknown {
+  if (Array.isArray(request)) return request.map(auditDetail);
   if (typeof request !== 'object' || request === null) return request;
-  const { password: _password, ...rest } = request as Record<string, unknown>;
-  return rest;
+  return Object.fromEntries(
+    Object.entries(request as Record<string, unknown>)
+      .filter(([key]) => key !== 'password')
+      .map(([key, value]) => [key, auditDetail(value)]),
+  );
 }
 
 function auditResult(response: unknown): string {

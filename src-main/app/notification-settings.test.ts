@@ -98,6 +98,10 @@ describe('notification settings', () => {
     const stored = JSON.parse(readFileSync(saved.path, 'utf8')) as NotificationSettingsDoc;
     expect(stored.policy.windowMs).toBe(60_000);
     expect(stored.smtp?.password).toBe('smtp-secret');
+    // The audit log records the change, never the password.
+    const audit = sup.archive.audit({ action: 'putNotificationSettings' });
+    expect(audit.items).toHaveLength(2);
+    expect(JSON.stringify(audit.items)).not.toContain('smtp-secret');
   });
 
   it('refuses bad settings naming the field, and changes nothing', async () => {
