@@ -7,6 +7,8 @@ import { groupInScope, groupSite, stationInScope, stationPlace, type NormalizedR
 import {
   DIAGNOSTICS_FAILURE_STATUSES,
   FIRMWARE_FAILURE_STATUSES,
+  type AlarmMessageKey,
+  type AlarmMessageParams,
   type AlarmObservation,
   type AlarmSource,
   type AlarmTopology,
@@ -21,6 +23,9 @@ export interface SourceReading {
   active: boolean;
   value: AlarmValue;
   message: string;
+  /** The message as key and values for the UI's languages. */
+  messageKey: AlarmMessageKey;
+  messageParams: AlarmMessageParams;
 }
 
 /** Whether the condition of a rule on a source was active at the previous evaluation (for hysteresis). */
@@ -105,6 +110,8 @@ function faultReadings(normalized: NormalizedRule, facts: StationFacts, topology
       active: c.status === 'Faulted' && codeMatches,
       value: c.errorCode,
       message: `${sourceLabel(source)}: ${c.status ?? 'Unknown'} (${c.errorCode ?? 'no error code'})`,
+      messageKey: 'faulted',
+      messageParams: { status: c.status ?? 'Unknown', code: c.errorCode ?? '' },
     });
   }
   return readings;
@@ -134,7 +141,13 @@ export function stationReadings(
       const message = silentTooLong
         ? `${stationId}: nothing received for ${minutes(silentForMs)} (${missed} heartbeats missed)`
         : `${stationId}: communication lost${facts.disconnectReason ? ` (${facts.disconnectReason})` : ''}`;
-      return [{ sourceKey: stationSourceKey(stationId), source, active: disconnected || silentTooLong, value: facts.lastSeenAt, message }];
+      const messageKey: AlarmMessageKey = silentTooLong ? 'communicationSilent' : 'communicationLost';
+      const messageParams: AlarmMessageParams = silentTooLong
+        ? { minutes: Math.floor(silentForMs / 60_000), missed }
+        : facts.disconnectReason
+          ? { reason: facts.disconnectReason }
+          : {};
+      return [{ sourceKey: stationSourceKey(stationId), source, active: disconnected || silentTooLong, value: facts.lastSeenAt, message, messageKey, messageParams }];
     }
     case 'connectorFaulted':
       return faultReadings(normalized, facts, topology, connectors);
@@ -151,6 +164,8 @@ export function stationReadings(
             active,
             value: c.powerW,
             message: `${sourceLabel(source)}: charging at ${c.powerW ?? '?'} W, below ${rule.minPowerW} W`,
+            messageKey: 'chargeStalled' as const,
+            messageParams: { powerW: c.powerW ?? '?', minPowerW: rule.minPowerW },
           };
         });
     case 'transactionTooLong':
@@ -167,6 +182,8 @@ export function stationReadings(
             message: c.transaction
               ? `${sourceLabel(source)}: transaction ${c.transaction.id} open for ${minutes(openForMs)}`
               : `${sourceLabel(source)}: no transaction`,
+            messageKey: c.transaction ? ('transactionTooLong' as const) : ('noTransaction' as const),
+            messageParams: (c.transaction ? { transactionId: c.transaction.id, minutes: Math.floor(openForMs / 60_000) } : {}) as AlarmMessageParams,
           };
         });
     case 'profileNotApplied':
@@ -178,6 +195,8 @@ export function stationReadings(
           active: !p.applied,
           value: p.detail,
           message: `${p.evseId === 0 ? stationId : `${stationId} EVSE ${p.evseId}`}: charging profile ${p.applied ? 'applied' : 'not applied'}${p.detail ? ` (${p.detail})` : ''}`,
+          messageKey: p.applied ? ('profileApplied' as const) : ('profileNotApplied' as const),
+          messageParams: (p.detail ? { detail: p.detail } : {}) as AlarmMessageParams,
         };
       });
     case 'firmwareFailed':
@@ -193,6 +212,8 @@ export function stationReadings(
           active: failures.includes(status),
           value: status,
           message: `${stationId}: ${firmware ? 'firmware update' : 'diagnostics upload'} ${status}`,
+          messageKey: firmware ? 'firmwareStatus' : 'diagnosticsStatus',
+          messageParams: { status },
         },
       ];
     }
@@ -211,6 +232,8 @@ export function stationReadings(
           active,
           value: m.value,
           message: `${sourceLabel(source)}: ${m.quantity}${phase ? ` ${phase}` : ''} = ${m.value} (${rule.comparison} ${rule.threshold})`,
+          messageKey: 'threshold',
+          messageParams: { quantity: m.quantity, phase: phase ?? '', value: m.value, comparison: rule.comparison, threshold: rule.threshold },
         });
       }
       return readings;
@@ -237,6 +260,8 @@ export function groupReadings(normalized: NormalizedRule, group: GroupFacts, top
       active,
       value: group.loadW,
       message: `group ${group.groupId}: load ${Math.round(group.loadW)} W for a limit of ${Math.round(group.limitW)} W`,
+      messageKey: 'groupLoad',
+      messageParams: { loadW: Math.round(group.loadW), limitW: Math.round(group.limitW) },
     },
   ];
 }
@@ -256,5 +281,7 @@ export function securityReading(
     active: true,
     value: event.eventType,
     message: `${event.stationId}: security event ${event.eventType}${event.techInfo ? ` (${event.techInfo})` : ''}`,
+    messageKey: 'securityEvent',
+    messageParams: event.techInfo ? { eventType: event.eventType, techInfo: event.techInfo } : { eventType: event.eventType },
   };
 }

@@ -49,16 +49,31 @@ export interface DeliveryRecord {
   error: string | null;
 }
 
+function createMailer(settings: NotificationSettings): Transporter | null {
+  return settings.smtp
+    ? nodemailer.createTransport({
+        host: settings.smtp.host,
+        port: settings.smtp.port,
+        secure: settings.smtp.secure ?? false,
+        auth: settings.smtp.user ? { user: settings.smtp.user, pass: settings.smtp.password ?? '' } : undefined,
+        // A control room must not hang on a dead mail server.
+        connectionTimeout: 10_000,
+        greetingTimeout: 10_000,
+        socketTimeout: 20_000,
+      })
+    : null;
+}
+
 function fill(template: string, values: Record<string, string>, escape: (v: string) => string): string {
   return template.replace(/\{(to|text|subject)\}/g, (_m, key: string) => escape(values[key] ?? ''));
 }
 
 export class NotificationDelivery {
   private state: NotificationState = createNotificationState();
-  private readonly settings: NotificationSettings;
+  private settings: NotificationSettings;
   private readonly bus: DomainBus;
   private readonly log: Logger;
-  private readonly mailer: Transporter | null;
+  private mailer: Transporter | null;
   private readonly ticker: NodeJS.Timeout;
   /** Recent delivery attempts, newest last (bounded), for the settings screen and tests. */
   readonly deliveries: DeliveryRecord[] = [];
@@ -67,18 +82,7 @@ export class NotificationDelivery {
     this.settings = settings;
     this.bus = bus;
     this.log = log;
-    this.mailer = settings.smtp
-      ? nodemailer.createTransport({
-          host: settings.smtp.host,
-          port: settings.smtp.port,
-          secure: settings.smtp.secure ?? false,
-          auth: settings.smtp.user ? { user: settings.smtp.user, pass: settings.smtp.password ?? '' } : undefined,
-          // A control room must not hang on a dead mail server.
-          connectionTimeout: 10_000,
-          greetingTimeout: 10_000,
-          socketTimeout: 20_000,
-        })
-      : null;
+    this.mailer = createMailer(settings);
     this.ticker = setInterval(() => this.offer([]), tickMs);
     this.ticker.unref();
   }
@@ -145,11 +149,27 @@ export class NotificationDelivery {
     }
   }
 
-  /** The settings screen's test button: one message through one channel to one address. */
-  async sendTest(channel: 'email' | 'sms', to: string): Promise<DeliveryRecord> {
-    const message = { recipientId: 'test', subject: 'EV Supervisor: test notification', body: 'This is a test message sent from the notification settings.' };
+  /** The settings in force (secrets included: the caller masks them). */
+  current(): NotificationSettings {
+    return this.settings;
+  }
+
+  /** New settings, applied at once; batches waiting for their window keep waiting under the new policy. */
+  reconfigure(settings: NotificationSettings): void {
+    this.mailer?.close();
+    this.settings = settings;
+    this.mailer = createMailer(settings);
+  }
+
+  /** The settings screen's test button: one message through one channel to one address (push: to every connected client). */
+  async sendTest(channel: 'email' | 'sms' | 'push', to: string, recipientId = 'test'): Promise<DeliveryRecord> {
+    const message = { recipientId, subject: 'EV Supervisor: test notification', body: 'This is a test message sent from the notification settings.' };
     if (channel === 'email') await this.sendEmail(message, to);
-    else await this.sendSms(message, to);
+    else if (channel === 'sms') await this.sendSms(message, to);
+    else {
+      this.bus.publish({ type: 'notification', notification: { recipientId, severity: 'info', subject: message.subject, body: message.body, alarmIds: [] } });
+      this.record(message, 'push', null, true, null);
+    }
     return this.deliveries[this.deliveries.length - 1] as DeliveryRecord;
   }
 

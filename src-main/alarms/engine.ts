@@ -10,6 +10,8 @@ import { securityReading, groupReadings, stationReadings, type SourceReading } f
 import { emptyStationFacts, updateStationFacts, type GroupFacts, type StationFacts } from './facts.ts';
 import { normalizeConfig, type NormalizedConfig, type NormalizedRule } from './rules.ts';
 import type {
+  AlarmMessageKey,
+  AlarmMessageParams,
   AlarmActionRequest,
   AlarmEngineConfig,
   AlarmInput,
@@ -49,6 +51,8 @@ export interface AlarmPoint {
   debounced: boolean;
   value: AlarmValue;
   message: string;
+  messageKey?: AlarmMessageKey;
+  messageParams?: AlarmMessageParams;
   /** The live instance of this point, if any. */
   alarmId: string | null;
   /** Debounced raises still inside the flap window. */
@@ -128,6 +132,11 @@ function sameReading(point: AlarmPoint, reading: SourceReading): boolean {
   return point.condition === reading.active && point.value === reading.value && point.message === reading.message && sameSource(point.source, reading.source);
 }
 
+/** The translatable form of a message, only when there is one (records of older versions have none). */
+function messageTextOf(from: { messageKey?: AlarmMessageKey; messageParams?: AlarmMessageParams }): { messageKey?: AlarmMessageKey; messageParams?: AlarmMessageParams } {
+  return from.messageKey === undefined ? {} : { messageKey: from.messageKey, messageParams: from.messageParams ?? {} };
+}
+
 function alarmDueAt(alarm: AlarmInstance): EpochMs {
   return alarm.shelving ? alarm.shelving.until : Number.POSITIVE_INFINITY;
 }
@@ -162,6 +171,7 @@ export function createAlarmEngineState(config: AlarmEngineConfig, restore: Resto
       debounced: active,
       value: alarm.value,
       message: alarm.message,
+      ...messageTextOf(alarm),
       alarmId: alarm.id,
       raiseTimes: [],
       ladder: null,
@@ -480,6 +490,7 @@ class StepRun {
       // operator events pass no point and report the alarm's own value.
       value: point ? point.value : (alarm?.value ?? null),
       message: point ? point.message : (alarm?.message ?? ''),
+      ...messageTextOf(point ?? alarm ?? {}),
       operator: extra.operator ?? null,
       comment: extra.comment ?? null,
       action: extra.action ?? null,
@@ -622,6 +633,8 @@ class StepRun {
         debounced: false,
         value: reading.value,
         message: reading.message,
+        messageKey: reading.messageKey,
+        messageParams: reading.messageParams,
         alarmId: null,
         raiseTimes: [],
         ladder: null,
@@ -634,6 +647,8 @@ class StepRun {
     point.source = reading.source;
     point.value = reading.value;
     point.message = reading.message;
+    point.messageKey = reading.messageKey;
+    point.messageParams = reading.messageParams;
     // A cleared alarm keeps the value that raised it; an active one follows the measurement.
     const alarm = point.alarmId !== null ? this.alarms.get(point.alarmId) : undefined;
     if (alarm && reading.active && isActive(alarm.state) && (alarm.value !== reading.value || alarm.message !== reading.message)) {
@@ -641,6 +656,7 @@ class StepRun {
       if (edited) {
         edited.value = reading.value;
         edited.message = reading.message;
+        Object.assign(edited, messageTextOf(reading));
       }
     }
     this.settle(key);
@@ -650,7 +666,15 @@ class StepRun {
     const point = this.points.get(key);
     const rule = point ? this.settings.ruleById.get(point.ruleId) : undefined;
     if (!point || !rule) return;
-    this.apply(rule, { sourceKey: point.sourceKey, source: point.source, active: false, value: point.value, message: point.message });
+    this.apply(rule, {
+      sourceKey: point.sourceKey,
+      source: point.source,
+      active: false,
+      value: point.value,
+      message: point.message,
+      messageKey: point.messageKey ?? 'communicationLost',
+      messageParams: point.messageParams ?? {},
+    });
   }
 
   // ----- the point's reaction: delays, ladder, flapping
@@ -777,6 +801,7 @@ class StepRun {
         flapping: false,
         value: point.value,
         message: point.message,
+        ...messageTextOf(point),
         occurrences: 1,
       });
       point.alarmId = alarm.id;
@@ -788,6 +813,7 @@ class StepRun {
       alarm.occurrences += 1;
       alarm.value = point.value;
       alarm.message = point.message;
+      Object.assign(alarm, messageTextOf(point));
       this.record('raised', point, alarm, 'clearedUnacknowledged');
     }
     if (flap && point.raiseTimes.length > flap.maxCycles && !alarm.flapping) {
@@ -814,6 +840,7 @@ class StepRun {
       this.record('flappingEnded', null, alarm, alarm.state);
     }
     alarm.message = `${alarm.message} (rule removed or disabled)`;
+    alarm.messageParams = { ...(alarm.messageParams ?? {}), ruleRemoved: 1 };
     this.clearAlarm(alarm, null);
   }
 

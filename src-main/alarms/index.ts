@@ -49,3 +49,5 @@ export {
 export { alarmBanner, compareAlarms, isUnacknowledged, listAlarms, severityRank, type AlarmBanner, type AlarmFilter } from './views.ts';
 export { AlarmService, DEFAULT_ALARM_RULES, ALARM_ENGINE_OPERATOR, type AlarmServiceOptions, type StationCommandRunner } from './service.ts';
 export { NotificationDelivery, type NotificationSettings, type SmtpSettings, type SmsSettings, type Contact, type DeliveryRecord } from './delivery.ts';
+export { AlarmRuleStore, ALARM_RULES_FILE, type StoredAlarmRules } from './rule-store.ts';
+export { AlarmRuleEditor, AlarmRuleRejected, UnknownAlarmRule, type RuleEditorOptions } from './rule-editor.ts';

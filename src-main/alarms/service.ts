@@ -33,7 +33,9 @@ export const DEFAULT_ALARM_RULES: AlarmRule[] = [
   { id: 'faulted', kind: 'connectorFaulted', name: 'Station or connector faulted', severity: 'major', onDelayMs: 0 },
   { id: 'stalled', kind: 'chargeStalled', name: 'Charge stalled', severity: 'minor', minPowerW: 100, stalledForMs: 10 * 60_000 },
   { id: 'tx-too-long', kind: 'transactionTooLong', name: 'Transaction open too long', severity: 'warning', maxDurationMs: 24 * 3_600_000 },
+  { id: 'group-limit', kind: 'groupLimitExceeded', name: 'Group limit exceeded', severity: 'major', onDelayMs: 10_000, marginW: 0, hysteresisW: 500 },
   { id: 'firmware', kind: 'firmwareFailed', name: 'Firmware update failed', severity: 'minor' },
+  { id: 'diagnostics', kind: 'diagnosticsFailed', name: 'Diagnostics upload failed', severity: 'warning' },
   { id: 'profile', kind: 'profileNotApplied', name: 'Charging profile not applied', severity: 'major' },
   { id: 'security', kind: 'securityEvent', name: 'Security event', severity: 'major' },
 ];
@@ -50,6 +52,8 @@ export class AlarmService {
   /** Observations waiting for the end of this event-loop turn. */
   private pending: AlarmInput[] = [];
   private flushQueued = false;
+  private rules: readonly AlarmRule[];
+  private readonly topology: AlarmTopology;
 
   constructor(archive: Archive, bus: DomainBus, runCommand: StationCommandRunner, log: Logger, options: AlarmServiceOptions) {
     this.archive = archive;
@@ -57,6 +61,8 @@ export class AlarmService {
     this.runCommand = runCommand;
     this.log = log;
     this.onTransitions = options.onTransitions ?? null;
+    this.rules = options.rules;
+    this.topology = options.topology;
     const counters = archive.alarmCounters();
     this.state = createAlarmEngineState(
       { rules: options.rules, topology: options.topology },
@@ -137,6 +143,21 @@ export class AlarmService {
       }
     }
     return out;
+  }
+
+  /** The rule set the engine runs (as given, disabled rules included). */
+  ruleSet(): readonly AlarmRule[] {
+    return this.rules;
+  }
+
+  /**
+   * Swaps the rule set live. Active alarms of rules that stay keep their state; an alarm whose
+   * rule is gone or disabled clears ("rule removed or disabled") and stays until acknowledged.
+   * Resolves once the resulting records are stored.
+   */
+  async setRules(rules: readonly AlarmRule[]): Promise<void> {
+    this.rules = rules;
+    await this.apply({ kind: 'configure', config: { rules, topology: this.topology } });
   }
 
   list(query: AlarmQuery = {}): AlarmInstance[] {

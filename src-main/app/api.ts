@@ -15,7 +15,8 @@ import {
   READ_COMMANDS,
   mayUse,
 } from '../../src-shared/api/index.ts';
-import type { AlarmService } from '../alarms/index.ts';
+import { AlarmRuleRejected, UnknownAlarmRule, type AlarmRuleEditor, type AlarmService } from '../alarms/index.ts';
+import { NotificationSettingsRejected, type NotificationSettingsEditor } from './notification-settings.ts';
 import type { AccountService, BadgeList, DownloadTickets } from '../auth/index.ts';
 import { ProfileLibraryError, type AllocationController, type ProfileLibrary } from '../allocation/index.ts';
 import { ProjectError, maskSecrets, runSelfTest, type ProjectWorkspace, type SelfTestReport } from '../project/index.ts';
@@ -45,6 +46,9 @@ export interface ApiServices {
   declaredStations: () => string[];
   /** Sites and energy aggregates (overview and energy dashboard). */
   energy: EnergyService;
+  /** Alarm rule editor and notification settings (issue 5). */
+  alarmRules: AlarmRuleEditor;
+  notificationSettings: NotificationSettingsEditor;
 }
 
 /** Who is calling, through which session. */
@@ -61,11 +65,15 @@ export const SYSTEM: CallContext = { principal: { username: 'system', role: 'adm
 
 type Handlers = { [K in ApiCommandName]: (request: ApiCommands[K]['request'], ctx: CallContext) => Promise<ApiCommands[K]['response']> | ApiCommands[K]['response'] };
 
-/** Requests as written in the audit log: secrets removed. */
+/** Requests as written in the audit log: secrets removed at any depth (account and SMTP passwords). */
 function auditDetail(request: unknown): unknown {
+  if (Array.isArray(request)) return request.map(auditDetail);
   if (typeof request !== 'object' || request === null) return request;
-  const { password: _password, ...rest } = request as Record<string, unknown>;
-  return rest;
+  return Object.fromEntries(
+    Object.entries(request as Record<string, unknown>)
+      .filter(([key]) => key !== 'password')
+      .map(([key, value]) => [key, auditDetail(value)]),
+  );
 }
 
 function auditResult(response: unknown): string {
@@ -144,6 +152,16 @@ export function createApi(services: ApiServices) {
     }
   };
   const who = (ctx: CallContext) => ctx.principal?.username ?? 'unknown';
+  /** Refused rules and settings are the caller's to fix: 400 naming every problem; unknown rules 404. */
+  const editorCall = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof AlarmRuleRejected || error instanceof NotificationSettingsRejected) throw new ApiError('BadRequest', error.message);
+      if (error instanceof UnknownAlarmRule) throw new ApiError('NotFound', error.message);
+      throw error;
+    }
+  };
   const stationOr404 = (stationId: string) => {
     const station = registry.get(stationId);
     if (!station) throw new ApiError('NotFound', `No station ${stationId}`);
@@ -277,6 +295,17 @@ export function createApi(services: ApiServices) {
     transactionsExportTicket: (_request, ctx) => {
       if (!ctx.principal) throw new ApiError('Forbidden', 'Sign in first');
       return services.tickets.issue(ctx.principal, TRANSACTIONS_EXPORT);
+    },
+    // ---- Alarm rule editor and notification settings (issue 5)
+    listAlarmRules: () => services.alarmRules.list(),
+    putAlarmRule: ({ rule, replaces }, ctx) => editorCall(() => services.alarmRules.put(rule, who(ctx), replaces)),
+    deleteAlarmRule: ({ ruleId }, ctx) => editorCall(() => services.alarmRules.delete(ruleId, who(ctx))),
+    validateAlarmRule: ({ rule, replaces }) => ({ problems: services.alarmRules.validate(rule, replaces) }),
+    getNotificationSettings: () => services.notificationSettings.get(),
+    putNotificationSettings: ({ settings }) => editorCall(() => services.notificationSettings.put(settings)),
+    testNotification: ({ channel, to }) => {
+      if (channel !== 'push' && to.trim() === '') throw new ApiError('BadRequest', `testNotification: to is required for ${channel === 'email' ? 'an e-mail address' : 'a phone number'}`);
+      return services.notificationSettings.test(channel, to.trim());
     },
   };
 

@@ -99,6 +99,7 @@ export async function main(argv: string[]): Promise<void> {
     autoAccept: values['auto-accept'] ? true : undefined,
     apiKey: values['api-key'],
     notifications,
+    notificationsFile: values.notifications ? resolve(values.notifications) : undefined,
     loginRequired: values['require-login'] ?? false,
     adminPassword: values['admin-password'],
     archiveMaxBytes: archiveMaxMb === undefined ? undefined : archiveMaxMb * 1024 * 1024,

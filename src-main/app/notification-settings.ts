@@ -1,6 +1,10 @@
-// Reads the notification settings file given to --notifications; errors name the field.
+// Reads the notification settings file given to --notifications (or DATA/notifications.json, the
+// one the settings screen writes); errors name the field.
 import { readFileSync } from 'node:fs';
-import type { NotificationSettings } from '../alarms/index.ts';
+import { rename, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import type { NotificationChannelName, NotificationSettingsDoc, NotificationSettingsInfo, NotificationTestResult } from '../../src-shared/alarms/editor.ts';
+import type { NotificationDelivery, NotificationSettings } from '../alarms/index.ts';
 import { createAjv } from '../schemas/index.ts';
 
 const severity = { enum: ['critical', 'major', 'minor', 'warning', 'info'] };
@@ -43,20 +47,79 @@ const schema = {
       properties: { host: { type: 'string' }, port: { type: 'integer', minimum: 1, maximum: 65535 }, secure: { type: 'boolean' }, user: { type: 'string' }, password: { type: 'string' }, from: { type: 'string' } },
     },
     sms: {
-      oneOf: [
+      // if/then rather than oneOf: a mistake in an HTTP gateway is reported against the HTTP fields only.
+      type: 'object',
+      required: ['kind'],
+      properties: { kind: { enum: ['http', 'email'] } },
+      allOf: [
         {
-          type: 'object',
-          additionalProperties: false,
-          required: ['kind', 'url'],
-          properties: { kind: { const: 'http' }, url: { type: 'string', format: 'uri' }, method: { enum: ['POST', 'GET'] }, headers: { type: 'object', additionalProperties: { type: 'string' } }, body: { type: 'string' }, maxLength: { type: 'integer', minimum: 1 } },
+          if: { properties: { kind: { const: 'http' } } },
+          then: {
+            additionalProperties: false,
+            required: ['kind', 'url'],
+            // {to} and {text} may sit in the URL, so it is checked as http(s)://... rather than as a strict URI.
+            properties: { kind: { const: 'http' }, url: { type: 'string', pattern: '^https?://[^\\s]+$' }, method: { enum: ['POST', 'GET'] }, headers: { type: 'object', additionalProperties: { type: 'string' } }, body: { type: 'string' }, maxLength: { type: 'integer', minimum: 1 } },
+          },
         },
-        { type: 'object', additionalProperties: false, required: ['kind', 'emailDomain'], properties: { kind: { const: 'email' }, emailDomain: { type: 'string' }, maxLength: { type: 'integer', minimum: 1 } } },
+        {
+          if: { properties: { kind: { const: 'email' } } },
+          then: { additionalProperties: false, required: ['kind', 'emailDomain'], properties: { kind: { const: 'email' }, emailDomain: { type: 'string', minLength: 1 }, maxLength: { type: 'integer', minimum: 1 } } },
+        },
       ],
     },
   },
 };
 
 const validate = createAjv({ allErrors: true }).compile(schema);
+
+/** Nobody told, nothing configured: what runs until someone fills the settings in. */
+export const EMPTY_NOTIFICATION_SETTINGS: NotificationSettings = { policy: { recipients: [], windowMs: 30_000, rateLimit: { maxMessages: 10, perMs: 3_600_000 } }, contacts: {} };
+
+/** What shows instead of a stored password; sending it back keeps the stored one. */
+export const MASKED_SECRET = '********';
+
+/** Every problem of a settings document, each naming its field ("/smtp/port must be <= 65535"); empty when valid. */
+export function notificationSettingsProblems(data: unknown): string[] {
+  if (validate(data)) {
+    const settings = data as unknown as NotificationSettings;
+    const ids = settings.policy.recipients.map((r) => r.id);
+    const problems = ids.filter((id, i) => ids.indexOf(id) !== i).map((id) => `/policy/recipients: the id ${id} is used twice`);
+    settings.policy.recipients.forEach((r, i) => {
+      const contact = settings.contacts[r.id];
+      if (r.channels.includes('email') && !contact?.email) problems.push(`/contacts/${r.id}/email is required: recipient ${i + 1} (${r.id}) is told by e-mail`);
+      if (r.channels.includes('sms') && !contact?.phone) problems.push(`/contacts/${r.id}/phone is required: recipient ${i + 1} (${r.id}) is told by SMS`);
+    });
+    return problems;
+  }
+  const seen = new Set<string>();
+  return (validate.errors ?? [])
+    .map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}${e.keyword === 'additionalProperties' ? ` (${String((e.params as { additionalProperty?: string }).additionalProperty)})` : ''}`)
+    .filter((text) => !seen.has(text) && seen.add(text))
+    .slice(0, 10);
+}
+
+/** A copy fit to show: the SMTP password replaced by MASKED_SECRET. */
+export function maskNotificationSettings(settings: NotificationSettings): NotificationSettings {
+  const copy = structuredClone(settings);
+  if (copy.smtp?.password) copy.smtp.password = MASKED_SECRET;
+  return copy;
+}
+
+/** `next` as sent by the screen, with a masked password put back to the stored one. */
+export function unmaskNotificationSettings(next: NotificationSettings, stored: NotificationSettings): NotificationSettings {
+  const copy = structuredClone(next);
+  if (copy.smtp && copy.smtp.password === MASKED_SECRET) {
+    if (stored.smtp?.password) copy.smtp.password = stored.smtp.password;
+    else delete copy.smtp.password;
+  }
+  return copy;
+}
+
+export async function saveNotificationSettings(path: string, settings: NotificationSettings): Promise<void> {
+  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(temporary, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o600 });
+  await rename(temporary, path);
+}
 
 export function loadNotificationSettings(path: string): NotificationSettings {
   let data: unknown;
@@ -70,4 +133,45 @@ export function loadNotificationSettings(path: string): NotificationSettings {
     throw new Error(`${path} is not valid notification settings:\n${problems.join('\n')}`);
   }
   return data as unknown as NotificationSettings;
+}
+
+/** A settings document the screen sent that cannot be used: every problem, each naming its field. */
+export class NotificationSettingsRejected extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`The notification settings are not valid: ${problems.join('; ')}`);
+    this.name = 'NotificationSettingsRejected';
+    this.problems = problems;
+  }
+}
+
+/** The notification settings screen's server side: read (masked), check, store, apply live, test-send. */
+export class NotificationSettingsEditor {
+  private readonly delivery: NotificationDelivery;
+  readonly path: string;
+
+  constructor(delivery: NotificationDelivery, path: string) {
+    this.delivery = delivery;
+    this.path = path;
+  }
+
+  get(): NotificationSettingsInfo {
+    return { settings: maskNotificationSettings(this.delivery.current()) as unknown as NotificationSettingsDoc, path: this.path };
+  }
+
+  /** Checked, stored, then applied; a bad document changes nothing. */
+  async put(next: NotificationSettingsDoc): Promise<NotificationSettingsInfo> {
+    const settings = unmaskNotificationSettings(next as unknown as NotificationSettings, this.delivery.current());
+    const problems = notificationSettingsProblems(settings);
+    if (problems.length > 0) throw new NotificationSettingsRejected(problems);
+    await saveNotificationSettings(this.path, settings);
+    this.delivery.reconfigure(settings);
+    return this.get();
+  }
+
+  /** One test message through one channel; the answer says delivered or why not. */
+  async test(channel: NotificationChannelName, to: string): Promise<NotificationTestResult> {
+    const record = await this.delivery.sendTest(channel, to);
+    return { at: record.at, channel: record.channel, address: record.address, ok: record.ok, error: record.error };
+  }
 }

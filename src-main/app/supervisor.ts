@@ -7,7 +7,19 @@ import { pino, type Logger } from 'pino';
 import type { ServerInfo, SmartChargingSettings } from '../../src-shared/api/index.ts';
 import type { ProjectFile } from '../../src-shared/project/index.ts';
 import { openArchive, type Archive } from '../archive/index.ts';
-import { AlarmService, DEFAULT_ALARM_RULES, NotificationDelivery, topologyFromProject, type AlarmRule, type NotificationSettings } from '../alarms/index.ts';
+import {
+  AlarmRuleEditor,
+  AlarmRuleStore,
+  AlarmService,
+  DEFAULT_ALARM_RULES,
+  NotificationDelivery,
+  topologyFromProject,
+  type AlarmRule,
+  type NotificationSettings,
+} from '../alarms/index.ts';
+import type { AlarmRuleOrigin } from '../../src-shared/alarms/editor.ts';
+import { effectiveAlarmRules } from '../project/index.ts';
+import { EMPTY_NOTIFICATION_SETTINGS, NotificationSettingsEditor, loadNotificationSettings } from './notification-settings.ts';
 import { AccountService, BadgeList, DownloadTickets } from '../auth/index.ts';
 import { ProjectWorkspace } from '../project/index.ts';
 import { AllocationController, ProfileLibrary, type ControllerOptions } from '../allocation/index.ts';
@@ -51,6 +63,8 @@ export interface SupervisorOptions {
   adminPassword?: string;
   /** Who is told about alarms, and how (SMTP, SMS gateway, push); absent = nobody. */
   notifications?: NotificationSettings;
+  /** The file `notifications` came from (--notifications): the settings screen saves there; default DATA/notifications.json. */
+  notificationsFile?: string;
   /** Alarm rules (default: DEFAULT_ALARM_RULES until projects carry their own). */
   alarmRules?: AlarmRule[];
   /** How often time advances in the alarm engine, ms (default 1,000). */
@@ -113,10 +127,19 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
   const frames = new FrameTap((event) => bus.publish(event));
   const central = new CentralSystem({ registry, transactions, badges, archive, publish: (event) => bus.publish(event), frames }, log, options.ocpp);
   central.onCommand = (command) => bus.publish({ type: 'command', command });
-  const notifications = options.notifications ? new NotificationDelivery(options.notifications, bus, log, options.alarmTickMs) : null;
+  // Notification settings: --notifications FILE, else what the settings screen saved in DATA.
+  const notificationsFile = options.notificationsFile ?? join(options.dataDir, 'notifications.json');
+  const notificationSettings =
+    options.notifications ?? (existsSync(notificationsFile) ? loadNotificationSettings(notificationsFile) : structuredClone(EMPTY_NOTIFICATION_SETTINGS));
+  const notifications = new NotificationDelivery(notificationSettings, bus, log, options.alarmTickMs);
+  // Alarm rules: edited in the UI (DATA/alarm-rules.json), else the project's, else the defaults.
+  const ruleStore = new AlarmRuleStore(options.dataDir);
+  const storedRules = ruleStore.load();
+  const projectRules = options.alarmRules ?? (options.projectSource ? (effectiveAlarmRules(options.projectSource.resolved) as unknown as AlarmRule[]) : []);
+  const ruleOrigin: AlarmRuleOrigin = storedRules ? 'edited' : projectRules.length > 0 ? 'project' : 'defaults';
   const alarms = new AlarmService(archive, bus, (stationId, command, operator) => central.command(stationId, command, operator), log, {
-    rules: options.alarmRules ?? DEFAULT_ALARM_RULES,
-    onTransitions: notifications ? (transitions) => notifications.offer(transitions) : undefined,
+    rules: storedRules?.rules ?? (projectRules.length > 0 ? projectRules : DEFAULT_ALARM_RULES),
+    onTransitions: (transitions) => notifications.offer(transitions),
     topology: project ? topologyFromProject(project) : { stations: {}, groups: {} },
     tickMs: options.alarmTickMs,
   });
@@ -159,7 +182,31 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
   const declaredStations = () => (project ? project.sites.flatMap((s) => s.stations.map((st) => st.id)) : []);
   const energy = new EnergyService({ queries: archive.energy, project, stationExists: (id) => registry.get(id) !== undefined });
   const tickets = new DownloadTickets();
-  const api = createApi({ registry, archive, badges, central, alarms, accounts, workspace, smartCharging, profiles, smartChargingSettings: smartChargingSettingsStore, info, declaredStations, energy, tickets });
+  const alarmRules = new AlarmRuleEditor(alarms, ruleStore, {
+    origin: ruleOrigin,
+    savedAt: storedRules?.savedAt ?? null,
+    savedBy: storedRules?.savedBy ?? null,
+    stationIds: () => [...new Set([...declaredStations(), ...registry.list().map((s) => s.id)])],
+    siteIds: project ? project.sites.map((s) => s.id) : [],
+  });
+  const api = createApi({
+    registry,
+    archive,
+    badges,
+    central,
+    alarms,
+    accounts,
+    workspace,
+    smartCharging,
+    profiles,
+    smartChargingSettings: smartChargingSettingsStore,
+    info,
+    declaredStations,
+    energy,
+    tickets,
+    alarmRules,
+    notificationSettings: new NotificationSettingsEditor(notifications, notificationsFile),
+  });
   const host = await startHost({
     host: options.host,
     port: options.port,
@@ -216,7 +263,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
       if (demo) await demo.stop();
       alarms.close();
       smartCharging?.close();
-      notifications?.close();
+      notifications.close();
       await central.close();
       await host.close();
       await transactions.close();

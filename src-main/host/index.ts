@@ -463,6 +463,36 @@ export async function startHost(options: HostOptions): Promise<Host> {
       return api.dispatch('meterTrend', query as never, contextOf(request));
     },
   );
+  // ---- alarm rule editor and notification settings (issue 5) ----------------------------
+  app.get('/api/v1/alarm-rules', { schema: { summary: 'The running alarm rules, where they come from, and the ids a scope may name' } }, async (request) =>
+    api.dispatch('listAlarmRules', {}, contextOf(request)),
+  );
+  app.put<{ Params: { id: string }; Body: Record<string, unknown> }>(
+    '/api/v1/alarm-rules/:id',
+    { schema: { summary: 'Add or replace an alarm rule (the body is the rule; a different id in the body renames it); stored, then applied live (engineer)' } },
+    async (request) => {
+      const rule = { ...(request.body ?? {}) };
+      if (rule.id === undefined) rule.id = request.params.id;
+      const ctx = contextOf(request);
+      const known = (await api.dispatch('listAlarmRules', {}, ctx)).rules.some((r) => r.id === request.params.id);
+      return api.dispatch('putAlarmRule', known ? { rule: rule as never, replaces: request.params.id } : { rule: rule as never }, ctx);
+    },
+  );
+  app.delete<{ Params: { id: string } }>('/api/v1/alarm-rules/:id', { schema: { summary: 'Remove an alarm rule; its alarms clear (engineer)' } }, async (request) =>
+    api.dispatch('deleteAlarmRule', { ruleId: request.params.id }, contextOf(request)),
+  );
+  app.post<{ Body: Record<string, unknown> }>('/api/v1/alarm-rules/validate', { schema: { summary: 'The problems an alarm rule would be refused for; changes nothing' } }, async (request) =>
+    api.dispatch('validateAlarmRule', { rule: request.body ?? {} }, contextOf(request)),
+  );
+  app.get('/api/v1/notifications/settings', { schema: { summary: 'Notification recipients, contacts, SMTP, SMS gateway, grouping and rate limit (password masked; engineer)' } }, async (request) =>
+    api.dispatch('getNotificationSettings', {}, contextOf(request)),
+  );
+  app.put<{ Body: Record<string, unknown> }>('/api/v1/notifications/settings', { schema: { summary: 'Replace the notification settings (checked, stored, applied live; engineer)' } }, async (request) =>
+    api.dispatch('putNotificationSettings', { settings: (request.body ?? {}) as never }, contextOf(request)),
+  );
+  app.post<{ Body: { channel: 'email' | 'sms' | 'push'; to: string } }>('/api/v1/notifications/test', { schema: { summary: 'Send one test message through one channel; answers ok or the error (engineer)' } }, async (request) =>
+    api.dispatch('testNotification', { channel: request.body?.channel, to: request.body?.to ?? '' }, contextOf(request)),
+  );
 
   // ---- project (engineering) ------------------------------------------------------------
   // Station lists arrive as text/csv or as an .xlsx file.

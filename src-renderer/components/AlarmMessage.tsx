@@ -1,12 +1,20 @@
-// An alarm's message in the operator's language when the UI knows its shape (see alarmMessageParts);
-// the engine's own wording stays in the tooltip.
+// An alarm's message in the operator's language: from its key and values when it has them
+// (translatedAlarmText), else when the UI recognises its shape (alarmMessageParts); the engine's
+// own English wording stays in the tooltip.
 import { useTranslation } from 'react-i18next';
 import type { AlarmInstance } from '../../src-shared/alarms/types.ts';
 import { alarmMessageParts } from '../lib/alarms.ts';
+import { translatedAlarmText } from '../lib/alarm-texts.ts';
+import { useLocale } from '../lib/hooks.ts';
 
-export function useAlarmMessage(): (alarm: Pick<AlarmInstance, 'ruleKind' | 'source' | 'message'>) => string {
+type Texted = Pick<AlarmInstance, 'ruleKind' | 'source' | 'message' | 'messageKey' | 'messageParams'>;
+
+export function useAlarmMessage(): (alarm: Texted) => string {
   const { t } = useTranslation();
+  const locale = useLocale();
   return (alarm) => {
+    const translated = translatedAlarmText(alarm, t, locale);
+    if (translated !== null) return translated;
     const parts = alarmMessageParts(alarm);
     switch (parts.key) {
       case 'communicationLost':
@@ -19,7 +27,7 @@ export function useAlarmMessage(): (alarm: Pick<AlarmInstance, 'ruleKind' | 'sou
   };
 }
 
-export function AlarmMessage(props: { alarm: Pick<AlarmInstance, 'ruleKind' | 'source' | 'message'>; className?: string; testId?: string }) {
+export function AlarmMessage(props: { alarm: Texted; className?: string; testId?: string }) {
   const text = useAlarmMessage()(props.alarm);
   return (
     <span className={props.className} title={props.alarm.message} data-testid={props.testId}>

@@ -34,9 +34,12 @@ import { onEventBatch } from '../store/events.ts';
 import { useStations } from '../store/stations.ts';
 import { useToasts } from '../store/toasts.ts';
 import { routeHash } from '../store/ui.ts';
+import { useMayUse } from '../store/session.ts';
 import { runAlarmCommand } from './actions.ts';
+import { AlarmRulesPanel } from './AlarmRulesPanel.tsx';
+import { NotificationsPanel } from './NotificationsPanel.tsx';
 
-type Tab = 'active' | 'history';
+type Tab = 'active' | 'history' | 'rules' | 'notifications';
 
 // Tab, filters, sort and selection survive a visit to a station page and back.
 const useAlarmsViewState = create<{
@@ -676,10 +679,16 @@ export function AlarmsView() {
       flapping: list.filter((a) => a.flapping).length,
     };
   }, [alarms]);
+  // Rule editor and notification settings (issue 5): engineers only.
+  const mayEditRules = useMayUse('putAlarmRule');
+  const mayNotifications = useMayUse('getNotificationSettings');
   const tabs: { id: Tab; label: ReactNode }[] = [
     { id: 'active', label: t('alarms.tabs.active') },
     { id: 'history', label: t('alarms.tabs.history') },
+    ...(mayEditRules ? [{ id: 'rules' as const, label: t('alarmRules.tab') }] : []),
+    ...(mayNotifications ? [{ id: 'notifications' as const, label: t('notificationSettings.tab') }] : []),
   ];
+  const shown: Tab = tabs.some((x) => x.id === tab) ? tab : 'active';
   return (
     <div className="view" data-testid="view-alarms">
       <div className="view-header">
@@ -693,13 +702,13 @@ export function AlarmsView() {
       </div>
       <div className="tabs" role="tablist" aria-label={t('alarms.title')}>
         {tabs.map((x) => (
-          <button key={x.id} type="button" role="tab" aria-selected={tab === x.id} className={`tab ${tab === x.id ? 'active' : ''}`} onClick={() => setTab(x.id)} data-testid={`alarm-tab-${x.id}`}>
+          <button key={x.id} type="button" role="tab" aria-selected={shown === x.id} className={`tab ${shown === x.id ? 'active' : ''}`} onClick={() => setTab(x.id)} data-testid={`alarm-tab-${x.id}`}>
             {x.label}
           </button>
         ))}
       </div>
       <div role="tabpanel" className="tab-panel">
-        {tab === 'active' ? <ActiveAlarms /> : <AlarmHistory />}
+        {shown === 'active' ? <ActiveAlarms /> : shown === 'history' ? <AlarmHistory /> : shown === 'rules' ? <AlarmRulesPanel /> : <NotificationsPanel />}
       </div>
     </div>
   );

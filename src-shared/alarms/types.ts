@@ -318,6 +318,30 @@ export interface Shelving {
 
 export type AlarmValue = number | string | null;
 
+/**
+ * The message as a key and values, so the UI can say it in the operator's language (the English
+ * `message` stays for REST, e-mail and the archive). Keys: see ALARM_MESSAGE_KEYS; the source is
+ * not a value, the UI words it from `source`. `ruleRemoved: 1` marks an alarm cleared because
+ * its rule was deleted or disabled.
+ */
+export const ALARM_MESSAGE_KEYS = [
+  'communicationLost',
+  'communicationSilent',
+  'faulted',
+  'chargeStalled',
+  'transactionTooLong',
+  'noTransaction',
+  'profileApplied',
+  'profileNotApplied',
+  'firmwareStatus',
+  'diagnosticsStatus',
+  'threshold',
+  'groupLoad',
+  'securityEvent',
+] as const;
+export type AlarmMessageKey = (typeof ALARM_MESSAGE_KEYS)[number];
+export type AlarmMessageParams = Readonly<Record<string, string | number>>;
+
 export interface AlarmInstance {
   id: string;
   ruleId: string;
@@ -340,6 +364,9 @@ export interface AlarmInstance {
   /** Latest value of the condition (measured value, error code, status...). */
   value: AlarmValue;
   message: string;
+  /** The message as key and values (absent on records written before translatable messages). */
+  messageKey?: AlarmMessageKey;
+  messageParams?: AlarmMessageParams;
   /** How many times the condition came (including the raises hidden while flapping). */
   occurrences: number;
 }
@@ -398,6 +425,8 @@ export interface AlarmTransition {
   flapping: boolean;
   value: AlarmValue;
   message: string;
+  messageKey?: AlarmMessageKey;
+  messageParams?: AlarmMessageParams;
   /** The user behind an operator command; null for what the engine did by itself. */
   operator: string | null;
   /** Acknowledgement comment or shelving reason. */

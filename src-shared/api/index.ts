@@ -14,7 +14,9 @@ import type {
   StationState,
   Transaction,
 } from '../domain/index.ts';
-import type { AlarmInstance, AlarmSeverity, AlarmTransition, CommandOutcome } from '../alarms/types.ts';
+import type { AlarmInstance, AlarmRule, AlarmSeverity, AlarmTransition, CommandOutcome } from '../alarms/types.ts';
+import type { AlarmRulesInfo, NotificationChannelName, NotificationSettingsDoc, NotificationSettingsInfo, NotificationTestResult } from '../alarms/editor.ts';
+import type { AlarmRuleProblem } from '../alarms/rule-check.ts';
 import type { Role } from './permissions.ts';
 import type { ProjectDiff, ProjectFileV2, ProjectVersionInfo, WizardAnswers } from '../project/index.ts';
 import type { EnergySummary, EnergySummaryQuery, MeterTrend, MeterTrendQuery, PowerSeries, PowerSeriesQuery, SiteInfo } from './energy.ts';
@@ -184,6 +186,21 @@ export interface ApiCommands {
   watchStationFrames: { request: { stationId: string; watch: boolean }; response: { watching: string[] } };
   /** A one-time ticket (60 s) for GET /api/v1/transactions/export?ticket=… (streamed CSV/XLSX download from the UI). */
   transactionsExportTicket: { request: Record<string, never>; response: { ticket: string; expiresAt: string } };
+  // ---- Alarm rule editor and notification settings (issue 5) ----
+  /** The running alarm rule set, where it came from, and the ids a scope may name. */
+  listAlarmRules: { request: Record<string, never>; response: AlarmRulesInfo };
+  /** Adds a rule, or replaces the rule `replaces` (default: same id); stored, then applied live. */
+  putAlarmRule: { request: { rule: AlarmRule; replaces?: string }; response: AlarmRulesInfo };
+  /** Removes a rule; its alarms clear with "rule removed or disabled". */
+  deleteAlarmRule: { request: { ruleId: string }; response: AlarmRulesInfo };
+  /** The problems a rule would be refused for (empty = it may be saved); changes nothing. */
+  validateAlarmRule: { request: { rule: Record<string, unknown>; replaces?: string }; response: { problems: AlarmRuleProblem[] } };
+  /** Recipients, contacts, SMTP, SMS gateway, grouping and rate limit (SMTP password masked). */
+  getNotificationSettings: { request: Record<string, never>; response: NotificationSettingsInfo };
+  putNotificationSettings: { request: { settings: NotificationSettingsDoc }; response: NotificationSettingsInfo };
+  /** One test message through one channel to one address; answers delivered or the channel's error. */
+  testNotification: { request: { channel: NotificationChannelName; to: string }; response: NotificationTestResult };
+  // ---- end of issue 5 ----
 }
 
 /** One connector's power curve: [time (ms since epoch, bucket middle), average W]. */

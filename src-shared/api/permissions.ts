@@ -34,6 +34,9 @@ export const READ_COMMANDS: ReadonlySet<ApiCommandName> = new Set<ApiCommandName
   'stationFrames',
   'watchStationFrames',
   'transactionsExportTicket',
+  // Alarm rule editor (issue 5): reading the rules and checking a draft change nothing.
+  'listAlarmRules',
+  'validateAlarmRule',
 ]);
 
 /** Commands anyone may send before signing in. */
@@ -67,6 +70,12 @@ const MINIMUM_ROLE: Partial<Record<ApiCommandName, Role>> = {
   putChargingProfile: 'engineer',
   deleteChargingProfile: 'engineer',
   uploadChargingProfile: 'engineer',
+  // Alarm rule editor and notification settings (issue 5)
+  putAlarmRule: 'engineer',
+  deleteAlarmRule: 'engineer',
+  getNotificationSettings: 'engineer',
+  putNotificationSettings: 'engineer',
+  testNotification: 'engineer',
 };
 
 /** The least role for each operator command sent to a station. */

@@ -440,6 +440,31 @@ export const requestSchemas: Record<ApiCommandName, Schema> = {
     properties: { stationId, watch: { type: 'boolean' } },
   },
   transactionsExportTicket: empty,
+  // ---- Alarm rule editor and notification settings (issue 5): the rule and the settings
+  // document are checked field by field by their own checkers, which name every problem.
+  listAlarmRules: empty,
+  putAlarmRule: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['rule'],
+    properties: { rule: { type: 'object' }, replaces: { type: 'string', minLength: 1, maxLength: 64 } },
+  },
+  deleteAlarmRule: { type: 'object', additionalProperties: false, required: ['ruleId'], properties: { ruleId: { type: 'string', minLength: 1, maxLength: 64 } } },
+  validateAlarmRule: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['rule'],
+    properties: { rule: { type: 'object' }, replaces: { type: 'string', minLength: 1, maxLength: 64 } },
+  },
+  getNotificationSettings: empty,
+  putNotificationSettings: { type: 'object', additionalProperties: false, required: ['settings'], properties: { settings: { type: 'object' } } },
+  testNotification: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['channel', 'to'],
+    properties: { channel: { enum: ['email', 'sms', 'push'] }, to: { type: 'string', maxLength: 254 } },
+  },
+  // ---- end of issue 5
   putAccount: {
     type: 'object',
     additionalProperties: false,
