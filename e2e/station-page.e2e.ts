@@ -156,7 +156,8 @@ describe('a 10,000-station park', () => {
   const COUNT = 10_000;
 
   beforeAll(async () => {
-    const demo = JSON.parse(readFileSync(join(import.meta.dirname, '../assets/demo/project.json'), 'utf8')) as { sites: Array<{ stations: unknown[] }> };
+    // The demo as written in format 1 (the fixture): one self-contained station declaration to copy.
+    const demo = JSON.parse(readFileSync(join(import.meta.dirname, '../assets/fixtures/project-v1/project.json'), 'utf8')) as { sites: Array<{ stations: unknown[] }> };
     const template = demo.sites[0]?.stations[0] as Record<string, unknown>;
     const stations = Array.from({ length: COUNT }, (_, i) => {
       const id = `PARK-${String(i + 1).padStart(5, '0')}`;
