@@ -10,6 +10,7 @@ import {
   type ApiRequest,
   type ApiResponse,
   type Principal,
+  type SelfTestProgress,
   type ServerInfo,
   READ_COMMANDS,
   mayUse,
@@ -17,10 +18,11 @@ import {
 import type { AlarmService } from '../alarms/index.ts';
 import type { AccountService, BadgeList } from '../auth/index.ts';
 import type { AllocationController } from '../allocation/index.ts';
-import { ProjectError, maskSecrets, runSelfTest, type ProjectWorkspace, type SelfTestReport } from '../project/index.ts';
+import { ProjectError, maskSecrets, runSelfTest, selfTestHtml, type ProjectWorkspace, type SelfTestReport } from '../project/index.ts';
 import type { Archive } from '../archive/index.ts';
 import type { CentralSystem } from '../ocpp/index.ts';
 import type { StationRegistry } from '../stations/index.ts';
+import type { LiveProject } from './live-project.ts';
 
 export interface ApiServices {
   registry: StationRegistry;
@@ -30,7 +32,10 @@ export interface ApiServices {
   alarms: AlarmService;
   accounts: AccountService;
   workspace: ProjectWorkspace;
-  smartCharging: AllocationController | null;
+  /** The smart-charging controller now (a live apply may start it). */
+  smartCharging: () => AllocationController | null;
+  /** The project the supervisor runs, and its live apply. */
+  live: LiveProject;
   info: () => ServerInfo;
   /** Ids of the stations the project declares (the self-test's default set). */
   declaredStations: () => string[];
@@ -82,8 +87,9 @@ export function validateRequest(command: ApiCommandName, request: unknown): void
 }
 
 export function createApi(services: ApiServices) {
-  const { registry, archive, badges, central, alarms, accounts, workspace, smartCharging } = services;
+  const { registry, archive, badges, central, alarms, accounts, workspace, live } = services;
   const controller = () => {
+    const smartCharging = services.smartCharging();
     if (!smartCharging) throw new ApiError('Unavailable', 'Smart charging is off (no electrical groups in the project, or --no-smart-charging)');
     return smartCharging;
   };
@@ -145,13 +151,18 @@ export function createApi(services: ApiServices) {
     putAccount: ({ username, role, password, disabled }) => accounts.put(username, role, password, disabled ?? false),
     // Set below, where the last report is kept.
     runSelfTest: () => Promise.reject(new ApiError('Internal', 'self-test not wired')),
-    getProject: async () => maskSecrets(await workspace.current()),
+    getProject: async () => maskSecrets({ ...(await workspace.current()), running: live.version }),
     listProjectVersions: () => workspace.versions(),
     diffProjectVersions: ({ a, b }) => projectCall(() => workspace.diff(a, b)),
     restoreProjectVersion: ({ id }, ctx) => projectCall(() => workspace.restore(id, who(ctx))),
-    generateProject: async ({ answers, save }, ctx) => maskSecrets(await projectCall(() => workspace.generate(answers, who(ctx), save ?? false))),
-    listGroups: () => (smartCharging ? smartCharging.listGroups() : []),
-    getAllocation: () => (smartCharging ? smartCharging.view() : { at: null, result: null, pushes: {}, defaults: {} }),
+    generateProject: async ({ answers, save }, ctx) => {
+      const generated = await projectCall(() => workspace.generate(answers, who(ctx), save ?? false));
+      // A saved project runs at once (live apply).
+      const applied = generated.version ? await projectCall(() => live.apply(generated.version?.id)) : null;
+      return maskSecrets({ ...generated, applied });
+    },
+    listGroups: () => services.smartCharging()?.listGroups() ?? [],
+    getAllocation: () => services.smartCharging()?.view() ?? { at: null, result: null, pushes: {}, defaults: {} },
     setGroupLimit: ({ groupId, maxW, maxAPerPhase }) => {
       const limit: { maxW?: number; maxAPerPhase?: [number, number, number] } = {};
       if (maxW !== undefined) limit.maxW = maxW;
@@ -161,7 +172,19 @@ export function createApi(services: ApiServices) {
     setGroupMode: ({ groupId, mode }) => controller().setMode(groupOr404(groupId), mode),
     importStations: ({ format, content }, ctx) =>
       projectCall(() => workspace.importStations(format === 'xlsx' ? new Uint8Array(Buffer.from(content, 'base64')) : content, who(ctx))),
+    // ---- Project screen (issue 7) ----
+    previewProjectApply: ({ versionId }) => projectCall(() => live.preview(versionId)),
+    applyProject: ({ versionId }) => projectCall(() => live.apply(versionId)),
+    checkStationImport: ({ format, content }) => projectCall(() => workspace.checkImport(format === 'xlsx' ? new Uint8Array(Buffer.from(content, 'base64')) : content)),
+    getSelfTestProgress: () => ({ ...selfTestProgress }),
+    getSelfTestReportHtml: () => {
+      if (!lastSelfTest) throw new ApiError('NotFound', 'No self-test has run yet: run one first');
+      return { html: selfTestHtml(lastSelfTest, services.info().projectName ?? 'project') };
+    },
   };
+
+  let lastSelfTest: SelfTestReport | null = null;
+  let selfTestProgress: SelfTestProgress = { running: false, total: 0, done: 0, passed: 0, failed: 0 };
 
   const audit = (command: ApiCommandName, request: unknown, ctx: CallContext, ok: boolean, result: string) => {
     const actor = command === 'login' ? String((request as { username?: unknown }).username ?? '?') : who(ctx);
@@ -169,13 +192,25 @@ export function createApi(services: ApiServices) {
     return archive.appendAudit({ at: new Date().toISOString(), actor, role: ctx.principal?.role ?? 'none', action: command, stationId, detail: auditDetail(request), ok, result });
   };
 
-  let lastSelfTest: SelfTestReport | null = null;
   handlers.runSelfTest = async ({ stationIds, remoteStartStop, bootTimeoutS }, ctx) => {
+    if (selfTestProgress.running) throw new ApiError('Conflict', 'A self-test is already running: wait for it to end');
     const ids = stationIds ?? services.declaredStations();
-    const options: Parameters<typeof runSelfTest>[2] = { bootTimeoutMs: (bootTimeoutS ?? 60) * 1000 };
+    selfTestProgress = { running: true, total: ids.length, done: 0, passed: 0, failed: 0 };
+    const options: Parameters<typeof runSelfTest>[2] = {
+      bootTimeoutMs: (bootTimeoutS ?? 60) * 1000,
+      onStation: (result) => {
+        selfTestProgress.done++;
+        if (result.ok) selfTestProgress.passed++;
+        else selfTestProgress.failed++;
+      },
+    };
     if (remoteStartStop) options.remoteStartStop = remoteStartStop;
-    lastSelfTest = await runSelfTest(ids, { station: (id) => registry.get(id), command: (id, command) => central.command(id, command, `self-test (${who(ctx)})`) }, options);
-    return lastSelfTest;
+    try {
+      lastSelfTest = await runSelfTest(ids, { station: (id) => registry.get(id), command: (id, command) => central.command(id, command, `self-test (${who(ctx)})`) }, options);
+      return lastSelfTest;
+    } finally {
+      selfTestProgress.running = false;
+    }
   };
 
   return {

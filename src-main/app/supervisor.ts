@@ -9,7 +9,7 @@ import type { ProjectFile } from '../../src-shared/project/index.ts';
 import { openArchive, type Archive } from '../archive/index.ts';
 import { AlarmService, DEFAULT_ALARM_RULES, NotificationDelivery, topologyFromProject, type AlarmRule, type NotificationSettings } from '../alarms/index.ts';
 import { AccountService, BadgeList } from '../auth/index.ts';
-import { ProjectWorkspace } from '../project/index.ts';
+import { ProjectWorkspace, checkProject } from '../project/index.ts';
 import { AllocationController, type ControllerOptions } from '../allocation/index.ts';
 import type { ResolvedProject } from '../../src-shared/project/index.ts';
 import { DomainBus } from '../bus/index.ts';
@@ -19,6 +19,7 @@ import { TransactionService } from '../transactions/index.ts';
 import { startHost, type Host } from '../host/index.ts';
 import { createApi, type Api } from './api.ts';
 import { loadProject } from './project.ts';
+import { LiveProject, type RunningProject } from './live-project.ts';
 
 export const PRODUCT_VERSION = '0.1.0';
 
@@ -73,7 +74,10 @@ export interface Supervisor {
   transactions: TransactionService;
   central: CentralSystem;
   alarms: AlarmService;
-  smartCharging: AllocationController | null;
+  /** The smart-charging controller (a live apply may start it). */
+  readonly smartCharging: AllocationController | null;
+  /** The project it runs, and its live apply. */
+  live: LiveProject;
   notifications: NotificationDelivery | null;
   host: Host;
   close(): Promise<void>;
@@ -87,6 +91,23 @@ function resolveApiKey(dataDir: string, given: string | undefined): { key: strin
   const key = randomBytes(24).toString('base64url');
   writeFileSync(file, `${key}\n`, { mode: 0o600 });
   return { key, generated: true };
+}
+
+/**
+ * The project run at start as the live apply sees it: the latest version when it is the project
+ * started with (ProjectWorkspace.open saved it), else the project alone (not in the history).
+ */
+async function runningProject(workspace: ProjectWorkspace, runtime: ProjectFile | null, source: ResolvedProject | null): Promise<RunningProject> {
+  if (!runtime) return { version: null, resolved: null, runtime: null };
+  const { version, project } = await workspace.current();
+  if (source && version && JSON.stringify(project) === JSON.stringify(source.project)) return { version: version.id, resolved: source, runtime };
+  let resolved: ResolvedProject | null = source;
+  try {
+    resolved ??= checkProject(runtime, 'running project');
+  } catch {
+    resolved = null;
+  }
+  return { version: null, resolved, runtime };
 }
 
 export async function startSupervisor(options: SupervisorOptions): Promise<Supervisor> {
@@ -124,7 +145,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     ocppUrl,
     startedAt,
     autoAccept: registry.autoAccept,
-    projectName: project?.name ?? null,
+    projectName: live.runtime?.name ?? null,
   });
   const accounts = new AccountService(archive);
   const workspace = await ProjectWorkspace.open(join(options.dataDir, 'project'), options.projectSource ?? null);
@@ -134,12 +155,23 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     adminPassword = options.adminPassword ?? randomBytes(12).toString('base64url');
     await accounts.put('admin', 'administrator', adminPassword);
   }
-  const smartCharging =
-    project && options.smartCharging !== false && project.sites.some((s) => s.groups.length > 0)
-      ? new AllocationController(project, registry, transactions, bus, (stationId, command, operator) => central.command(stationId, command, operator), log, options.smartChargingOptions)
+  const startSmartCharging = (running: ProjectFile): AllocationController | null =>
+    options.smartCharging !== false && running.sites.some((s) => s.groups.length > 0)
+      ? new AllocationController(running, registry, transactions, bus, (stationId, command, operator) => central.command(stationId, command, operator), log, options.smartChargingOptions)
       : null;
-  const declaredStations = () => (project ? project.sites.flatMap((s) => s.stations.map((st) => st.id)) : []);
-  const api = createApi({ registry, archive, badges, central, alarms, accounts, workspace, smartCharging, info, declaredStations });
+  let smartCharging = project ? startSmartCharging(project) : null;
+  const live = new LiveProject(
+    {
+      workspace,
+      registry,
+      smartCharging: () => smartCharging,
+      startSmartCharging: (running) => (smartCharging = startSmartCharging(running)),
+      log,
+    },
+    await runningProject(workspace, project, options.projectSource?.resolved ?? null),
+  );
+  const declaredStations = () => live.stationIds();
+  const api = createApi({ registry, archive, badges, central, alarms, accounts, workspace, smartCharging: () => smartCharging, live, info, declaredStations });
   const host = await startHost({
     host: options.host,
     port: options.port,
@@ -183,7 +215,10 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     transactions,
     central,
     alarms,
-    smartCharging,
+    get smartCharging() {
+      return smartCharging;
+    },
+    live,
     notifications,
     host,
     async close() {

@@ -168,8 +168,34 @@ export class StationRegistry {
       station.connectors.sort((a, b) => a.evseId - b.evseId || a.connectorId - b.connectorId);
       this.stations.set(d.id, station);
       writes.push(this.archive.saveStation(this.toStored(station)));
+      this.touch(station);
     }
     await Promise.all(writes);
+  }
+
+  /**
+   * Drops stations from the declared set (a project version without them was applied): they
+   * become unknown stations again, pending until accepted (or accepted with auto-accept).
+   */
+  async undeclare(stationIds: readonly string[]): Promise<void> {
+    const writes: Promise<void>[] = [];
+    for (const id of stationIds) {
+      this.declarations.delete(id);
+      const station = this.stations.get(id);
+      if (!station) continue;
+      station.declared = false;
+      station.registration = this.options.autoAccept ? 'accepted' : 'pending';
+      station.group = null;
+      station.maxPowerW = null;
+      writes.push(this.archive.saveStation(this.toStored(station)));
+      this.touch(station, true);
+    }
+    await Promise.all(writes);
+  }
+
+  /** Ids of the stations the running project declares. */
+  declaredIds(): string[] {
+    return [...this.declarations.keys()];
   }
 
   list(): StationState[] {

@@ -19,6 +19,10 @@ export const READ_COMMANDS: ReadonlySet<ApiCommandName> = new Set<ApiCommandName
   'alarmHistory',
   'listGroups',
   'getAllocation',
+  // Project screen (issue 7): every role reads the project and its history; only engineers change it.
+  'getProject',
+  'listProjectVersions',
+  'diffProjectVersions',
 ]);
 
 /** Commands anyone may send before signing in. */
@@ -37,15 +41,18 @@ const MINIMUM_ROLE: Partial<Record<ApiCommandName, Role>> = {
   listAudit: 'maintenance',
   listAccounts: 'administrator',
   putAccount: 'administrator',
-  getProject: 'engineer',
-  listProjectVersions: 'engineer',
-  diffProjectVersions: 'engineer',
   restoreProjectVersion: 'engineer',
   generateProject: 'engineer',
   importStations: 'engineer',
   setGroupLimit: 'engineer',
   runSelfTest: 'engineer',
   setGroupMode: 'engineer',
+  // Project screen (issue 7)
+  previewProjectApply: 'engineer',
+  applyProject: 'engineer',
+  checkStationImport: 'engineer',
+  getSelfTestProgress: 'engineer',
+  getSelfTestReportHtml: 'engineer',
 };
 
 /** The least role for each operator command sent to a station. */
