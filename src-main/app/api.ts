@@ -18,7 +18,7 @@ import {
 import type { AlarmService } from '../alarms/index.ts';
 import type { AccountService, BadgeList } from '../auth/index.ts';
 import type { AllocationController } from '../allocation/index.ts';
-import { ProjectError, maskSecrets, runSelfTest, selfTestHtml, type ProjectWorkspace, type SelfTestReport } from '../project/index.ts';
+import { ProjectError, loadTemplateLibrary, maskSecrets, runSelfTest, selfTestHtml, type ProjectWorkspace, type SelfTestReport } from '../project/index.ts';
 import type { Archive } from '../archive/index.ts';
 import type { CentralSystem } from '../ocpp/index.ts';
 import type { StationRegistry } from '../stations/index.ts';
@@ -177,6 +177,7 @@ export function createApi(services: ApiServices) {
     applyProject: ({ versionId }) => projectCall(() => live.apply(versionId)),
     checkStationImport: ({ format, content }) => projectCall(() => workspace.checkImport(format === 'xlsx' ? new Uint8Array(Buffer.from(content, 'base64')) : content)),
     getSelfTestProgress: () => ({ ...selfTestProgress }),
+    listStationTemplates: () => loadTemplateLibrary(),
     getSelfTestReportHtml: () => {
       if (!lastSelfTest) throw new ApiError('NotFound', 'No self-test has run yet: run one first');
       return { html: selfTestHtml(lastSelfTest, services.info().projectName ?? 'project') };

@@ -12,7 +12,7 @@ import type {
 } from '../domain/index.ts';
 import type { AlarmInstance, AlarmSeverity, AlarmTransition, CommandOutcome } from '../alarms/types.ts';
 import type { Role } from './permissions.ts';
-import type { ProjectApplyPlan, ProjectDiff, ProjectFileV2, ProjectVersionInfo, WizardAnswers } from '../project/index.ts';
+import type { ProjectApplyPlan, ProjectDiff, ProjectFileV2, ProjectVersionInfo, StationTemplate, WizardAnswers } from '../project/index.ts';
 
 export type SortDirection = 'asc' | 'desc';
 
@@ -154,6 +154,8 @@ export interface ApiCommands {
   getSelfTestProgress: { request: Record<string, never>; response: SelfTestProgress };
   /** The last self-test report as a printable HTML page. */
   getSelfTestReportHtml: { request: Record<string, never>; response: { html: string } };
+  /** The station template library the wizard and station lists may name. */
+  listStationTemplates: { request: Record<string, never>; response: StationTemplate[] };
   // ---- end of the project screen's commands ----
   /** Smart charging: the electrical groups with their limits and modes. */
   listGroups: { request: Record<string, never>; response: GroupInfo[] };

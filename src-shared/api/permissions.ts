@@ -53,6 +53,7 @@ const MINIMUM_ROLE: Partial<Record<ApiCommandName, Role>> = {
   checkStationImport: 'engineer',
   getSelfTestProgress: 'engineer',
   getSelfTestReportHtml: 'engineer',
+  listStationTemplates: 'engineer',
 };
 
 /** The least role for each operator command sent to a station. */

@@ -253,6 +253,7 @@ export const requestSchemas: Record<ApiCommandName, Schema> = {
   },
   getSelfTestProgress: empty,
   getSelfTestReportHtml: empty,
+  listStationTemplates: empty,
   // ---- end of the project screen's schemas ----
   listGroups: empty,
   getAllocation: empty,
