@@ -170,8 +170,8 @@ export function createApi(services: ApiServices) {
       return controller().setLimit(groupOr404(groupId), limit);
     },
     setGroupMode: ({ groupId, mode }) => controller().setMode(groupOr404(groupId), mode),
-    importStations: ({ format, content }, ctx) =>
-      projectCall(() => workspace.importStations(format === 'xlsx' ? new Uint8Array(Buffer.from(content, 'base64')) : content, who(ctx))),
+    importStations: ({ format, content, skipBadRows }, ctx) =>
+      projectCall(() => workspace.importStations(format === 'xlsx' ? new Uint8Array(Buffer.from(content, 'base64')) : content, who(ctx), { skipBadRows: skipBadRows ?? false })),
     // ---- Project screen (issue 7) ----
     previewProjectApply: ({ versionId }) => projectCall(() => live.preview(versionId)),
     applyProject: ({ versionId }) => projectCall(() => live.apply(versionId)),

@@ -90,13 +90,23 @@ export class ProjectWorkspace {
       : { ok: false, rows: result.rows, errors: result.errors, added: [], updated: [] };
   }
 
-  /** Imports a CSV or XLSX station list into the current project as one new version; nothing changes when any row is bad. */
-  async importStations(content: string | Uint8Array, author: string): Promise<{ version: ProjectVersionInfo; added: string[]; updated: string[] }> {
+  /**
+   * Imports a CSV or XLSX station list into the current project as one new version. Nothing changes
+   * when any row is bad, unless `skipBadRows`: then the good rows are imported and the bad ones listed.
+   */
+  async importStations(
+    content: string | Uint8Array,
+    author: string,
+    options: { skipBadRows?: boolean } = {},
+  ): Promise<{ version: ProjectVersionInfo; added: string[]; updated: string[]; skipped: ImportRowError[] }> {
     const { project } = await this.current();
     if (!project) throw new ProjectError(this.dir, [{ pointer: '', message: 'there is no project to import into' }], 'is empty');
-    const result = await importStations(project, content, { library: loadTemplateLibrary() });
+    const result = await importStations(project, content, { library: loadTemplateLibrary(), skipBadRows: options.skipBadRows ?? false });
     if (!result.ok) throw new ProjectError('station list', result.errors.map((e) => ({ pointer: `row ${e.row}`, message: formatImportErrors([e]) })), `has ${result.errors.length} bad row(s); nothing was imported`);
-    const version = await saveVersion(this.dir, result.project, { author, message: `Imported ${result.rows} station row(s): ${result.added.length} added, ${result.updated.length} updated` });
-    return { version, added: result.added, updated: result.updated };
+    const skipped = result.skipped ?? [];
+    const rows = result.rows - new Set(skipped.map((e) => e.row)).size;
+    const message = `Imported ${rows} station row(s): ${result.added.length} added, ${result.updated.length} updated${skipped.length > 0 ? `; ${new Set(skipped.map((e) => e.row)).size} bad row(s) left out` : ''}`;
+    const version = await saveVersion(this.dir, result.project, { author, message });
+    return { version, added: result.added, updated: result.updated, skipped };
   }
 }

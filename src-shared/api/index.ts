@@ -140,7 +140,11 @@ export interface ApiCommands {
     response: { project: ProjectFileV2; version: ProjectVersionInfo | null; applied: ProjectApplyPlan | null };
   };
   /** A CSV (text) or XLSX (base64) station list imported into the project as one new version. */
-  importStations: { request: { format: 'csv' | 'xlsx'; content: string }; response: { version: ProjectVersionInfo; added: string[]; updated: string[] } };
+  importStations: {
+    /** `skipBadRows`: import the good rows and list the bad ones (default: a bad row refuses the whole list). */
+    request: { format: 'csv' | 'xlsx'; content: string; skipBadRows?: boolean };
+    response: { version: ProjectVersionInfo; added: string[]; updated: string[]; skipped: StationImportRowError[] };
+  };
   /** Commissioning self-test of the given stations (default: every declared station). */
   runSelfTest: { request: { stationIds?: string[]; remoteStartStop?: { idTag: string }; bootTimeoutS?: number }; response: SelfTestReportInfo };
   // ---- Project screen (issue 7): live apply, station-list check, self-test progress and report ----

@@ -231,7 +231,7 @@ export const requestSchemas: Record<ApiCommandName, Schema> = {
     type: 'object',
     additionalProperties: false,
     required: ['format', 'content'],
-    properties: { format: { enum: ['csv', 'xlsx'] }, content: { type: 'string', minLength: 1, maxLength: 20_000_000 } },
+    properties: { format: { enum: ['csv', 'xlsx'] }, content: { type: 'string', minLength: 1, maxLength: 20_000_000 }, skipBadRows: { type: 'boolean' } },
   },
   runSelfTest: {
     type: 'object',
