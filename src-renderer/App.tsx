@@ -6,6 +6,7 @@ import { AlarmsView } from './views/AlarmsView.tsx';
 import { BadgesView } from './views/BadgesView.tsx';
 import { GroundPlanView } from './views/GroundPlanView.tsx';
 import { PlaceholderView } from './views/PlaceholderView.tsx';
+import { ProjectView } from './views/ProjectView.tsx';
 import { SettingsView } from './views/SettingsView.tsx';
 import { SmartChargingView } from './views/SmartChargingView.tsx';
 import { StationView } from './views/StationView.tsx';
@@ -30,6 +31,8 @@ function CurrentView() {
       return <SmartChargingView />;
     case 'settings':
       return <SettingsView />;
+    case 'project':
+      return <ProjectView />;
     default:
       return <PlaceholderView view={route.view} />;
   }

@@ -142,11 +142,35 @@ export function withAutoPatterns(form: WizardForm): WizardForm {
   return next;
 }
 
+export type WizardErrorKey =
+  | 'required'
+  | 'tooLong'
+  | 'id'
+  | 'duplicate'
+  | 'noSite'
+  | 'noPark'
+  | 'noGroup'
+  | 'number'
+  | 'positive'
+  | 'parent'
+  | 'template'
+  | 'groupRequired'
+  | 'count'
+  | 'pattern'
+  | 'duplicateStation'
+  | 'seed'
+  | 'port'
+  | 'env'
+  | 'login'
+  | 'email'
+  | 'columns'
+  | 'margin';
+
 export interface WizardError {
   /** Dotted path of the field: "name", "sites.0.parks.1.batches.0.pattern"... */
   field: string;
   /** Key under project.wizard.errors. */
-  key: string;
+  key: WizardErrorKey;
   params?: Record<string, string | number>;
 }
 
@@ -187,7 +211,7 @@ function needsSeed(form: WizardForm, templateProfiles: ReadonlyMap<string, numbe
  */
 export function validateWizard(form: WizardForm, templates: ReadonlyMap<string, number | undefined>): WizardError[] {
   const errors: WizardError[] = [];
-  const add = (field: string, key: string, params?: Record<string, string | number>) => errors.push(params ? { field, key, params } : { field, key });
+  const add = (field: string, key: WizardErrorKey, params?: Record<string, string | number>) => errors.push(params ? { field, key, params } : { field, key });
   if (form.name.trim() === '') add('name', 'required');
   else if (form.name.length > 200) add('name', 'tooLong', { max: 200 });
   const ids = (list: { id: string }[], at: (i: number) => string) => {
