@@ -80,7 +80,7 @@ export function SelfTestPanel() {
   const downloadReport = async () => {
     try {
       const { html } = await api().call('getSelfTestReportHtml', {});
-      downloadText(`self-test-${(report?.startedAt ?? new Date().toISOString()).slice(0, 19).replace(/[:T]/g, '')}.html`, html, 'text/html;charset=utf-8');
+      downloadText(`self-test-${(report?.startedAt ?? new Date().toISOString()).slice(0, 19).replace(/[-:T]/g, '')}.html`, html, 'text/html;charset=utf-8');
     } catch (e) {
       useToasts.getState().push('fault', describeError(e, t));
     }
