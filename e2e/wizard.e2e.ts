@@ -88,6 +88,7 @@ describe('project screen', () => {
     await ui.click(tid('wizard-next'));
     await page.waitForSelector(tid('error-sites.0.parks.0.batches.0.count'));
     expect(await page.textContent(tid('error-sites.0.parks.0.batches.0.count'))).toMatch(/whole number from 1/);
+    await screenshot(page, 'wizard-error.png');
     await ui.fill(tid('wizard-sites.0.parks.0.batches.0.count'), '50');
     expect(await page.textContent(tid('wizard-sites.0.parks.0.batches.0.ids'))).toContain('P1-CP01 … P1-CP50');
     await ui.click(tid('wizard-next')); // → protocol and security
@@ -102,7 +103,7 @@ describe('project screen', () => {
     await page.waitForSelector(tid('wizard-preview'));
     expect(await page.textContent(tid('wizard-preview-stations'))).toBe('50');
     expect(await page.locator(`${tid('wizard-preview-table')} tbody tr`).count()).toBe(50);
-    await screenshot(page, 'wizard.png', true);
+    await screenshot(page, 'wizard.png');
 
     const t0 = Date.now();
     await ui.click(tid('wizard-generate'));
@@ -214,7 +215,13 @@ describe('project screen', () => {
     await page.click(tid(`version-select-${made}`));
     await page.click(tid('versions-compare'));
     await page.waitForSelector(`${tid('version-diff-count-stations')}[data-added="197"]`);
-    await screenshot(page, 'project-versions.png', true);
+    // The wizard's version against the demo it replaced: stations, groups, views and settings.
+    await page.click(tid(`version-select-${made - 2}`));
+    await page.click(tid(`version-select-${made - 1}`));
+    await page.click(tid('versions-compare'));
+    await page.waitForSelector(`${tid('version-diff-count-stations')}[data-added="50"][data-removed="12"]`);
+    expect(await page.getAttribute(tid('version-diff-count-groups'), 'data-removed')).toBe('2');
+    await screenshot(page, 'project-versions.png');
 
     // The overview, in French.
     await page.click(tid('project-tab-overview'));

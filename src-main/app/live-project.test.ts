@@ -76,6 +76,8 @@ describe('live apply of a project version', () => {
     expect(sup.registry.get('LIVE-CP2')).toMatchObject({ declared: true, registration: 'accepted', group: 'P1-main' });
     expect(await boot(sup, 'DEMO-AC-02')).toBe('Pending');
     expect(sup.registry.get('DEMO-AC-02')?.declared).toBe(false);
+    // A dropped station never seen is forgotten (not left in the pending list).
+    expect(sup.registry.get('DEMO-AC-01')).toBeUndefined();
 
     // The smart-charging controller now runs the new tree.
     const groups = await sup.api.dispatch('listGroups', {});

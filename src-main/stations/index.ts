@@ -174,8 +174,9 @@ export class StationRegistry {
   }
 
   /**
-   * Drops stations from the declared set (a project version without them was applied): they
-   * become unknown stations again, pending until accepted (or accepted with auto-accept).
+   * Drops stations from the declared set (a project version without them was applied). One never
+   * seen is forgotten; one seen before becomes an unknown station again, pending until accepted
+   * (or accepted with auto-accept), its history kept.
    */
   async undeclare(stationIds: readonly string[]): Promise<void> {
     const writes: Promise<void>[] = [];
@@ -183,6 +184,14 @@ export class StationRegistry {
       this.declarations.delete(id);
       const station = this.stations.get(id);
       if (!station) continue;
+      if (!station.connected && station.lastSeenAt === null && station.bootedAt === null) {
+        this.stations.delete(id);
+        this.ownStatus.delete(id);
+        this.dirty.delete(id);
+        writes.push(this.archive.deleteStation(id));
+        this.bus.publish({ type: 'stationRemoved', stationId: id });
+        continue;
+      }
       station.declared = false;
       station.registration = this.options.autoAccept ? 'accepted' : 'pending';
       station.group = null;
