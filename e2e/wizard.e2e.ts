@@ -232,6 +232,16 @@ describe('project screen', () => {
     await screenshot(page, 'project-fr.png');
     await page.click(tid('language-en'));
     await screenshot(page, 'project.png');
+    await page.click(tid('project-tab-versions'));
+    // Restore the wizard's version (confirmed): a new version, not running until applied.
+    await page.click(tid(`version-restore-${made - 1}`));
+    await page.waitForSelector(tid('confirm-dialog'));
+    await page.click(tid('confirm-ok'));
+    await page.waitForSelector(tid(`version-row-${made + 1}`));
+    await page.waitForSelector(`[data-testid="project-running"][data-status="pending"]`);
+    await page.waitForSelector(`${tid('apply-plan-count-stations')}[data-removed="197"]`);
+    expect((await server.rest<{ running: number }>('/project')).running).toBe(made);
+
     expect(pageErrors.filter((e) => !/WebSocket|Sign in first/i.test(e))).toEqual([]);
   });
 });

@@ -14,6 +14,7 @@ const DEMO = resolve(import.meta.dirname, '../../assets/demo/project.json');
 const SEED = 'live-apply-test-seed-0123';
 const ENGINEER: CallContext = { principal: { username: 'eng', role: 'engineer' } };
 const OPERATOR: CallContext = { principal: { username: 'op', role: 'operator' } };
+const VIEWER: CallContext = { principal: { username: 'watcher', role: 'viewer' } };
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -107,6 +108,16 @@ describe('live apply of a project version', () => {
     const audit = await sup.archive.audit({ action: 'applyProject' });
     expect(audit.items.map((e) => [e.actor, e.ok])).toEqual(expect.arrayContaining([['op', false], ['eng', true]]));
     expect(await sup.api.dispatch('previewProjectApply', {}, ENGINEER)).toMatchObject({ from: 4, to: 4, same: true });
+  });
+
+  it('lets every role read the project and its history, and only engineers change it', async () => {
+    const sup = await supervisor();
+    expect((await sup.api.dispatch('getProject', {}, VIEWER)).running).toBe(1);
+    expect(await sup.api.dispatch('listProjectVersions', {}, VIEWER)).toHaveLength(1);
+    await expect(sup.api.dispatch('generateProject', { answers: answers(10_000), save: true }, VIEWER)).rejects.toThrow(/viewer role may not use generateProject/);
+    await expect(sup.api.dispatch('previewProjectApply', {}, OPERATOR)).rejects.toThrow(/operator role may not use previewProjectApply/);
+    await expect(sup.api.dispatch('runSelfTest', {}, OPERATOR)).rejects.toThrow(/may not use runSelfTest/);
+    expect(await sup.api.dispatch('listProjectVersions', {}, VIEWER)).toHaveLength(1);
   });
 
   it('refuses to apply a version that does not exist, naming it, and changes nothing', async () => {

@@ -44,6 +44,18 @@ export class ProjectWorkspace {
     return workspace;
   }
 
+  /**
+   * The latest version kept in a project folder, resolved, or null when it has none: what a
+   * restart runs when no project is named (so a generated or applied project survives restarts).
+   */
+  static async latest(dir: string): Promise<{ id: number; resolved: ResolvedProject } | null> {
+    const versions = existsSync(dir) ? await listVersions(dir) : [];
+    const latest = versions.at(-1);
+    if (!latest) return null;
+    const record = await readVersion(dir, latest.id);
+    return { id: latest.id, resolved: checkProject(record.project, `${dir} version ${latest.id}`) };
+  }
+
   async current(): Promise<{ version: ProjectVersionInfo | null; project: ProjectFileV2 | null }> {
     const versions = existsSync(this.dir) ? await listVersions(this.dir) : [];
     const latest = versions.at(-1) ?? null;
