@@ -90,3 +90,14 @@ describe('wizard form', () => {
     expect(fieldOfPointer('/operators/0/login')).toBe('operators.0.login');
   });
 });
+
+describe('wizard form before the template library is loaded', () => {
+  it('still checks every other field and leaves template checks to the generator', () => {
+    const form = fifty();
+    const batch = form.sites[0]?.parks[0]?.batches[0];
+    if (!batch) throw new Error('no batch');
+    batch.count = '0';
+    batch.template = 'anything';
+    expect(validateWizard(form, null).map((e) => [e.field, e.key])).toEqual([['sites.0.parks.0.batches.0.count', 'count']]);
+  });
+});

@@ -199,17 +199,20 @@ export function stepOfField(field: string): WizardStep {
   return 'preview';
 }
 
-function needsSeed(form: WizardForm, templateProfiles: ReadonlyMap<string, number | undefined>): boolean {
+function needsSeed(form: WizardForm, templateProfiles: ReadonlyMap<string, number | undefined> | null): boolean {
   if (form.securityProfile === '1' || form.securityProfile === '2') return true;
   if (form.securityProfile !== '') return false;
+  // Templates not loaded yet: the generator says whether the seed is needed.
+  if (!templateProfiles) return false;
   return form.sites.some((s) => s.parks.some((p) => p.batches.some((b) => [1, 2].includes(templateProfiles.get(b.template) ?? 0))));
 }
 
 /**
  * Every problem of the form, each at its field. `templates` maps the library's template ids to their
- * security profile (a station with profile 1 or 2 needs the password seed).
+ * security profile (a station with profile 1 or 2 needs the password seed); null while it is not
+ * loaded (template checks are then left to the generator).
  */
-export function validateWizard(form: WizardForm, templates: ReadonlyMap<string, number | undefined>): WizardError[] {
+export function validateWizard(form: WizardForm, templates: ReadonlyMap<string, number | undefined> | null): WizardError[] {
   const errors: WizardError[] = [];
   const add = (field: string, key: WizardErrorKey, params?: Record<string, string | number>) => errors.push(params ? { field, key, params } : { field, key });
   if (form.name.trim() === '') add('name', 'required');
@@ -247,7 +250,7 @@ export function validateWizard(form: WizardForm, templates: ReadonlyMap<string, 
       });
       park.batches.forEach((b, bi) => {
         const bat = `${at}.batches.${bi}`;
-        if (!templates.has(b.template)) add(`${bat}.template`, 'template', { template: b.template });
+        if (templates && !templates.has(b.template)) add(`${bat}.template`, 'template', { template: b.template });
         if (!groupIds.has(b.group)) add(`${bat}.group`, 'groupRequired');
         const count = num(b.count);
         if (count === null || !Number.isInteger(count) || count < 1 || count > 10_000) {

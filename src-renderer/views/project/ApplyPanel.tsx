@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { ProjectApplyPlan } from '../../../src-shared/project/index.ts';
 import { Panel } from '../../components/Field.tsx';
 import { describeError } from '../../lib/errors.ts';
+import { useLinkOpen } from '../../lib/hooks.ts';
 import { api } from '../../store/client.ts';
 import { confirmAction } from '../../store/confirm.ts';
 import { useProject } from '../../store/project.ts';
@@ -20,19 +21,24 @@ export function ApplyPanel(props: { versionId: number }) {
   const [plan, setPlan] = useState<ProjectApplyPlan | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const open = useLinkOpen();
   useEffect(() => {
-    if (!mayApply) return;
+    if (!mayApply || !open) return;
     let live = true;
     api()
       .call('previewProjectApply', { versionId: props.versionId })
       .then(
-        (p) => live && setPlan(p),
+        (p) => {
+          if (!live) return;
+          setPlan(p);
+          setError(null);
+        },
         (e: unknown) => live && setError(describeError(e, t)),
       );
     return () => {
       live = false;
     };
-  }, [props.versionId, running, mayApply, t]);
+  }, [props.versionId, running, mayApply, open, t]);
   if (!mayApply) return null;
   const apply = async () => {
     const ok = await confirmAction({ title: t('project.apply.confirmTitle', { id: props.versionId }), message: t('project.apply.confirmText'), confirmLabel: t('project.apply.apply') });

@@ -13,7 +13,7 @@ import { Panel } from '../../components/Field.tsx';
 import { Tile } from '../../components/Tile.tsx';
 import { describeError } from '../../lib/errors.ts';
 import { formatNumber } from '../../lib/format.ts';
-import { useLocale } from '../../lib/hooks.ts';
+import { useLinkOpen, useLocale } from '../../lib/hooks.ts';
 import type { Column } from '../../lib/table.ts';
 import {
   OPERATOR_ROLES,
@@ -157,21 +157,28 @@ export function WizardPanel(props: { onGenerated: () => void }) {
   const [busy, setBusy] = useState<'preview' | 'generate' | null>(null);
   const [generated, setGenerated] = useState<{ version: number; plan: ProjectApplyPlan | null; ms: number } | null>(null);
 
+  const open = useLinkOpen();
   useEffect(() => {
+    // Loaded once the link is up (right after sign-in the socket reconnects), again after a drop.
+    if (!open) return;
     let live = true;
     api()
       .call('listStationTemplates', {})
       .then(
-        (list) => live && setTemplates(list),
+        (list) => {
+          if (!live) return;
+          setTemplates(list);
+          setError(null);
+        },
         (e: unknown) => live && setError(describeError(e, t)),
       );
     return () => {
       live = false;
     };
-  }, [t]);
+  }, [open, t]);
 
   const templateProfiles = useMemo(() => new Map(templates.map((x) => [x.id, x.securityProfile])), [templates]);
-  const errors = useMemo(() => (templates.length > 0 ? validateWizard(form, templateProfiles) : []), [form, templateProfiles, templates.length]);
+  const errors = useMemo(() => validateWizard(form, templates.length > 0 ? templateProfiles : null), [form, templateProfiles, templates.length]);
   const shown = useMemo(() => {
     // Error texts take parameters that differ per key: checked by the catalogue, not by the type.
     const translateLoose = t as unknown as (key: string, options: Record<string, string | number>) => string;
