@@ -199,6 +199,12 @@ describe('project screen', () => {
     const versions = await server.rest<ProjectVersionInfo[]>('/project/versions');
     expect(versions.at(-1)).toMatchObject({ id: made, stations: 50 + 197, author: 'eng' });
     expect(await page.locator(`${tid('import-skipped')} tbody tr`).count()).toBeGreaterThanOrEqual(3);
+    // The audit log keeps who imported and the file's size, not the file.
+    const audit = await server.rest<{ items: Array<{ actor: string; ok: boolean; detail: Record<string, unknown> }> }>('/audit?action=importStations');
+    expect(audit.items).toHaveLength(1);
+    expect(audit.items[0]).toMatchObject({ actor: 'eng', ok: true, detail: { format: 'xlsx', skipBadRows: true } });
+    expect(audit.items[0]?.detail.content).toBeUndefined();
+    expect(audit.items[0]?.detail.contentChars).toBeGreaterThan(1000);
 
     // Apply it live from the screen: the preview lists 197 stations added.
     await page.waitForSelector(`${tid('apply-plan-count-stations')}[data-added="197"]`);

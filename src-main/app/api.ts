@@ -13,6 +13,7 @@ import {
   type SelfTestProgress,
   type ServerInfo,
   READ_COMMANDS,
+  UNAUDITED_COMMANDS,
   mayUse,
 } from '../../src-shared/api/index.ts';
 import type { AlarmService } from '../alarms/index.ts';
@@ -53,11 +54,11 @@ export const SYSTEM: CallContext = { principal: { username: 'system', role: 'adm
 
 type Handlers = { [K in ApiCommandName]: (request: ApiCommands[K]['request'], ctx: CallContext) => Promise<ApiCommands[K]['response']> | ApiCommands[K]['response'] };
 
-/** Requests as written in the audit log: secrets removed. */
+/** Requests as written in the audit log: secrets removed, uploaded files (station lists) as their size. */
 function auditDetail(request: unknown): unknown {
   if (typeof request !== 'object' || request === null) return request;
-  const { password: _password, ...rest } = request as Record<string, unknown>;
-  return rest;
+  const { password: _password, content, ...rest } = request as Record<string, unknown>;
+  return typeof content === 'string' ? { ...rest, contentChars: content.length } : content === undefined ? rest : { ...rest, content };
 }
 
 function auditResult(response: unknown): string {
@@ -223,7 +224,7 @@ export function createApi(services: ApiServices) {
      */
     async dispatch<K extends ApiCommandName>(command: K, request: ApiRequest<K>, ctx: CallContext = SYSTEM): Promise<ApiResponse<K>> {
       validateRequest(command, request);
-      const audited = !READ_COMMANDS.has(command) && command !== 'logout';
+      const audited = !READ_COMMANDS.has(command) && !UNAUDITED_COMMANDS.has(command) && command !== 'logout';
       if (ctx.principal === null ? command !== 'getServerInfo' && command !== 'login' && command !== 'logout' : !mayUse(ctx.principal.role, command, request)) {
         const error = new ApiError('Forbidden', ctx.principal === null ? 'Sign in first' : `The ${ctx.principal.role} role may not use ${command}`);
         if (audited) await audit(command, request, ctx, false, error.message);

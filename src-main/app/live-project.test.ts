@@ -108,6 +108,10 @@ describe('live apply of a project version', () => {
     const audit = await sup.archive.audit({ action: 'applyProject' });
     expect(audit.items.map((e) => [e.actor, e.ok])).toEqual(expect.arrayContaining([['op', false], ['eng', true]]));
     expect(await sup.api.dispatch('previewProjectApply', {}, ENGINEER)).toMatchObject({ from: 4, to: 4, same: true });
+    // Reads of the project screen are not audited (the self-test progress is polled).
+    await sup.api.dispatch('getSelfTestProgress', {}, ENGINEER);
+    expect((await sup.archive.audit({ action: 'getSelfTestProgress' })).total).toBe(0);
+    expect((await sup.archive.audit({ action: 'previewProjectApply' })).total).toBe(0);
   });
 
   it('lets every role read the project and its history, and only engineers change it', async () => {

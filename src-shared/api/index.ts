@@ -259,5 +259,5 @@ export class ApiError extends Error {
   }
 }
 
-export { ROLES, READ_COMMANDS, PUBLIC_COMMANDS, STATION_COMMAND_ROLE, mayUse, atLeast, type Role } from './permissions.ts';
+export { ROLES, READ_COMMANDS, UNAUDITED_COMMANDS, PUBLIC_COMMANDS, STATION_COMMAND_ROLE, mayUse, atLeast, type Role } from './permissions.ts';
 export { requestSchemas, stationCommandSchema, badgeSchema, transactionQuerySchema, alarmHistoryQuerySchema } from './schemas.ts';

@@ -25,6 +25,18 @@ export const READ_COMMANDS: ReadonlySet<ApiCommandName> = new Set<ApiCommandName
   'diffProjectVersions',
 ]);
 
+/**
+ * Project screen (issue 7): reads kept to a role (engineer) that change nothing. Checked like any
+ * command but not written to the audit log (the self-test progress is polled twice a second).
+ */
+export const UNAUDITED_COMMANDS: ReadonlySet<ApiCommandName> = new Set<ApiCommandName>([
+  'previewProjectApply',
+  'checkStationImport',
+  'getSelfTestProgress',
+  'getSelfTestReportHtml',
+  'listStationTemplates',
+]);
+
 /** Commands anyone may send before signing in. */
 export const PUBLIC_COMMANDS: ReadonlySet<ApiCommandName> = new Set<ApiCommandName>(['getServerInfo', 'login', 'logout']);
 
