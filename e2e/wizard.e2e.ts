@@ -123,7 +123,22 @@ describe('project screen', () => {
     expect(park?.stations).toHaveLength(50);
     expect(template).toBeDefined();
 
-    // 50 simulated stations of that project connect over real OCPP with their derived passwords.
+    // The engineer downloads the stations' credentials (derived from the seed in the browser).
+    const [credentialsFile] = await Promise.all([page.waitForEvent('download'), page.click(tid('wizard-credentials'))]);
+    expect(credentialsFile.suggestedFilename()).toMatch(/^station-credentials-\d{8}-\d{4}\.txt$/);
+    const credentials = new Map(
+      readFileSync((await credentialsFile.path()) ?? '', 'utf8')
+        .trim()
+        .split(/\r\n/)
+        .slice(1)
+        .map((line) => line.split('\t'))
+        .map(([id, , password]) => [id ?? '', password ?? ''] as const),
+    );
+    expect(credentials.size).toBe(50);
+    // The same passwords the generator stored (derived from the seed shown in the wizard).
+    expect(credentials.get('P1-CP07')).toBe(derivePassword(seed, 'P1-CP07'));
+
+    // 50 simulated stations of that project connect over real OCPP with those passwords.
     const ocpp = `ws://127.0.0.1:${server.port}/ocpp`;
     for (const s of park?.stations ?? []) {
       stations.push(
@@ -131,7 +146,7 @@ describe('project screen', () => {
           url: ocpp,
           id: s.id,
           protocol: s.protocol ?? template?.protocol ?? 'ocpp2.0.1',
-          password: derivePassword(seed, s.id),
+          password: credentials.get(s.id),
           connectors: template?.connectors.length ?? 1,
           kind: 'AC',
           maxPowerW: template?.maxPowerW ?? 22_000,

@@ -827,6 +827,10 @@ export const en = {
       generated: 'Project generated as version {{id}} and applied.',
       doneTitle: 'Version {{id}} generated and running',
       doneText: 'Version {{id}} with {{count}} stations runs now: its stations are accepted as they connect. Run the self-test once they are powered.',
+      credentials: 'Station passwords ({{count}}, text file)',
+      credentialsFile: 'station-credentials',
+      basicUser: 'User (Basic auth)',
+      basicPassword: 'Password',
       toSelfTest: 'Go to the self-test',
       again: 'Start a new wizard',
       errors: {

@@ -829,6 +829,10 @@ export const fr: Translation = {
       generated: 'Projet généré en version {{id}} et appliqué.',
       doneTitle: 'Version {{id}} générée et en service',
       doneText: 'La version {{id}} avec {{count}} bornes est en service : ses bornes sont acceptées à leur connexion. Lancez l’autotest une fois qu’elles sont sous tension.',
+      credentials: 'Mots de passe des bornes ({{count}}, fichier texte)',
+      credentialsFile: 'identifiants-bornes',
+      basicUser: 'Utilisateur (Basic auth)',
+      basicPassword: 'Mot de passe',
       toSelfTest: "Aller à l'autotest",
       again: 'Nouvel assistant',
       errors: {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { autoPattern, defaultWizardForm, fieldOfPointer, serverProblems, stationCount, stepOfField, validateWizard, withAutoPatterns, wizardAnswers, type WizardForm } from './wizard.ts';
+import { autoPattern, defaultWizardForm, fieldOfPointer, serverProblems, stationCount, stationPassword, stepOfField, validateWizard, withAutoPatterns, wizardAnswers, type WizardForm } from './wizard.ts';
 
 const TEMPLATES = new Map<string, number | undefined>([
   ['ac-22kw-wallbox', 2],
@@ -99,5 +99,12 @@ describe('wizard form before the template library is loaded', () => {
     batch.count = '0';
     batch.template = 'anything';
     expect(validateWizard(form, null).map((e) => [e.field, e.key])).toEqual([['sites.0.parks.0.batches.0.count', 'count']]);
+  });
+});
+
+describe('stationPassword', () => {
+  it('derives the same password as the generator (HMAC-SHA256 of the id keyed by the seed)', async () => {
+    // Value of derivePassword('a-seed-of-at-least-16-chars', 'P1-CP07') in src-main/project/generator.ts.
+    expect(await stationPassword(SEED, 'P1-CP07')).toBe('opT7lvhyMQ9joxyoiOnEV9af');
   });
 });

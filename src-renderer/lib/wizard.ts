@@ -396,3 +396,18 @@ export function randomSeed(): string {
   crypto.getRandomValues(bytes);
   return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
+
+function base64url(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/**
+ * A station's password as the generator derives it (HMAC-SHA256 of the id keyed by the seed, 24
+ * URL-safe characters), so the engineer can hand the stations their credentials.
+ */
+export async function stationPassword(seed: string, stationId: string): Promise<string> {
+  const encoder = new TextEncoder();
+  const key = await crypto.subtle.importKey('raw', encoder.encode(seed), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(`station-password:${stationId}`)));
+  return base64url(mac).slice(0, 24);
+}

@@ -11,6 +11,7 @@ import type { ProjectApplyPlan, ProjectFileV2, StationTemplate } from '../../../
 import { expandPattern } from '../../../src-shared/project/pattern.ts';
 import { Panel } from '../../components/Field.tsx';
 import { Tile } from '../../components/Tile.tsx';
+import { csvFileName, downloadText } from '../../lib/csv.ts';
 import { describeError } from '../../lib/errors.ts';
 import { formatNumber } from '../../lib/format.ts';
 import { useLinkOpen, useLocale } from '../../lib/hooks.ts';
@@ -27,6 +28,7 @@ import {
   randomSeed,
   serverProblems,
   stationCount,
+  stationPassword,
   stepOfField,
   validateWizard,
   withAutoPatterns,
@@ -155,7 +157,7 @@ export function WizardPanel(props: { onGenerated: () => void }) {
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<'preview' | 'generate' | null>(null);
-  const [generated, setGenerated] = useState<{ version: number; plan: ProjectApplyPlan | null; ms: number } | null>(null);
+  const [generated, setGenerated] = useState<{ version: number; plan: ProjectApplyPlan | null; ms: number; project: ProjectFileV2 } | null>(null);
 
   const open = useLinkOpen();
   useEffect(() => {
@@ -250,7 +252,7 @@ export function WizardPanel(props: { onGenerated: () => void }) {
     setError(null);
     try {
       const { value: result, ms } = await timed(() => api().call('generateProject', { answers: wizardAnswers(form), save: true }));
-      setGenerated({ version: result.version?.id ?? 0, plan: result.applied, ms });
+      setGenerated({ version: result.version?.id ?? 0, plan: result.applied, ms, project: result.project });
       useToasts.getState().push('ok', t('project.wizard.generated', { id: result.version?.id ?? 0 }));
       await reload();
     } catch (e) {
@@ -287,6 +289,15 @@ export function WizardPanel(props: { onGenerated: () => void }) {
     />
   );
 
+  // Stations with a password (profiles 1 and 2; masked in the answer): their credentials, from the seed.
+  const withPasswords = generated ? generated.project.sites.flatMap((site) => site.parks.flatMap((park) => park.stations.filter((st) => st.password !== undefined).map((st) => st.id))) : [];
+  const downloadCredentials = async () => {
+    const rows = await Promise.all(withPasswords.map(async (id) => [id, id, await stationPassword(form.passwordSeed, id)].join('\t')));
+    // Tab-separated text, not CSV: a spreadsheet's formula guard would alter passwords starting with "-".
+    const header = [t('project.wizard.stationId'), t('project.wizard.basicUser'), t('project.wizard.basicPassword')].join('\t');
+    downloadText(csvFileName(t('project.wizard.credentialsFile')).replace(/\.csv$/, '.txt'), `${[header, ...rows].join('\r\n')}\r\n`, 'text/plain;charset=utf-8');
+  };
+
   if (generated) {
     return (
       <Panel title={t('project.wizard.doneTitle', { id: generated.version })} testId="wizard-done">
@@ -295,6 +306,11 @@ export function WizardPanel(props: { onGenerated: () => void }) {
         </p>
         {generated.plan ? <DiffView diff={generated.plan} testId="wizard-applied" /> : null}
         <div className="toolbar">
+          {withPasswords.length > 0 ? (
+            <button type="button" className="button" onClick={() => void downloadCredentials()} data-testid="wizard-credentials">
+              {t('project.wizard.credentials', { count: withPasswords.length })}
+            </button>
+          ) : null}
           <button type="button" className="button button-primary" onClick={props.onGenerated} data-testid="wizard-to-selftest">
             {t('project.wizard.toSelfTest')}
           </button>
@@ -530,7 +546,7 @@ export function WizardPanel(props: { onGenerated: () => void }) {
             {field(
               t('project.wizard.seed'),
               'passwordSeed',
-              <div className="inline-field">
+              <div className="inline-field project-seed">
                 {text('passwordSeed', form.passwordSeed, (v) => set((f) => void (f.passwordSeed = v)), { testId: 'wizard-seed' })}
                 <button type="button" className="button button-small" onClick={() => set((f) => void (f.passwordSeed = randomSeed()))}>
                   {t('project.wizard.newSeed')}
@@ -639,7 +655,13 @@ export function WizardPanel(props: { onGenerated: () => void }) {
               className={`project-step-button ${s === step ? 'active' : ''} ${i < stepIndex ? 'done' : ''} ${checked.includes(s) && errorsOf(s).length > 0 ? 'invalid' : ''}`}
               aria-current={s === step ? 'step' : undefined}
               onClick={() => {
-                if (s === 'preview' && errors.length === 0) void loadPreview();
+                if (s !== 'preview') return go(s);
+                const bad = errors[0];
+                if (bad) {
+                  check(WIZARD_STEPS.filter((x) => errorsOf(x).length > 0));
+                  return go(stepOfField(bad.field));
+                }
+                void loadPreview();
                 go(s);
               }}
               data-testid={`wizard-step-${s}`}
