@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { autoPattern, defaultWizardForm, fieldOfPointer, serverProblems, stationCount, stationPassword, stepOfField, validateWizard, withAutoPatterns, wizardAnswers, type WizardForm } from './wizard.ts';
+import { autoPattern, defaultWizardForm, renamePark, fieldOfPointer, serverProblems, stationCount, stationPassword, stepOfField, validateWizard, withAutoPatterns, wizardAnswers, type WizardForm } from './wizard.ts';
 
 const TEMPLATES = new Map<string, number | undefined>([
   ['ac-22kw-wallbox', 2],
@@ -106,5 +106,23 @@ describe('stationPassword', () => {
   it('derives the same password as the generator (HMAC-SHA256 of the id keyed by the seed)', async () => {
     // Value of derivePassword('a-seed-of-at-least-16-chars', 'P1-CP07') in src-main/project/generator.ts.
     expect(await stationPassword(SEED, 'P1-CP07')).toBe('opT7lvhyMQ9joxyoiOnEV9af');
+  });
+});
+
+describe('renamePark', () => {
+  it('carries the derived group ids, their parents and the batch groups over to the new park id', () => {
+    const form = fifty();
+    const park = form.sites[0]?.parks[0];
+    if (!park) throw new Error('no park');
+    park.groups.push({ id: 'P1-F1', name: 'Feeder 1', maxKw: '100', maxA: '', parent: 'P1-main' }, { id: 'custom', name: 'Mine', maxKw: '50', maxA: '', parent: 'P1-F1' });
+    renamePark(form, 0, 0, 'NORTH');
+    const renamed = withAutoPatterns(form).sites[0]?.parks[0];
+    expect(renamed?.groups.map((g) => [g.id, g.parent])).toEqual([
+      ['NORTH-main', ''],
+      ['NORTH-F1', 'NORTH-main'],
+      ['custom', 'NORTH-F1'],
+    ]);
+    expect(renamed?.batches[0]).toMatchObject({ group: 'NORTH-main', pattern: 'NORTH-CP{01..50}' });
+    expect(validateWizard(form, TEMPLATES)).toEqual([]);
   });
 });

@@ -125,6 +125,28 @@ export function defaultWizardForm(passwordSeed: string): WizardForm {
   });
 }
 
+/**
+ * Renames a park; the group ids the wizard derived from the old id ("P1-main") follow it, with the
+ * parents and batch groups that name them.
+ */
+export function renamePark(form: WizardForm, siteIndex: number, parkIndex: number, id: string): void {
+  const park = form.sites[siteIndex]?.parks[parkIndex];
+  if (!park) return;
+  const before = park.id;
+  park.id = id;
+  if (before === '' || id === '') return;
+  const renamed = new Map<string, string>();
+  for (const g of park.groups) {
+    if (g.id.startsWith(`${before}-`)) {
+      const next = `${id}${g.id.slice(before.length)}`;
+      renamed.set(g.id, next);
+      g.id = next;
+    }
+  }
+  for (const g of park.groups) g.parent = renamed.get(g.parent) ?? g.parent;
+  for (const b of park.batches) b.group = renamed.get(b.group) ?? b.group;
+}
+
 /** Every pattern the engineer did not type follows its park id and the counts before it. */
 export function withAutoPatterns(form: WizardForm): WizardForm {
   const next = structuredClone(form);

@@ -14,6 +14,7 @@ import type { Column } from '../lib/table.ts';
 import { useProject } from '../store/project.ts';
 import { useMayUse } from '../store/session.ts';
 import { ApplyPanel } from './project/ApplyPanel.tsx';
+import { LoadChart } from './project/LoadChart.tsx';
 import { ImportPanel } from './project/ImportPanel.tsx';
 import { ProjectTable } from './project/ProjectTable.tsx';
 import { SelfTestPanel } from './project/SelfTestPanel.tsx';
@@ -92,6 +93,7 @@ function Overview() {
         <Tile label={t('project.overview.stations')} value={<span data-testid="project-stations">{stations}</span>} tone="info" />
       </div>
       <Panel title={t('project.overview.groupsTitle')} testId="project-groups-panel">
+        <LoadChart project={project} testId="project-load-chart" />
         <ProjectTable columns={columns} rows={rows} rowKey={(r) => r.key} label={t('project.overview.groupsTitle')} csvBase={t('project.overview.csvFile')} testId="project-groups-table" empty={t('project.overview.noGroups')} />
       </Panel>
     </div>

@@ -4,7 +4,6 @@
 // once. Defaults make a working project; problems show next to their field, in the UI language.
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { create } from 'zustand';
 import { ApiError } from '../../../src-shared/api/index.ts';
 import type { ProjectApplyPlan, ProjectFileV2, StationTemplate } from '../../../src-shared/project/index.ts';
@@ -26,6 +25,7 @@ import {
   newPark,
   newSite,
   randomSeed,
+  renamePark,
   serverProblems,
   stationCount,
   stationPassword,
@@ -41,6 +41,7 @@ import { api } from '../../store/client.ts';
 import { useProject } from '../../store/project.ts';
 import { useToasts } from '../../store/toasts.ts';
 import { DiffView } from './DiffView.tsx';
+import { LoadChart } from './LoadChart.tsx';
 import { ProjectTable } from './ProjectTable.tsx';
 
 interface WizardState {
@@ -100,32 +101,6 @@ function previewStations(project: ProjectFileV2): PreviewStation[] {
         x: s.position?.x ?? null,
         y: s.position?.y ?? null,
       })),
-    ),
-  );
-}
-
-/** Installed power against the limit, per group (kW), for the preview chart. */
-function groupLoad(project: ProjectFileV2): Array<{ group: string; limitKw: number; installedKw: number }> {
-  const templates = new Map(project.templates.map((t) => [t.id, t]));
-  return project.sites.flatMap((site) =>
-    site.parks.flatMap((park) =>
-      park.groups.map((g) => {
-        const under = new Set([g.id]);
-        for (let grew = true; grew; ) {
-          grew = false;
-          for (const c of park.groups) if (c.parent && under.has(c.parent) && !under.has(c.id)) grew = under.add(c.id).size > 0;
-        }
-        const installedW = park.stations
-          .filter((s) => under.has(s.group))
-          .reduce((n, s) => {
-            const t = templates.get(s.template);
-            const perConnector = s.overrides?.maxPowerW ?? t?.maxPowerW ?? 0;
-            const connectors = (s.overrides?.connectors ?? t?.connectors ?? []).length;
-            const supply = s.overrides?.supplyMaxPowerW ?? t?.supplyMaxPowerW;
-            return n + Math.min(perConnector * connectors, supply ?? Number.POSITIVE_INFINITY);
-          }, 0);
-        return { group: g.id, limitKw: g.maxPowerW / 1000, installedKw: Math.round(installedW / 100) / 10 };
-      }),
     ),
   );
 }
@@ -369,7 +344,7 @@ export function WizardPanel(props: { onGenerated: () => void }) {
                 </div>
                 {site.parks.map((park, pi) => (
                   <div key={pi} className="project-row project-indent">
-                    {field(t('project.wizard.parkId'), `sites.${si}.parks.${pi}.id`, text(`sites.${si}.parks.${pi}.id`, park.id, (v) => set((f) => void (f.sites[si]?.parks[pi] && (f.sites[si].parks[pi].id = v)))))}
+                    {field(t('project.wizard.parkId'), `sites.${si}.parks.${pi}.id`, text(`sites.${si}.parks.${pi}.id`, park.id, (v) => set((f) => renamePark(f, si, pi, v))))}
                     {field(t('project.wizard.parkName'), `sites.${si}.parks.${pi}.name`, text(`sites.${si}.parks.${pi}.name`, park.name, (v) => set((f) => void (f.sites[si]?.parks[pi] && (f.sites[si].parks[pi].name = v)))))}
                     {site.parks.length > 1 ? (
                       <button type="button" className="button button-small" onClick={() => set((f) => void f.sites[si]?.parks.splice(pi, 1))}>
@@ -706,7 +681,6 @@ function PreviewStep(props: { project: ProjectFileV2 | null; busy: boolean; loca
   const { t } = useTranslation();
   const { project } = props;
   const stations = useMemo(() => (project ? previewStations(project) : []), [project]);
-  const load = useMemo(() => (project ? groupLoad(project) : []), [project]);
   const columns = useMemo<Column<PreviewStation>[]>(
     () => [
       { id: 'id', label: t('project.wizard.stationId'), width: '10rem', sortValue: (s) => s.id, render: (s) => <span className="mono">{s.id}</span> },
@@ -732,21 +706,7 @@ function PreviewStep(props: { project: ProjectFileV2 | null; busy: boolean; loca
         <Tile label={t('project.overview.stations')} value={<span data-testid="wizard-preview-stations">{stations.length}</span>} tone="info" />
         <Tile label={t('project.wizard.archive')} value={t(`project.wizard.archiveKinds.${project.archive?.kind ?? 'sqlite'}`)} />
       </div>
-      <div className="project-chart" data-testid="wizard-load-chart">
-        <h3 className="project-subtitle">{t('project.wizard.loadTitle')}</h3>
-        <ResponsiveContainer width="100%" height={200}>
-          <BarChart data={load} margin={{ top: 8, right: 16, bottom: 4, left: 8 }}>
-            <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
-            <XAxis dataKey="group" stroke="var(--muted)" fontSize={12} />
-            <YAxis stroke="var(--muted)" fontSize={12} unit=" kW" width={80} />
-            <Tooltip contentStyle={{ background: 'var(--bg-panel)', border: '1px solid var(--border-strong)' }} />
-            <Legend />
-            <Bar dataKey="installedKw" name={t('project.wizard.installed')} fill="var(--accent)" />
-            <Bar dataKey="limitKw" name={t('project.wizard.limit')} fill="var(--warn)" />
-          </BarChart>
-        </ResponsiveContainer>
-        <p className="hint">{t('project.wizard.loadHint')}</p>
-      </div>
+      <LoadChart project={project} testId="wizard-load-chart" />
       <ProjectTable columns={columns} rows={stations} rowKey={(s) => s.id} label={t('project.wizard.previewStations')} csvBase={t('project.wizard.csvFile')} testId="wizard-preview-table" empty="" initialSort={{ columnId: 'id', direction: 'asc' }} />
     </div>
   );
