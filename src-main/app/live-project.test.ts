@@ -39,6 +39,7 @@ function answers(limitW: number): WizardAnswers {
       },
     ],
     security: { protocol: 'ocpp1.6', securityProfile: 1, passwordSeed: SEED },
+    settings: { heartbeatIntervalS: 120 },
   };
 }
 
@@ -79,6 +80,9 @@ describe('live apply of a project version', () => {
     expect(sup.registry.get('DEMO-AC-02')?.declared).toBe(false);
     // A dropped station never seen is forgotten (not left in the pending list).
     expect(sup.registry.get('DEMO-AC-01')).toBeUndefined();
+
+    // The project's registration settings hold from the next boot.
+    expect((await sup.registry.boot('LIVE-CP3', { vendor: 'v', model: 'm', serialNumber: null, firmwareVersion: null })).intervalS).toBe(120);
 
     // The smart-charging controller now runs the new tree.
     const groups = await sup.api.dispatch('listGroups', {});

@@ -1,6 +1,7 @@
 // Live apply, I/O shell: makes the running supervisor run another project version without a
 // restart. The registry takes in the new stations (accepted when they connect) and drops the
-// removed ones; the smart-charging controller gets the new groups, limits and stations (or
+// removed ones, with the project's registration settings (auto-accept, heartbeat interval); new
+// badges are added; the smart-charging controller gets the new groups, limits and stations (or
 // starts when the project now has groups). Applies run one at a time.
 import type { Logger } from 'pino';
 import type { ProjectApplyPlan, ProjectFile, ResolvedProject } from '../../src-shared/project/index.ts';
@@ -21,6 +22,8 @@ export interface LiveProjectDeps {
   smartCharging(): AllocationController | null;
   /** Starts the controller for a project that now has electrical groups (null when smart charging is off). */
   startSmartCharging(project: ProjectFile): AllocationController | null;
+  /** The rest of the project the services take live: registration settings, badges. */
+  configure(project: ProjectFile): Promise<void>;
   log: Logger;
 }
 
@@ -77,6 +80,7 @@ export class LiveProject {
     const plan = planProjectApply(this.running.resolved, resolved, this.running.version, id);
     const runtime = toRuntimeProject(resolved);
     const changes = declarationChanges(this.running.runtime, runtime);
+    await this.deps.configure(runtime);
     await this.deps.registry.declare(changes.declare);
     await this.deps.registry.undeclare(changes.undeclare);
     const controller = this.deps.smartCharging();

@@ -166,6 +166,11 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
       registry,
       smartCharging: () => smartCharging,
       startSmartCharging: (running) => (smartCharging = startSmartCharging(running)),
+      configure: async (running) => {
+        // --auto-accept on the command line wins over the project's setting.
+        registry.configure({ autoAccept: options.autoAccept ?? running.settings?.autoAccept ?? false, heartbeatIntervalS: running.settings?.heartbeatIntervalS ?? 300 });
+        if (running.badges) await badges.seed(running.badges);
+      },
       log,
     },
     await runningProject(workspace, project, options.projectSource?.resolved ?? null),

@@ -202,6 +202,12 @@ export class StationRegistry {
     await Promise.all(writes);
   }
 
+  /** New registration settings (a project version was applied): they hold from the next boot on. */
+  configure(settings: { autoAccept?: boolean; heartbeatIntervalS?: number }): void {
+    if (settings.autoAccept !== undefined) this.options.autoAccept = settings.autoAccept;
+    if (settings.heartbeatIntervalS !== undefined) this.options.heartbeatIntervalS = settings.heartbeatIntervalS;
+  }
+
   /** Ids of the stations the running project declares. */
   declaredIds(): string[] {
     return [...this.declarations.keys()];
