@@ -81,7 +81,7 @@ export class LiveProject {
     const runtime = toRuntimeProject(resolved);
     const changes = declarationChanges(this.running.runtime, runtime);
     await this.deps.configure(runtime);
-    await this.deps.registry.declare(changes.declare);
+    await this.deps.registry.declare(changes.declare, { publish: true });
     await this.deps.registry.undeclare(changes.undeclare);
     const controller = this.deps.smartCharging();
     if (controller) await controller.reconfigure(runtime);

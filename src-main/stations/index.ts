@@ -136,8 +136,11 @@ export class StationRegistry {
     };
   }
 
-  /** Declares the project's stations: they are accepted at boot and checked against their password. */
-  async declare(declarations: StationDeclaration[]): Promise<void> {
+  /**
+   * Declares the project's stations: they are accepted at boot and checked against their password.
+   * `publish` (a live apply) tells clients at once; at start-up the first snapshot does.
+   */
+  async declare(declarations: StationDeclaration[], options: { publish?: boolean } = {}): Promise<void> {
     const writes: Promise<void>[] = [];
     for (const d of declarations) {
       this.declarations.set(d.id, d);
@@ -168,7 +171,7 @@ export class StationRegistry {
       station.connectors.sort((a, b) => a.evseId - b.evseId || a.connectorId - b.connectorId);
       this.stations.set(d.id, station);
       writes.push(this.archive.saveStation(this.toStored(station)));
-      this.touch(station);
+      if (options.publish) this.touch(station);
     }
     await Promise.all(writes);
   }
