@@ -263,6 +263,16 @@ describe('project screen', () => {
     await page.waitForSelector(`${tid('apply-plan-count-stations')}[data-removed="197"]`);
     expect((await server.rest<{ running: number }>('/project')).running).toBe(made);
 
+    // A fresh wizard: a problem shows next to its field in the language of the screen.
+    await page.click(tid('project-tab-wizard'));
+    await page.click(tid('wizard-again'));
+    await page.click(tid('wizard-next'));
+    await page.waitForSelector(tid('error-name'));
+    expect(await page.textContent(tid('error-name'))).toBe('Required.');
+    await page.click(tid('language-fr'));
+    await expect.poll(() => page.textContent(tid('error-name'))).toBe('Obligatoire.');
+    await page.click(tid('language-en'));
+
     expect(pageErrors.filter((e) => !/WebSocket|Sign in first/i.test(e))).toEqual([]);
   });
 });

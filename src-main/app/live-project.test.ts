@@ -128,6 +128,24 @@ describe('live apply of a project version', () => {
     expect(await sup.api.dispatch('listProjectVersions', {}, VIEWER)).toHaveLength(1);
   });
 
+  it('answers over REST: the preview changes nothing, the apply runs the version', async () => {
+    const sup = await supervisor();
+    const call = async (method: string, path: string, body?: unknown) => {
+      const r = await fetch(`${sup.url}/api/v1${path}`, { method, headers: { Authorization: 'Bearer test-key', ...(body ? { 'Content-Type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+      return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+    };
+    expect((await call('POST', '/project/generate', answers(50_000))).status).toBe(200); // not saved: nothing to apply
+    expect((await call('GET', '/project/apply-preview')).body).toMatchObject({ from: 1, to: 1, same: true });
+    const restored = await call('POST', '/project/versions/1/restore');
+    expect(restored.body).toMatchObject({ id: 2 });
+    expect((await call('GET', '/project/apply-preview?version=2')).body).toMatchObject({ from: 1, to: 2, same: true });
+    expect((await call('POST', '/project/apply', { versionId: 2 })).body).toMatchObject({ from: 1, to: 2 });
+    expect(sup.live.version).toBe(2);
+    const missing = await call('POST', '/project/apply', { versionId: 7 });
+    expect(missing.status).toBe(400);
+    expect(String(missing.body.message)).toContain('version 7 does not exist');
+  });
+
   it('refuses to apply a version that does not exist, naming it, and changes nothing', async () => {
     const sup = await supervisor();
     await expect(sup.api.dispatch('applyProject', { versionId: 9 }, ENGINEER)).rejects.toThrow(/version 9 does not exist/);

@@ -44,9 +44,20 @@ import { DiffView } from './DiffView.tsx';
 import { LoadChart } from './LoadChart.tsx';
 import { ProjectTable } from './ProjectTable.tsx';
 
+interface GeneratedVersion {
+  version: number;
+  plan: ProjectApplyPlan | null;
+  /** How long generating, saving and applying took, ms. */
+  ms: number;
+  project: ProjectFileV2;
+}
+
 interface WizardState {
   form: WizardForm;
   step: WizardStep;
+  /** The version the wizard made last, shown until a new wizard starts. */
+  generated: GeneratedVersion | null;
+  setGenerated(generated: GeneratedVersion): void;
   /** Steps whose problems are shown (Next was pressed there). */
   checked: WizardStep[];
   set(update: (form: WizardForm) => void): void;
@@ -60,6 +71,10 @@ const useWizard = create<WizardState>((set, get) => ({
   form: defaultWizardForm(randomSeed()),
   step: 'name',
   checked: [],
+  generated: null,
+  setGenerated(generated) {
+    set({ generated });
+  },
   set(update) {
     const form = structuredClone(get().form);
     update(form);
@@ -72,7 +87,7 @@ const useWizard = create<WizardState>((set, get) => ({
     set({ checked: [...new Set([...get().checked, ...steps])] });
   },
   reset() {
-    set({ form: defaultWizardForm(randomSeed()), step: 'name', checked: [] });
+    set({ form: defaultWizardForm(randomSeed()), step: 'name', checked: [], generated: null });
   },
 }));
 
@@ -125,14 +140,13 @@ async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number 
 export function WizardPanel(props: { onGenerated: () => void }) {
   const { t } = useTranslation();
   const locale = useLocale();
-  const { form, step, checked, set, go, check, reset } = useWizard();
+  const { form, step, checked, generated, setGenerated, set, go, check, reset } = useWizard();
   const reload = useProject((s) => s.reload);
   const [templates, setTemplates] = useState<StationTemplate[]>([]);
   const [preview, setPreview] = useState<ProjectFileV2 | null>(null);
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<'preview' | 'generate' | null>(null);
-  const [generated, setGenerated] = useState<{ version: number; plan: ProjectApplyPlan | null; ms: number; project: ProjectFileV2 } | null>(null);
 
   const open = useLinkOpen();
   useEffect(() => {
@@ -293,7 +307,6 @@ export function WizardPanel(props: { onGenerated: () => void }) {
             type="button"
             className="button"
             onClick={() => {
-              setGenerated(null);
               setPreview(null);
               reset();
             }}
