@@ -8,6 +8,7 @@ import { EnergyView } from './views/EnergyView.tsx';
 import { GroundPlanView } from './views/GroundPlanView.tsx';
 import { OverviewView } from './views/OverviewView.tsx';
 import { PlaceholderView } from './views/PlaceholderView.tsx';
+import { ProjectView } from './views/ProjectView.tsx';
 import { SettingsView } from './views/SettingsView.tsx';
 import { SmartChargingView } from './views/SmartChargingView.tsx';
 import { StationView } from './views/StationView.tsx';
@@ -36,6 +37,8 @@ function CurrentView() {
       return <OverviewView />;
     case 'energy':
       return <EnergyView />;
+    case 'project':
+      return <ProjectView />;
     default:
       return <PlaceholderView view={route.view} />;
   }

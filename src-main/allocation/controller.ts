@@ -111,7 +111,7 @@ export class AllocationController {
   private readonly options: Required<Omit<ControllerOptions, 'settings'>> & { settings: AllocationSettings };
   private readonly groups = new Map<string, GroupConfig>();
   private readonly stationsByGroup = new Map<string, StationDeclaration[]>();
-  private readonly sites: Array<{ id: string; name: string }>;
+  private sites: Array<{ id: string; name: string }> = [];
   private readonly pushes = new Map<string, PushState>();
   private last: AllocationResult | null = null;
   private lastAt: string | null = null;
@@ -138,18 +138,35 @@ export class AllocationController {
     this.log = log;
     this.options = { debounceMs: 500, periodMs: 15_000, verifyAfterMs: 60_000, scheduleCheckAfterMs: 2_000, settings: {}, ...options };
     this.publish = (event) => bus.publish(event);
+    this.configure(project);
+    this.unsubscribe = bus.subscribe((event) => this.onEvent(event));
+    this.period = setInterval(() => void this.allocateNow(), this.options.periodMs);
+    this.period.unref();
+  }
+
+  /** Takes the electrical tree and stations of `project`; groups that stay keep their mode. */
+  private configure(project: ProjectFile): void {
+    const modes = new Map([...this.groups.values()].map((g) => [g.id, g.mode]));
+    this.groups.clear();
+    this.stationsByGroup.clear();
     this.sites = project.sites.map((s) => ({ id: s.id, name: s.name }));
     for (const site of project.sites) {
       for (const g of site.groups) {
         const limit: GroupLimit = { maxW: g.maxPowerW };
         if (g.maxCurrentA) limit.maxAPerPhase = [...g.maxCurrentA] as [number, number, number];
-        this.groups.set(g.id, { id: g.id, name: g.name, parentId: g.parent ?? null, siteId: site.id, limit, mode: 'automatic' });
+        this.groups.set(g.id, { id: g.id, name: g.name, parentId: g.parent ?? null, siteId: site.id, limit, mode: modes.get(g.id) ?? 'automatic' });
       }
       for (const st of site.stations) this.stationsByGroup.set(st.group, [...(this.stationsByGroup.get(st.group) ?? []), st]);
     }
-    this.unsubscribe = bus.subscribe((event) => this.onEvent(event));
-    this.period = setInterval(() => void this.allocateNow(), this.options.periodMs);
-    this.period.unref();
+  }
+
+  /**
+   * Live apply of a new project version: groups, limits and stations are replaced by the
+   * project's (a group limit set by hand gives way to the project's), then the engine runs.
+   */
+  async reconfigure(project: ProjectFile): Promise<AllocationResult | null> {
+    this.configure(project);
+    return this.allocateNow();
   }
 
   private onEvent(event: DomainEvent): void {

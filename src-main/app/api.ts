@@ -10,21 +10,24 @@ import {
   type ApiRequest,
   type ApiResponse,
   type Principal,
+  type SelfTestProgress,
   type ServerInfo,
   type SmartChargingSettings,
   READ_COMMANDS,
+  UNAUDITED_COMMANDS,
   mayUse,
 } from '../../src-shared/api/index.ts';
 import { AlarmRuleRejected, UnknownAlarmRule, type AlarmRuleEditor, type AlarmService } from '../alarms/index.ts';
 import { NotificationSettingsRejected, type NotificationSettingsEditor } from './notification-settings.ts';
 import type { AccountService, BadgeList, DownloadTickets } from '../auth/index.ts';
 import { ProfileLibraryError, type AllocationController, type ProfileLibrary } from '../allocation/index.ts';
-import { ProjectError, maskSecrets, runSelfTest, type ProjectWorkspace, type SelfTestReport } from '../project/index.ts';
+import { ProjectError, loadTemplateLibrary, maskSecrets, runSelfTest, selfTestHtml, type ProjectWorkspace, type SelfTestReport } from '../project/index.ts';
 import type { Archive } from '../archive/index.ts';
 import type { CentralSystem, FrameWatches } from '../ocpp/index.ts';
 import type { PowerHistory } from '../../src-shared/api/index.ts';
 import type { StationRegistry } from '../stations/index.ts';
 import type { EnergyService } from '../energy/index.ts';
+import type { LiveProject } from './live-project.ts';
 
 export interface ApiServices {
   registry: StationRegistry;
@@ -34,11 +37,14 @@ export interface ApiServices {
   alarms: AlarmService;
   accounts: AccountService;
   workspace: ProjectWorkspace;
-  smartCharging: AllocationController | null;
   /** The charging-profile library (works with or without the allocation controller). */
   profiles: ProfileLibrary;
   /** Smart-charging settings the operator may change, kept across restarts. */
   smartChargingSettings: { get(): SmartChargingSettings; put(settings: SmartChargingSettings): Promise<SmartChargingSettings> };
+  /** The smart-charging controller now (a live apply may start it). */
+  smartCharging: () => AllocationController | null;
+  /** The project the supervisor runs, and its live apply. */
+  live: LiveProject;
   info: () => ServerInfo;
   /** One-time tickets for streamed downloads from the UI (transactions export). */
   tickets: DownloadTickets;
@@ -65,14 +71,17 @@ export const SYSTEM: CallContext = { principal: { username: 'system', role: 'adm
 
 type Handlers = { [K in ApiCommandName]: (request: ApiCommands[K]['request'], ctx: CallContext) => Promise<ApiCommands[K]['response']> | ApiCommands[K]['response'] };
 
-/** Requests as written in the audit log: secrets removed at any depth (account and SMTP passwords). */
+/**
+ * Requests as written in the audit log: secrets removed at any depth (account and SMTP
+ * passwords), uploaded files (station lists) as their size.
+ */
 function auditDetail(request: unknown): unknown {
   if (Array.isArray(request)) return request.map(auditDetail);
   if (typeof request !== 'object' || request === null) return request;
   return Object.fromEntries(
     Object.entries(request as Record<string, unknown>)
       .filter(([key]) => key !== 'password')
-      .map(([key, value]) => [key, auditDetail(value)]),
+      .map(([key, value]) => (key === 'content' && typeof value === 'string' ? ['contentChars', value.length] : [key, auditDetail(value)])),
   );
 }
 
@@ -124,7 +133,7 @@ export function powerHistory(archive: Archive, stationId: string, fromMs: number
 }
 
 export function createApi(services: ApiServices) {
-  const { registry, archive, badges, central, alarms, accounts, workspace, smartCharging, profiles } = services;
+  const { registry, archive, badges, central, alarms, accounts, workspace, profiles, live } = services;
   /** Library errors carry the field or clash to fix: the caller's, with the right code. */
   const libraryCall = async <T>(work: () => Promise<T> | T): Promise<T> => {
     try {
@@ -135,6 +144,7 @@ export function createApi(services: ApiServices) {
     }
   };
   const controller = () => {
+    const smartCharging = services.smartCharging();
     if (!smartCharging) throw new ApiError('Unavailable', 'Smart charging is off (no electrical groups in the project, or --no-smart-charging)');
     return smartCharging;
   };
@@ -206,13 +216,18 @@ export function createApi(services: ApiServices) {
     putAccount: ({ username, role, password, disabled }) => accounts.put(username, role, password, disabled ?? false),
     // Set below, where the last report is kept.
     runSelfTest: () => Promise.reject(new ApiError('Internal', 'self-test not wired')),
-    getProject: async () => maskSecrets(await workspace.current()),
+    getProject: async () => maskSecrets({ ...(await workspace.current()), running: live.version }),
     listProjectVersions: () => workspace.versions(),
     diffProjectVersions: ({ a, b }) => projectCall(() => workspace.diff(a, b)),
     restoreProjectVersion: ({ id }, ctx) => projectCall(() => workspace.restore(id, who(ctx))),
-    generateProject: async ({ answers, save }, ctx) => maskSecrets(await projectCall(() => workspace.generate(answers, who(ctx), save ?? false))),
-    listGroups: () => (smartCharging ? smartCharging.listGroups() : []),
-    getAllocation: () => (smartCharging ? smartCharging.view() : { at: null, result: null, pushes: {}, defaults: {} }),
+    generateProject: async ({ answers, save }, ctx) => {
+      const generated = await projectCall(() => workspace.generate(answers, who(ctx), save ?? false));
+      // A saved project runs at once (live apply).
+      const applied = generated.version ? await projectCall(() => live.apply(generated.version?.id)) : null;
+      return maskSecrets({ ...generated, applied });
+    },
+    listGroups: () => services.smartCharging()?.listGroups() ?? [],
+    getAllocation: () => services.smartCharging()?.view() ?? { at: null, result: null, pushes: {}, defaults: {} },
     setGroupLimit: ({ groupId, maxW, maxAPerPhase }) => {
       const limit: { maxW?: number; maxAPerPhase?: [number, number, number] } = {};
       if (maxW !== undefined) limit.maxW = maxW;
@@ -262,8 +277,6 @@ export function createApi(services: ApiServices) {
       for (const t of targets) stationOr404(t.stationId);
       return libraryCall(() => profiles.upload(id, targets, force ?? false, who(ctx)));
     },
-    importStations: ({ format, content }, ctx) =>
-      projectCall(() => workspace.importStations(format === 'xlsx' ? new Uint8Array(Buffer.from(content, 'base64')) : content, who(ctx))),
     // ---- Overview (hypervision) and energy dashboard ----
     listSites: () => services.energy.listSites(),
     energySummary: (query) => services.energy.summary(query),
@@ -307,7 +320,22 @@ export function createApi(services: ApiServices) {
       if (channel !== 'push' && to.trim() === '') throw new ApiError('BadRequest', `testNotification: to is required for ${channel === 'email' ? 'an e-mail address' : 'a phone number'}`);
       return services.notificationSettings.test(channel, to.trim());
     },
+    importStations: ({ format, content, skipBadRows }, ctx) =>
+      projectCall(() => workspace.importStations(format === 'xlsx' ? new Uint8Array(Buffer.from(content, 'base64')) : content, who(ctx), { skipBadRows: skipBadRows ?? false })),
+    // ---- Project screen (issue 7) ----
+    previewProjectApply: ({ versionId }) => projectCall(() => live.preview(versionId)),
+    applyProject: ({ versionId }) => projectCall(() => live.apply(versionId)),
+    checkStationImport: ({ format, content }) => projectCall(() => workspace.checkImport(format === 'xlsx' ? new Uint8Array(Buffer.from(content, 'base64')) : content)),
+    getSelfTestProgress: () => ({ ...selfTestProgress }),
+    listStationTemplates: () => loadTemplateLibrary(),
+    getSelfTestReportHtml: () => {
+      if (!lastSelfTest) throw new ApiError('NotFound', 'No self-test has run yet: run one first');
+      return { html: selfTestHtml(lastSelfTest, services.info().projectName ?? 'project') };
+    },
   };
+
+  let lastSelfTest: SelfTestReport | null = null;
+  let selfTestProgress: SelfTestProgress = { running: false, total: 0, done: 0, passed: 0, failed: 0 };
 
   const audit = (command: ApiCommandName, request: unknown, ctx: CallContext, ok: boolean, result: string) => {
     const actor = command === 'login' ? String((request as { username?: unknown }).username ?? '?') : who(ctx);
@@ -315,13 +343,25 @@ export function createApi(services: ApiServices) {
     return archive.appendAudit({ at: new Date().toISOString(), actor, role: ctx.principal?.role ?? 'none', action: command, stationId, detail: auditDetail(request), ok, result });
   };
 
-  let lastSelfTest: SelfTestReport | null = null;
   handlers.runSelfTest = async ({ stationIds, remoteStartStop, bootTimeoutS }, ctx) => {
+    if (selfTestProgress.running) throw new ApiError('Conflict', 'A self-test is already running: wait for it to end');
     const ids = stationIds ?? services.declaredStations();
-    const options: Parameters<typeof runSelfTest>[2] = { bootTimeoutMs: (bootTimeoutS ?? 60) * 1000 };
+    selfTestProgress = { running: true, total: ids.length, done: 0, passed: 0, failed: 0 };
+    const options: Parameters<typeof runSelfTest>[2] = {
+      bootTimeoutMs: (bootTimeoutS ?? 60) * 1000,
+      onStation: (result) => {
+        selfTestProgress.done++;
+        if (result.ok) selfTestProgress.passed++;
+        else selfTestProgress.failed++;
+      },
+    };
     if (remoteStartStop) options.remoteStartStop = remoteStartStop;
-    lastSelfTest = await runSelfTest(ids, { station: (id) => registry.get(id), command: (id, command) => central.command(id, command, `self-test (${who(ctx)})`) }, options);
-    return lastSelfTest;
+    try {
+      lastSelfTest = await runSelfTest(ids, { station: (id) => registry.get(id), command: (id, command) => central.command(id, command, `self-test (${who(ctx)})`) }, options);
+      return lastSelfTest;
+    } finally {
+      selfTestProgress.running = false;
+    }
   };
 
   return {
@@ -333,7 +373,7 @@ export function createApi(services: ApiServices) {
      */
     async dispatch<K extends ApiCommandName>(command: K, request: ApiRequest<K>, ctx: CallContext = SYSTEM): Promise<ApiResponse<K>> {
       validateRequest(command, request);
-      const audited = !READ_COMMANDS.has(command) && command !== 'logout';
+      const audited = !READ_COMMANDS.has(command) && !UNAUDITED_COMMANDS.has(command) && command !== 'logout';
       if (ctx.principal === null ? command !== 'getServerInfo' && command !== 'login' && command !== 'logout' : !mayUse(ctx.principal.role, command, request)) {
         const error = new ApiError('Forbidden', ctx.principal === null ? 'Sign in first' : `The ${ctx.principal.role} role may not use ${command}`);
         if (audited) await audit(command, request, ctx, false, error.message);

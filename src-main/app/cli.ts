@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
-import { ProjectError, loadProject as loadResolvedProject, toRuntimeProject } from '../project/index.ts';
+import { ProjectError, ProjectWorkspace, loadProject as loadResolvedProject, toRuntimeProject } from '../project/index.ts';
 import { loadNotificationSettings } from './notification-settings.ts';
 import { startSupervisor } from './supervisor.ts';
 
@@ -15,8 +15,8 @@ export const USAGE = `Usage: npm run serve -- [options]
   --port N          HTTP/OCPP port (default 8180; 0 picks a free port)
   --host ADDR       address to bind (default 127.0.0.1; the UI needs the API key when not loopback)
   --data DIR        data directory: SQLite archive, API key (default ./data)
-  --project PATH    project file to run (default: the demo project)
-  --demo            start the simulated demo stations (default when no --project is given)
+  --project PATH    project file to run (default: the latest version in DIR/project, else the demo project)
+  --demo            start the simulated demo stations (default when running the demo project)
   --no-demo         do not start the simulated stations
   --auto-accept     accept unknown stations at boot instead of listing them as pending
   --archive-max-mb N  cap the archive size; past it stations get InternalError (nothing is acknowledged unstored)
@@ -77,17 +77,31 @@ export async function main(argv: string[]): Promise<void> {
       process.exit(2);
     }
   }
-  const projectPath = values.project ? resolve(values.project) : DEMO_PROJECT;
-  const demo = values['no-demo'] ? false : (values.demo ?? !values.project);
+  // No --project: the latest version kept in the data folder (what the wizard, an import or a
+  // restore made and applied), else the bundled demo. Simulated stations default on for the demo only.
+  const workspaceDir = resolve(values.data, 'project');
+  let projectPath = values.project ? resolve(values.project) : DEMO_PROJECT;
   let project;
   let resolved;
   try {
-    resolved = loadResolvedProject(projectPath);
+    const kept = values.project ? null : await ProjectWorkspace.latest(workspaceDir);
+    if (kept) projectPath = `${workspaceDir} (version ${kept.id})`;
+    resolved = kept ? kept.resolved : loadResolvedProject(projectPath);
     project = toRuntimeProject(resolved);
   } catch (error) {
     console.error(error instanceof ProjectError ? error.message : String(error));
     process.exit(2);
   }
+  const isDemo = (): boolean => {
+    if (projectPath === DEMO_PROJECT) return true;
+    if (values.project) return false;
+    try {
+      return JSON.stringify(loadResolvedProject(DEMO_PROJECT).project) === JSON.stringify(resolved.project);
+    } catch {
+      return false;
+    }
+  };
+  const demo = values['no-demo'] ? false : (values.demo ?? isDemo());
   const rendererDir = resolve(ROOT, 'dist/renderer');
   const supervisor = await startSupervisor({
     dataDir: resolve(values.data),

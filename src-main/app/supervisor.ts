@@ -21,7 +21,7 @@ import type { AlarmRuleOrigin } from '../../src-shared/alarms/editor.ts';
 import { effectiveAlarmRules } from '../project/index.ts';
 import { EMPTY_NOTIFICATION_SETTINGS, NotificationSettingsEditor, loadNotificationSettings } from './notification-settings.ts';
 import { AccountService, BadgeList, DownloadTickets } from '../auth/index.ts';
-import { ProjectWorkspace } from '../project/index.ts';
+import { ProjectWorkspace, checkProject } from '../project/index.ts';
 import { AllocationController, ProfileLibrary, type ControllerOptions } from '../allocation/index.ts';
 import { loadSmartChargingSettings, saveSmartChargingSettings } from './smart-charging-settings.ts';
 import type { ResolvedProject } from '../../src-shared/project/index.ts';
@@ -33,6 +33,7 @@ import { startHost, type Host } from '../host/index.ts';
 import { EnergyService } from '../energy/index.ts';
 import { createApi, type Api } from './api.ts';
 import { loadProject } from './project.ts';
+import { LiveProject, type RunningProject } from './live-project.ts';
 
 export const PRODUCT_VERSION = '0.1.0';
 
@@ -91,7 +92,10 @@ export interface Supervisor {
   /** Live OCPP frames of watched stations (station page log). */
   frames: FrameTap;
   alarms: AlarmService;
-  smartCharging: AllocationController | null;
+  /** The smart-charging controller (a live apply may start it). */
+  readonly smartCharging: AllocationController | null;
+  /** The project it runs, and its live apply. */
+  live: LiveProject;
   notifications: NotificationDelivery | null;
   host: Host;
   close(): Promise<void>;
@@ -105,6 +109,23 @@ function resolveApiKey(dataDir: string, given: string | undefined): { key: strin
   const key = randomBytes(24).toString('base64url');
   writeFileSync(file, `${key}\n`, { mode: 0o600 });
   return { key, generated: true };
+}
+
+/**
+ * The project run at start as the live apply sees it: the latest version when it is the project
+ * started with (ProjectWorkspace.open saved it), else the project alone (not in the history).
+ */
+async function runningProject(workspace: ProjectWorkspace, runtime: ProjectFile | null, source: ResolvedProject | null): Promise<RunningProject> {
+  if (!runtime) return { version: null, resolved: null, runtime: null };
+  const { version, project } = await workspace.current();
+  if (source && version && JSON.stringify(project) === JSON.stringify(source.project)) return { version: version.id, resolved: source, runtime };
+  let resolved: ResolvedProject | null = source;
+  try {
+    resolved ??= checkProject(runtime, 'running project');
+  } catch {
+    resolved = null;
+  }
+  return { version: null, resolved, runtime };
 }
 
 export async function startSupervisor(options: SupervisorOptions): Promise<Supervisor> {
@@ -152,7 +173,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     ocppUrl,
     startedAt,
     autoAccept: registry.autoAccept,
-    projectName: project?.name ?? null,
+    projectName: live.runtime?.name ?? null,
   });
   const accounts = new AccountService(archive);
   const workspace = await ProjectWorkspace.open(join(options.dataDir, 'project'), options.projectSource ?? null);
@@ -162,14 +183,19 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     adminPassword = options.adminPassword ?? randomBytes(12).toString('base64url');
     await accounts.put('admin', 'administrator', adminPassword);
   }
-  const smartCharging =
-    project && options.smartCharging !== false && project.sites.some((s) => s.groups.length > 0)
-      ? new AllocationController(project, registry, transactions, bus, (stationId, command, operator) => central.command(stationId, command, operator), log, options.smartChargingOptions)
-      : null;
   const profiles = new ProfileLibrary({ file: join(options.dataDir, 'charging-profiles.json'), run: (stationId, command, operator) => central.command(stationId, command, operator) });
   const settingsFile = join(options.dataDir, 'smart-charging.json');
   let smartChargingSettings = loadSmartChargingSettings(settingsFile);
-  if (smartCharging) await smartCharging.setStaggeredStart(smartChargingSettings.staggeredStart);
+  // A controller (at start or when a live apply brings the first groups) starts with the operator's settings.
+  const startSmartCharging = (running: ProjectFile): AllocationController | null => {
+    if (options.smartCharging === false || !running.sites.some((s) => s.groups.length > 0)) return null;
+    const controllerOptions: ControllerOptions = {
+      ...options.smartChargingOptions,
+      settings: { ...options.smartChargingOptions?.settings, staggeredStart: smartChargingSettings.staggeredStart },
+    };
+    return new AllocationController(running, registry, transactions, bus, (stationId, command, operator) => central.command(stationId, command, operator), log, controllerOptions);
+  };
+  let smartCharging = project ? startSmartCharging(project) : null;
   const smartChargingSettingsStore = {
     get: () => structuredClone(smartChargingSettings),
     put: async (next: SmartChargingSettings) => {
@@ -179,9 +205,24 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
       return structuredClone(next);
     },
   };
-  const declaredStations = () => (project ? project.sites.flatMap((s) => s.stations.map((st) => st.id)) : []);
   const energy = new EnergyService({ queries: archive.energy, project, stationExists: (id) => registry.get(id) !== undefined });
   const tickets = new DownloadTickets();
+  const live = new LiveProject(
+    {
+      workspace,
+      registry,
+      smartCharging: () => smartCharging,
+      startSmartCharging: (running) => (smartCharging = startSmartCharging(running)),
+      configure: async (running) => {
+        // --auto-accept on the command line wins over the project's setting.
+        registry.configure({ autoAccept: options.autoAccept ?? running.settings?.autoAccept ?? false, heartbeatIntervalS: running.settings?.heartbeatIntervalS ?? 300 });
+        if (running.badges) await badges.seed(running.badges);
+      },
+      log,
+    },
+    await runningProject(workspace, project, options.projectSource?.resolved ?? null),
+  );
+  const declaredStations = () => live.stationIds();
   const alarmRules = new AlarmRuleEditor(alarms, ruleStore, {
     origin: ruleOrigin,
     savedAt: storedRules?.savedAt ?? null,
@@ -197,7 +238,8 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     alarms,
     accounts,
     workspace,
-    smartCharging,
+    smartCharging: () => smartCharging,
+    live,
     profiles,
     smartChargingSettings: smartChargingSettingsStore,
     info,
@@ -253,7 +295,10 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     central,
     frames,
     alarms,
-    smartCharging,
+    get smartCharging() {
+      return smartCharging;
+    },
+    live,
     notifications,
     host,
     async close() {

@@ -15,7 +15,6 @@ import { ApiError, atLeast, badgeSchema, energySummaryQuerySchema, meterTrendQue
 import type { DomainEvent, StationState } from '../../src-shared/domain/index.ts';
 import type { Api, CallContext } from '../app/api.ts';
 import type { AccountService, DownloadTickets } from '../auth/index.ts';
-import { selfTestHtml } from '../project/index.ts';
 import { exportTransactions, type Archive } from '../archive/index.ts';
 import { TRANSACTIONS_EXPORT, isApiCommand } from '../app/api.ts';
 import type { DomainBus } from '../bus/index.ts';
@@ -537,12 +536,25 @@ export async function startHost(options: HostOptions): Promise<Host> {
     async (request) => api.dispatch('runSelfTest', request.body ?? {}, contextOf(request)),
   );
   app.get('/api/v1/project/self-test/report.html', { schema: { summary: 'The last self-test report as a printable HTML page' } }, async (request, reply) => {
-    await api.dispatch('listProjectVersions', {}, contextOf(request)); // the same role as reading the project
-    const report = api.lastSelfTest();
-    if (!report) throw new ApiError('NotFound', 'No self-test has run yet: POST /api/v1/project/self-test');
-    const info = await api.dispatch('getServerInfo', {}, contextOf(request));
-    return reply.type('text/html; charset=utf-8').send(selfTestHtml(report, info.projectName ?? 'project'));
+    const { html } = await api.dispatch('getSelfTestReportHtml', {}, contextOf(request));
+    return reply.type('text/html; charset=utf-8').send(html);
   });
+  // Project screen (issue 7): live apply of a version to the running supervisor.
+  app.get<{ Querystring: { version?: number } }>(
+    '/api/v1/project/apply-preview',
+    {
+      schema: {
+        summary: 'What applying a version (default: the latest) to the running supervisor would change: stations, groups and limits, views',
+        querystring: { type: 'object', properties: { version: { type: 'integer', minimum: 1 }, key: { type: 'string' } } },
+      },
+    },
+    async (request) => api.dispatch('previewProjectApply', request.query.version === undefined ? {} : { versionId: request.query.version }, contextOf(request)),
+  );
+  app.post<{ Body: { versionId?: number } | undefined }>(
+    '/api/v1/project/apply',
+    { schema: { summary: 'Apply a version (body {"versionId": n}; default: the latest) to the running supervisor without a restart; returns what changed' } },
+    async (request) => api.dispatch('applyProject', request.body ?? {}, contextOf(request)),
+  );
   app.get('/api/v1/events', { schema: { summary: 'Server-sent events: every domain event as JSON (event: <type>)' } }, (request, reply) => {
     streamEvents(request, reply, bus);
   });

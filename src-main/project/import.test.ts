@@ -202,3 +202,28 @@ describe('importStations from Excel', () => {
     expect(errors(await importStations(smallProject(), bytes))[0]?.message).toMatch(/^cannot read the Excel file/);
   });
 });
+
+describe('importStations with skipBadRows', () => {
+  it('imports the good rows and lists the bad ones (unknown template, duplicate id, bad coordinates)', async () => {
+    const csv = [
+      'id,template,group,x,y',
+      'N1,ac-22kw-wallbox,f1,10,10',
+      'N2,no-such-template,f1,20,10',
+      'N3,ac-22kw-wallbox,f1,30,10',
+      'N3,ac-22kw-wallbox,f1,40,10',
+      'N4,ac-22kw-wallbox,f1,150,10',
+      'N5,ac-22kw-wallbox,f2,50,10',
+    ].join('\n');
+    const result = await importStations(smallProject(), csv, { library, skipBadRows: true });
+    const done = ok(result);
+    expect(done.added).toEqual(['N1', 'N3', 'N5']);
+    expect(result.ok && result.skipped?.map((e) => e.row)).toEqual([3, 5, 6]);
+    // Without the option the same list changes nothing.
+    expect(errors(await importStations(smallProject(), csv, { library })).map((e) => e.row)).toEqual([3, 5, 6]);
+  });
+
+  it('still refuses the whole list when the header is bad', async () => {
+    const result = await importStations(smallProject(), 'id,template,grp,x,y\nN1,ac-22kw-wallbox,f1,10,10\n', { library, skipBadRows: true });
+    expect(errors(result).some((e) => e.row === 1)).toBe(true);
+  });
+});

@@ -70,7 +70,7 @@ export interface StationTable {
 }
 
 export type StationImportResult =
-  | { ok: true; project: ProjectFileV2; added: string[]; updated: string[]; rows: number }
+  | { ok: true; project: ProjectFileV2; added: string[]; updated: string[]; rows: number; skipped?: ImportRowError[] }
   | { ok: false; errors: ImportRowError[]; rows: number };
 
 export interface StationImportOptions {
@@ -78,6 +78,8 @@ export interface StationImportOptions {
   library?: readonly StationTemplate[];
   /** What a row does whose id is already a station of the project: update it (default) or fail. */
   onExisting?: 'update' | 'error';
+  /** Import the good rows and leave out the bad ones (listed in `skipped`); a bad header still refuses the whole list. */
+  skipBadRows?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -508,7 +510,13 @@ export async function importStations(project: ProjectFileV2, content: string | U
     table = parseCsv(typeof content === 'string' ? content : new TextDecoder('utf-8').decode(content));
   }
   if (table.header.length === 0) return { ok: false, rows: 0, errors: [{ row: null, column: null, message: 'the file is empty: the first row must be the header (id,template,group,x,y)' }] };
-  return applyStationTable(project, table, options);
+  const result = applyStationTable(project, table, options);
+  if (result.ok || !options.skipBadRows) return result;
+  // Leave the bad rows out, unless a problem is not a row's (header, whole project).
+  const bad = new Set(result.errors.map((e) => e.row));
+  if (bad.has(null) || bad.has(table.headerRow)) return result;
+  const good = applyStationTable(project, { ...table, rows: table.rows.filter((r) => !bad.has(r.row)) }, options);
+  return good.ok ? { ...good, rows: table.rows.length, skipped: result.errors } : good;
 }
 
 /** "row 12, column group ("F9"): "F9" is not an electrical group of the project", one per line. */

@@ -14,6 +14,7 @@ export type {
   GroundPlanView,
   Park,
   PhaseCurrents,
+  ProjectApplyPlan,
   ProjectAlarmRule,
   ProjectBadge,
   ProjectDiff,
@@ -104,4 +105,5 @@ export {
   type SaveMeta,
 } from './versions.ts';
 export { ProjectWorkspace, maskSecrets } from './workspace.ts';
+export { declarationChanges, planProjectApply, type DeclarationChanges } from './apply.ts';
 export { runSelfTest, selfTestHtml, type SelfTestReport, type SelfTestOptions, type StationSelfTest } from './selftest.ts';

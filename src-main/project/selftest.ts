@@ -33,6 +33,8 @@ export interface SelfTestOptions {
   remoteStartStop?: { idTag: string };
   /** Stations tested at the same time. */
   concurrency?: number;
+  /** Called as each station's test ends (progress). */
+  onStation?: (result: StationSelfTest) => void;
 }
 
 export interface SelfTestDeps {
@@ -143,7 +145,11 @@ export async function runSelfTest(stationIds: readonly string[], deps: SelfTestD
   const results: StationSelfTest[] = new Array(stationIds.length);
   let next = 0;
   const lanes = Array.from({ length: Math.min(options.concurrency ?? 20, stationIds.length) }, async () => {
-    for (let i = next++; i < stationIds.length; i = next++) results[i] = await testStation(stationIds[i] as string, deps, options);
+    for (let i = next++; i < stationIds.length; i = next++) {
+      const result = await testStation(stationIds[i] as string, deps, options);
+      results[i] = result;
+      options.onStation?.(result);
+    }
   });
   await Promise.all(lanes);
   const passed = results.filter((r) => r.ok).length;

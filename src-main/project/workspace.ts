@@ -1,12 +1,12 @@
 // The running supervisor's project folder (data/project): the version history of the project
 // it runs. A project given on the command line becomes a new version when it differs from the
 // latest one; the wizard, station imports and restores add versions too. Changes are applied
-// at the next start (applying them live is a later step).
+// live by src-main/app/live-project.ts (applyProject), the wizard's at once.
 import { existsSync } from 'node:fs';
-import type { ProjectDiff, ProjectFileV2, ProjectVersionInfo, ResolvedProject, WizardAnswers } from '../../src-shared/project/index.ts';
+import type { ProjectDiff, ProjectFileV2, ProjectVersionInfo, ProjectVersionRecord, ResolvedProject, WizardAnswers } from '../../src-shared/project/index.ts';
 import { checkProject } from './load.ts';
 import { generateProject } from './generator.ts';
-import { importStations, formatImportErrors } from './import.ts';
+import { importStations, formatImportErrors, type ImportRowError } from './import.ts';
 import { loadTemplateLibrary } from './templates.ts';
 import { diffVersions, listVersions, readVersion, restoreVersion, saveVersion } from './versions.ts';
 import { ProjectError } from './errors.ts';
@@ -44,6 +44,18 @@ export class ProjectWorkspace {
     return workspace;
   }
 
+  /**
+   * The latest version kept in a project folder, resolved, or null when it has none: what a
+   * restart runs when no project is named (so a generated or applied project survives restarts).
+   */
+  static async latest(dir: string): Promise<{ id: number; resolved: ResolvedProject } | null> {
+    const versions = existsSync(dir) ? await listVersions(dir) : [];
+    const latest = versions.at(-1);
+    if (!latest) return null;
+    const record = await readVersion(dir, latest.id);
+    return { id: latest.id, resolved: checkProject(record.project, `${dir} version ${latest.id}`) };
+  }
+
   async current(): Promise<{ version: ProjectVersionInfo | null; project: ProjectFileV2 | null }> {
     const versions = existsSync(this.dir) ? await listVersions(this.dir) : [];
     const latest = versions.at(-1) ?? null;
@@ -73,13 +85,40 @@ export class ProjectWorkspace {
     return { project, version };
   }
 
-  /** Imports a CSV or XLSX station list into the current project as one new version; nothing changes when any row is bad. */
-  async importStations(content: string | Uint8Array, author: string): Promise<{ version: ProjectVersionInfo; added: string[]; updated: string[] }> {
+  /** One version, secrets included (for the running supervisor, never for people). */
+  read(id: number): Promise<ProjectVersionRecord> {
+    return readVersion(this.dir, id);
+  }
+
+  /** A dry run of importStations: what the list would add and update, or every bad row. Saves nothing. */
+  async checkImport(
+    content: string | Uint8Array,
+  ): Promise<{ ok: boolean; rows: number; errors: ImportRowError[]; added: string[]; updated: string[] }> {
+    const { project } = await this.current();
+    if (!project) return { ok: false, rows: 0, errors: [{ row: null, column: null, message: 'there is no project to import into' }], added: [], updated: [] };
+    const result = await importStations(project, content, { library: loadTemplateLibrary() });
+    return result.ok
+      ? { ok: true, rows: result.rows, errors: [], added: result.added, updated: result.updated }
+      : { ok: false, rows: result.rows, errors: result.errors, added: [], updated: [] };
+  }
+
+  /**
+   * Imports a CSV or XLSX station list into the current project as one new version. Nothing changes
+   * when any row is bad, unless `skipBadRows`: then the good rows are imported and the bad ones listed.
+   */
+  async importStations(
+    content: string | Uint8Array,
+    author: string,
+    options: { skipBadRows?: boolean } = {},
+  ): Promise<{ version: ProjectVersionInfo; added: string[]; updated: string[]; skipped: ImportRowError[] }> {
     const { project } = await this.current();
     if (!project) throw new ProjectError(this.dir, [{ pointer: '', message: 'there is no project to import into' }], 'is empty');
-    const result = await importStations(project, content, { library: loadTemplateLibrary() });
+    const result = await importStations(project, content, { library: loadTemplateLibrary(), skipBadRows: options.skipBadRows ?? false });
     if (!result.ok) throw new ProjectError('station list', result.errors.map((e) => ({ pointer: `row ${e.row}`, message: formatImportErrors([e]) })), `has ${result.errors.length} bad row(s); nothing was imported`);
-    const version = await saveVersion(this.dir, result.project, { author, message: `Imported ${result.rows} station row(s): ${result.added.length} added, ${result.updated.length} updated` });
-    return { version, added: result.added, updated: result.updated };
+    const skipped = result.skipped ?? [];
+    const rows = result.rows - new Set(skipped.map((e) => e.row)).size;
+    const message = `Imported ${rows} station row(s): ${result.added.length} added, ${result.updated.length} updated${skipped.length > 0 ? `; ${new Set(skipped.map((e) => e.row)).size} bad row(s) left out` : ''}`;
+    const version = await saveVersion(this.dir, result.project, { author, message });
+    return { version, added: result.added, updated: result.updated, skipped };
   }
 }

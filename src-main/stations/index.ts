@@ -136,8 +136,11 @@ export class StationRegistry {
     };
   }
 
-  /** Declares the project's stations: they are accepted at boot and checked against their password. */
-  async declare(declarations: StationDeclaration[]): Promise<void> {
+  /**
+   * Declares the project's stations: they are accepted at boot and checked against their password.
+   * `publish` (a live apply) tells clients at once; at start-up the first snapshot does.
+   */
+  async declare(declarations: StationDeclaration[], options: { publish?: boolean } = {}): Promise<void> {
     const writes: Promise<void>[] = [];
     for (const d of declarations) {
       this.declarations.set(d.id, d);
@@ -168,8 +171,49 @@ export class StationRegistry {
       station.connectors.sort((a, b) => a.evseId - b.evseId || a.connectorId - b.connectorId);
       this.stations.set(d.id, station);
       writes.push(this.archive.saveStation(this.toStored(station)));
+      if (options.publish) this.touch(station);
     }
     await Promise.all(writes);
+  }
+
+  /**
+   * Drops stations from the declared set (a project version without them was applied). One never
+   * seen is forgotten; one seen before becomes an unknown station again, pending until accepted
+   * (or accepted with auto-accept), its history kept.
+   */
+  async undeclare(stationIds: readonly string[]): Promise<void> {
+    const writes: Promise<void>[] = [];
+    for (const id of stationIds) {
+      this.declarations.delete(id);
+      const station = this.stations.get(id);
+      if (!station) continue;
+      if (!station.connected && station.lastSeenAt === null && station.bootedAt === null) {
+        this.stations.delete(id);
+        this.ownStatus.delete(id);
+        this.dirty.delete(id);
+        writes.push(this.archive.deleteStation(id));
+        this.bus.publish({ type: 'stationRemoved', stationId: id });
+        continue;
+      }
+      station.declared = false;
+      station.registration = this.options.autoAccept ? 'accepted' : 'pending';
+      station.group = null;
+      station.maxPowerW = null;
+      writes.push(this.archive.saveStation(this.toStored(station)));
+      this.touch(station, true);
+    }
+    await Promise.all(writes);
+  }
+
+  /** New registration settings (a project version was applied): they hold from the next boot on. */
+  configure(settings: { autoAccept?: boolean; heartbeatIntervalS?: number }): void {
+    if (settings.autoAccept !== undefined) this.options.autoAccept = settings.autoAccept;
+    if (settings.heartbeatIntervalS !== undefined) this.options.heartbeatIntervalS = settings.heartbeatIntervalS;
+  }
+
+  /** Ids of the stations the running project declares. */
+  declaredIds(): string[] {
+    return [...this.declarations.keys()];
   }
 
   list(): StationState[] {

@@ -18,8 +18,8 @@ import type { AlarmInstance, AlarmRule, AlarmSeverity, AlarmTransition, CommandO
 import type { AlarmRulesInfo, NotificationChannelName, NotificationSettingsDoc, NotificationSettingsInfo, NotificationTestResult } from '../alarms/editor.ts';
 import type { AlarmRuleProblem } from '../alarms/rule-check.ts';
 import type { Role } from './permissions.ts';
-import type { ProjectDiff, ProjectFileV2, ProjectVersionInfo, WizardAnswers } from '../project/index.ts';
 import type { EnergySummary, EnergySummaryQuery, MeterTrend, MeterTrendQuery, PowerSeries, PowerSeriesQuery, SiteInfo } from './energy.ts';
+import type { ProjectApplyPlan, ProjectDiff, ProjectFileV2, ProjectVersionInfo, StationTemplate, WizardAnswers } from '../project/index.ts';
 
 export type SortDirection = 'asc' | 'desc';
 
@@ -137,16 +137,37 @@ export interface ApiCommands {
   listAccounts: { request: Record<string, never>; response: Account[] };
   putAccount: { request: { username: string; role: Role; password?: string; disabled?: boolean }; response: Account };
   /** The project the supervisor runs (latest version), secrets masked. */
-  getProject: { request: Record<string, never>; response: { version: ProjectVersionInfo | null; project: ProjectFileV2 | null } };
+  getProject: { request: Record<string, never>; response: { version: ProjectVersionInfo | null; project: ProjectFileV2 | null; running: number | null } };
   listProjectVersions: { request: Record<string, never>; response: ProjectVersionInfo[] };
   diffProjectVersions: { request: { a: number; b: number }; response: ProjectDiff };
   restoreProjectVersion: { request: { id: number }; response: ProjectVersionInfo };
-  /** The wizard's answers → a complete project; `save` makes it the next version (applied at next start). */
-  generateProject: { request: { answers: WizardAnswers; save?: boolean }; response: { project: ProjectFileV2; version: ProjectVersionInfo | null } };
+  /** The wizard's answers → a complete project; `save` makes it the next version and applies it to the running supervisor at once. */
+  generateProject: {
+    request: { answers: WizardAnswers; save?: boolean };
+    response: { project: ProjectFileV2; version: ProjectVersionInfo | null; applied: ProjectApplyPlan | null };
+  };
   /** A CSV (text) or XLSX (base64) station list imported into the project as one new version. */
-  importStations: { request: { format: 'csv' | 'xlsx'; content: string }; response: { version: ProjectVersionInfo; added: string[]; updated: string[] } };
+  importStations: {
+    /** `skipBadRows`: import the good rows and list the bad ones (default: a bad row refuses the whole list). */
+    request: { format: 'csv' | 'xlsx'; content: string; skipBadRows?: boolean };
+    response: { version: ProjectVersionInfo; added: string[]; updated: string[]; skipped: StationImportRowError[] };
+  };
   /** Commissioning self-test of the given stations (default: every declared station). */
   runSelfTest: { request: { stationIds?: string[]; remoteStartStop?: { idTag: string }; bootTimeoutS?: number }; response: SelfTestReportInfo };
+  // ---- Project screen (issue 7): live apply, station-list check, self-test progress and report ----
+  /** What applying a version (default: the latest) to the running supervisor would change; changes nothing. */
+  previewProjectApply: { request: { versionId?: number }; response: ProjectApplyPlan };
+  /** Applies a version (default: the latest) to the running supervisor without a restart. */
+  applyProject: { request: { versionId?: number }; response: ProjectApplyPlan };
+  /** Dry run of importStations: every bad row, or what would be added and updated. Saves nothing. */
+  checkStationImport: { request: { format: 'csv' | 'xlsx'; content: string }; response: StationImportCheck };
+  /** The self-test running now (or the last one): stations done out of the total. */
+  getSelfTestProgress: { request: Record<string, never>; response: SelfTestProgress };
+  /** The last self-test report as a printable HTML page. */
+  getSelfTestReportHtml: { request: Record<string, never>; response: { html: string } };
+  /** The station template library the wizard and station lists may name. */
+  listStationTemplates: { request: Record<string, never>; response: StationTemplate[] };
+  // ---- end of the project screen's commands ----
   /** Smart charging: the electrical groups with their limits and modes. */
   listGroups: { request: Record<string, never>; response: GroupInfo[] };
   /** Smart charging: per node limit/allocated/measured per phase, per session setpoint, reason and push state. */
@@ -266,6 +287,30 @@ export interface ProfileValidation {
   conflicts: ProfileConflict[];
 }
 
+export interface StationImportRowError {
+  /** Row number in the sheet (1 = first line); null for a problem of the whole list. */
+  row: number | null;
+  column: string | null;
+  value?: string;
+  message: string;
+}
+
+export interface StationImportCheck {
+  ok: boolean;
+  rows: number;
+  errors: StationImportRowError[];
+  added: string[];
+  updated: string[];
+}
+
+export interface SelfTestProgress {
+  running: boolean;
+  total: number;
+  done: number;
+  passed: number;
+  failed: number;
+}
+
 export interface GroupInfo {
   id: string;
   name: string;
@@ -324,7 +369,7 @@ export class ApiError extends Error {
   }
 }
 
-export { ROLES, READ_COMMANDS, PUBLIC_COMMANDS, STATION_COMMAND_ROLE, mayUse, atLeast, type Role } from './permissions.ts';
+export { ROLES, READ_COMMANDS, UNAUDITED_COMMANDS, PUBLIC_COMMANDS, STATION_COMMAND_ROLE, mayUse, atLeast, type Role } from './permissions.ts';
 export { requestSchemas, stationCommandSchema, badgeSchema, transactionQuerySchema, alarmHistoryQuerySchema } from './schemas.ts';
 export { energySummaryQuerySchema, powerSeriesQuerySchema, meterTrendQuerySchema } from './schemas.ts';
 export * from './energy.ts';

@@ -37,6 +37,22 @@ export const READ_COMMANDS: ReadonlySet<ApiCommandName> = new Set<ApiCommandName
   // Alarm rule editor (issue 5): reading the rules and checking a draft change nothing.
   'listAlarmRules',
   'validateAlarmRule',
+  // Project screen (issue 7): every role reads the project and its history; only engineers change it.
+  'getProject',
+  'listProjectVersions',
+  'diffProjectVersions',
+]);
+
+/**
+ * Project screen (issue 7): reads kept to a role (engineer) that change nothing. Checked like any
+ * command but not written to the audit log (the self-test progress is polled twice a second).
+ */
+export const UNAUDITED_COMMANDS: ReadonlySet<ApiCommandName> = new Set<ApiCommandName>([
+  'previewProjectApply',
+  'checkStationImport',
+  'getSelfTestProgress',
+  'getSelfTestReportHtml',
+  'listStationTemplates',
 ]);
 
 /** Commands anyone may send before signing in. */
@@ -55,9 +71,6 @@ const MINIMUM_ROLE: Partial<Record<ApiCommandName, Role>> = {
   listAudit: 'maintenance',
   listAccounts: 'administrator',
   putAccount: 'administrator',
-  getProject: 'engineer',
-  listProjectVersions: 'engineer',
-  diffProjectVersions: 'engineer',
   restoreProjectVersion: 'engineer',
   generateProject: 'engineer',
   importStations: 'engineer',
@@ -76,6 +89,13 @@ const MINIMUM_ROLE: Partial<Record<ApiCommandName, Role>> = {
   getNotificationSettings: 'engineer',
   putNotificationSettings: 'engineer',
   testNotification: 'engineer',
+  // Project screen (issue 7)
+  previewProjectApply: 'engineer',
+  applyProject: 'engineer',
+  checkStationImport: 'engineer',
+  getSelfTestProgress: 'engineer',
+  getSelfTestReportHtml: 'engineer',
+  listStationTemplates: 'engineer',
 };
 
 /** The least role for each operator command sent to a station. */

@@ -332,7 +332,7 @@ export const requestSchemas: Record<ApiCommandName, Schema> = {
     type: 'object',
     additionalProperties: false,
     required: ['format', 'content'],
-    properties: { format: { enum: ['csv', 'xlsx'] }, content: { type: 'string', minLength: 1, maxLength: 20_000_000 } },
+    properties: { format: { enum: ['csv', 'xlsx'] }, content: { type: 'string', minLength: 1, maxLength: 20_000_000 }, skipBadRows: { type: 'boolean' } },
   },
   runSelfTest: {
     type: 'object',
@@ -343,6 +343,19 @@ export const requestSchemas: Record<ApiCommandName, Schema> = {
       bootTimeoutS: { type: 'number', exclusiveMinimum: 0, maximum: 3600 },
     },
   },
+  // ---- Project screen (issue 7) ----
+  previewProjectApply: { type: 'object', additionalProperties: false, properties: { versionId: { type: 'integer', minimum: 1 } } },
+  applyProject: { type: 'object', additionalProperties: false, properties: { versionId: { type: 'integer', minimum: 1 } } },
+  checkStationImport: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['format', 'content'],
+    properties: { format: { enum: ['csv', 'xlsx'] }, content: { type: 'string', minLength: 1, maxLength: 20_000_000 } },
+  },
+  getSelfTestProgress: empty,
+  getSelfTestReportHtml: empty,
+  listStationTemplates: empty,
+  // ---- end of the project screen's schemas ----
   listGroups: empty,
   getAllocation: empty,
   setGroupLimit: {

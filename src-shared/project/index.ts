@@ -462,3 +462,25 @@ export interface ProjectDiff {
   /** True when nothing differs. */
   same: boolean;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Live apply: what applying a version to the running supervisor changes
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The difference between the project the supervisor runs and a version, as the running services
+ * see it: declared stations (effective values, templates resolved), electrical groups and their
+ * limits, ground-plan views, and everything else.
+ */
+export interface ProjectApplyPlan {
+  /** Version the supervisor runs now; null when it runs a project that is not in the history. */
+  from: number | null;
+  to: number;
+  stations: CollectionDiff;
+  /** Groups; `changed` lists limit (maxPowerW, maxCurrentA), name and parent changes. */
+  groups: CollectionDiff;
+  views: CollectionDiff;
+  /** Project name, settings, users, roles, archive, badges... */
+  other: FieldChange[];
+  same: boolean;
+}
