@@ -574,7 +574,7 @@ export const en = {
       noSessions: 'No session would change.',
       violations: 'The preview would break limits:',
       apply: 'Apply this limit',
-      columns: { station: 'Station', connector: 'Connector', current: 'Current', preview: 'Preview', change: 'Change', node: 'Node', limit: 'Limit', currentLoad: 'Allocated now', previewLoad: 'Allocated with the change', bar: 'Preview against limit' },
+      columns: { station: 'Station', connector: 'Connector', current: 'Current', preview: 'Preview', change: 'Change', node: 'Node', limit: 'Limit', currentLoad: 'Now', previewLoad: 'Preview', bar: 'Preview vs limit' },
     },
     stagger: {
       title: 'Staggered start',

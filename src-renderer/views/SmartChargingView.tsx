@@ -441,7 +441,7 @@ function PowerManagement() {
           </a>
         ),
       },
-      { id: 'connector', label: t('smart.columns.connector'), width: '5rem', align: 'center', sortValue: (s) => s.connectorId, render: (s) => s.connectorId },
+      { id: 'connector', label: t('smart.columns.connector'), width: '6.5rem', align: 'center', sortValue: (s) => s.connectorId, render: (s) => s.connectorId },
       {
         id: 'setpoint',
         label: t('smart.columns.setpoint'),

@@ -55,13 +55,13 @@ export function PreviewResult(props: { preview: AllocationPreview; onApply: () =
   );
   const nodeColumns = useMemo<Column<NodeChange>[]>(
     () => [
-      { id: 'node', label: t('smartCharging.preview.columns.node'), sortValue: (n) => n.nodeId, render: (n) => <span className="mono">{n.nodeId}</span> },
-      { id: 'limit', label: t('smartCharging.preview.columns.limit'), width: '8rem', align: 'end', sortValue: (n) => n.limitW, render: (n) => <span className="num">{n.limitW === null ? DASH : `${formatKw(n.limitW, locale)} kW`}</span> },
-      { id: 'currentLoad', label: t('smartCharging.preview.columns.currentLoad'), width: '10rem', align: 'end', sortValue: (n) => n.currentW, render: (n) => <span className="num">{formatKw(n.currentW, locale)} kW</span> },
+      { id: 'node', label: t('smartCharging.preview.columns.node'), width: '9rem', sortValue: (n) => n.nodeId, render: (n) => <span className="mono ellipsis" title={n.nodeId}>{n.nodeId}</span> },
+      { id: 'limit', label: t('smartCharging.preview.columns.limit'), width: '6.5rem', align: 'end', sortValue: (n) => n.limitW, render: (n) => <span className="num">{n.limitW === null ? DASH : `${formatKw(n.limitW, locale)} kW`}</span> },
+      { id: 'currentLoad', label: t('smartCharging.preview.columns.currentLoad'), width: '6.5rem', align: 'end', sortValue: (n) => n.currentW, render: (n) => <span className="num">{formatKw(n.currentW, locale)} kW</span> },
       {
         id: 'previewLoad',
         label: t('smartCharging.preview.columns.previewLoad'),
-        width: '12rem',
+        width: '7rem',
         align: 'end',
         sortValue: (n) => n.previewW,
         render: (n) => (

@@ -14,7 +14,7 @@ import { StepChart } from '../components/StepChart.tsx';
 import { csvDialect, csvFileName, downloadText } from '../lib/csv.ts';
 import { describeError } from '../lib/errors.ts';
 import { DASH, formatDateTime, formatNumber, formatTime } from '../lib/format.ts';
-import { useDebounced, useLocale } from '../lib/hooks.ts';
+import { useDebounced, useLinkOpen, useLocale } from '../lib/hooks.ts';
 import { compositeSteps, draftToProfile, formatOffset, messagesByPath, newDraft, profileSteps, profileToDraft, type PeriodDraft, type ProfileDraft } from '../lib/profiles.ts';
 import type { Tone } from '../lib/status.ts';
 import type { Translation } from '../i18n/en.ts';
@@ -498,12 +498,14 @@ export function SmartProfilesView() {
       setError(describeError(e, t));
     }
   }, [t]);
+  const linkOpen = useLinkOpen();
   useEffect(() => {
+    if (!linkOpen) return;
     const load = async () => {
       await refresh();
     };
     void load();
-  }, [refresh]);
+  }, [refresh, linkOpen]);
 
   const profiles = useMemo(() => library?.profiles ?? [], [library]);
   const placed = useMemo(() => {

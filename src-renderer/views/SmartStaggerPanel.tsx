@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { SmartChargingSettings } from '../../src-shared/api/index.ts';
 import { Field, Panel } from '../components/Field.tsx';
 import { describeError } from '../lib/errors.ts';
+import { useLinkOpen } from '../lib/hooks.ts';
 import { api } from '../store/client.ts';
 import { useMayUse } from '../store/session.ts';
 import { useToasts } from '../store/toasts.ts';
@@ -58,13 +59,18 @@ export function StaggerPanel() {
   const [draft, setDraft] = useState<StaggerDraft | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const linkOpen = useLinkOpen();
 
+  // Loaded once the link to the supervisor is open (again after a reconnection).
   useEffect(() => {
+    if (!linkOpen) return;
     let live = true;
     api()
       .call('getSmartChargingSettings', {})
       .then((s) => {
-        if (live) setDraft(toDraft(s.staggeredStart));
+        if (!live) return;
+        setDraft(toDraft(s.staggeredStart));
+        setError(null);
       })
       .catch((e: unknown) => {
         if (live) setError(describeError(e, t));
@@ -72,7 +78,7 @@ export function StaggerPanel() {
     return () => {
       live = false;
     };
-  }, [t]);
+  }, [t, linkOpen]);
 
   const checked = draft ? staggerFromDraft(draft) : null;
   const save = async () => {
