@@ -136,10 +136,43 @@ describe('smart charging screen', () => {
     await page.waitForSelector('[data-testid="composite-chart"] .recharts-line path', { state: 'attached', timeout: 60_000 });
     expect(Number(await page.getAttribute('[data-testid="composite-chart"]', 'data-points'))).toBeGreaterThan(1);
     expect(await page.locator('[data-testid="composite-problem"]').count()).toBe(0);
+
+    // A second transaction default at the same stack level, always valid: sending it to the
+    // same station is refused with the clash explained; an engineer may send it anyway.
+    const clashing = { id: id + 1, name: 'E2E clashing default', stackLevel: 1, purpose: 'txDefault', kind: 'Relative', unit: 'A', periods: [{ startS: 0, limit: 10 }] };
+    await server.rest(`/profiles/${clashing.id}`, { method: 'PUT', body: clashing });
+    await page.click('[data-testid="smart-tab-power"]');
+    await page.click('[data-testid="smart-tab-profiles"]');
+    await page.click(`[data-testid="profile-row-${clashing.id}"]`);
+    await page.check('[data-testid="upload-station-DEMO-AC-01"]');
+    await page.click('[data-testid="upload-send"]');
+    const conflicts = page.locator('[data-testid="upload-conflicts"]');
+    await conflicts.waitFor();
+    expect(await conflicts.textContent()).toMatch(new RegExp(`profiles ${id} .* and ${clashing.id} .*stack level 1`));
+    expect((await server.rest<ChargingProfileLibrary>('/profiles')).uploads.some((u) => u.profileId === clashing.id)).toBe(false);
     await screenshot(page, 'smart-profiles.png', true);
+    await page.click('[data-testid="upload-force"]');
+    await page.click('[data-testid="confirm-ok"]');
+    await until('forced upload accepted', async () => (await page.getAttribute('[data-testid="upload-outcome-DEMO-AC-01"]', 'data-status')) === 'accepted' && (await page.locator('[data-testid="upload-force"]').count()) === 0);
+    expect((await server.rest<ChargingProfileLibrary>('/profiles')).uploads.find((u) => u.profileId === clashing.id)?.outcome).toBe('accepted');
+  });
+
+  test('staggered-start settings refuse a bad window and save a good one', async () => {
+    await page.click('[data-testid="smart-tab-power"]');
+    await page.waitForSelector('[data-testid="stagger-window"]');
+    await page.fill('[data-testid="stagger-window"]', '0');
+    await page.waitForSelector('[data-testid="stagger-errors"]');
+    expect(await page.isDisabled('[data-testid="stagger-save"]')).toBe(true);
+    await page.fill('[data-testid="stagger-window"]', '90');
+    await page.fill('[data-testid="stagger-spacing"]', '10');
+    expect(await page.locator('[data-testid="stagger-errors"]').count()).toBe(0);
+    await page.click('[data-testid="stagger-save"]');
+    await until('settings stored', async () => (await server.rest<{ staggeredStart: { windowS: number; spacingS?: number } }>('/smart-charging/settings')).staggeredStart.windowS === 90);
+    expect((await server.rest<{ staggeredStart: { windowS: number; spacingS?: number } }>('/smart-charging/settings')).staggeredStart.spacingS).toBe(10);
   });
 
   test('the screen is translated into French', async () => {
+    await page.click('[data-testid="smart-tab-profiles"]');
     await page.click('[data-testid="language-fr"]');
     await until('French tab label', async () => (await page.textContent('[data-testid="smart-tab-profiles"]')) === 'Profils');
     expect(await page.textContent('[data-testid="composite-read"]')).toBe('Lire le planning');

@@ -10,6 +10,8 @@ export interface StepChartProps {
   /** Text of an x value (ticks and tooltip). */
   formatX: (t: number) => string;
   formatY: (v: number) => string;
+  /** Where the x ticks go (default: recharts' own). */
+  ticks?: number[];
   /** Accessible name, also shown when there is nothing to draw. */
   label: string;
   empty: string;
@@ -33,7 +35,7 @@ export function StepChart(props: StepChartProps) {
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={[...points]} margin={{ top: 8, right: 16, bottom: 4, left: 4 }}>
           <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
-          <XAxis dataKey="t" type="number" domain={[first, last]} tickFormatter={props.formatX} stroke="var(--muted)" fontSize={11} />
+          <XAxis dataKey="t" type="number" domain={[first, last]} ticks={props.ticks} tickFormatter={props.formatX} stroke="var(--muted)" fontSize={11} />
           <YAxis stroke="var(--muted)" fontSize={11} width={56} domain={[0, 'auto']} tickFormatter={(v: number) => `${props.formatY(v)}`} unit={` ${props.unit}`} />
           <Tooltip
             contentStyle={{ background: 'var(--bg-raised)', border: '1px solid var(--border-strong)', color: 'var(--text)' }}

@@ -662,6 +662,7 @@ export const en = {
         none: 'Select at least one station.',
         conflictTitle: 'Not sent: the profile would clash with what the stations hold',
         sendAnyway: 'Send anyway',
+        conflictsInForce: 'Sent; these clashes are now on the stations (each keeps the profile sent last):',
         forceConfirmTitle: 'Send profile {{id}} despite the conflicts?',
         forceConfirmMessage: 'The stations keep only one of the clashing profiles: the one sent last replaces the other.',
         results: 'Results per station',

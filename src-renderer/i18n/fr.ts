@@ -664,6 +664,7 @@ export const fr: Translation = {
         none: 'Sélectionnez au moins une borne.',
         conflictTitle: 'Non envoyé : le profil entrerait en conflit avec ceux des bornes',
         sendAnyway: 'Envoyer quand même',
+        conflictsInForce: 'Envoyé ; ces conflits sont maintenant sur les bornes (chacune garde le dernier profil envoyé) :',
         forceConfirmTitle: 'Envoyer le profil {{id}} malgré les conflits ?',
         forceConfirmMessage: 'Les bornes ne gardent qu’un des profils en conflit : le dernier envoyé remplace l’autre.',
         results: 'Résultats par borne',

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { compositeSteps, draftToProfile, formatOffset, messagesByPath, newDraft, profileSteps, profileToDraft, type ProfileDraft } from './profiles.ts';
+import { compositeSteps, draftToProfile, formatOffset, messagesByPath, newDraft, niceTicks, profileSteps, profileToDraft, timeTicks, type ProfileDraft } from './profiles.ts';
 
 const base = (): ProfileDraft => ({ ...newDraft([1, 2], new Date('2026-03-01T10:17:00Z')), name: 'Night', periods: [{ startS: '0', limit: '16', phases: '' }, { startS: '3600', limit: '8,5', phases: '3' }] });
 
@@ -74,5 +74,19 @@ describe('step series', () => {
     expect(formatOffset(0)).toBe('0');
     expect(formatOffset(5400)).toBe('1 h 30 min');
     expect(formatOffset(90_061)).toBe('1 d 1 h 1 min 1 s');
+  });
+});
+
+describe('axis ticks', () => {
+  test('offsets get round steps, at most the number asked', () => {
+    expect(niceTicks(0, 7200)).toEqual([0, 900, 1800, 2700, 3600, 4500, 5400, 6300, 7200]);
+    expect(niceTicks(0, 86_400)).toEqual([0, 10_800, 21_600, 32_400, 43_200, 54_000, 64_800, 75_600, 86_400]);
+    expect(niceTicks(100, 100)).toEqual([100]);
+  });
+  test('time ticks fall on whole steps of epoch ms', () => {
+    const start = Date.parse('2026-03-01T10:17:00Z');
+    const ticks = timeTicks(start, start + 86_400_000);
+    expect(ticks.length).toBeLessThanOrEqual(8);
+    expect(ticks.every((t) => t % 10_800_000 === 0)).toBe(true);
   });
 });

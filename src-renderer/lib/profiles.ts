@@ -200,3 +200,23 @@ export function formatOffset(seconds: number): string {
   const parts = [d ? `${d} d` : '', h ? `${h} h` : '', m ? `${m} min` : '', sec ? `${sec} s` : ''].filter(Boolean);
   return parts.length > 0 ? parts.join(' ') : '0';
 }
+
+const OFFSET_STEPS_S = [60, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400, 172_800];
+
+/**
+ * Round axis ticks between `first` and `last`: the smallest step of `steps` giving at most
+ * `max` ticks, on multiples of the step. Values and steps in the same unit (s or ms).
+ */
+export function niceTicks(first: number, last: number, max = 8, steps: readonly number[] = OFFSET_STEPS_S): number[] {
+  if (!(last > first)) return [first];
+  const span = last - first;
+  const step = steps.find((s) => span / s <= max) ?? Math.ceil(span / max);
+  const ticks: number[] = [];
+  for (let t = Math.ceil(first / step) * step; t <= last; t += step) ticks.push(t);
+  return ticks;
+}
+
+/** Ticks for a time axis in epoch ms (steps of 15 min to 1 day). */
+export function timeTicks(firstMs: number, lastMs: number, max = 8): number[] {
+  return niceTicks(firstMs, lastMs, max, [900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400].map((s) => s * 1000));
+}

@@ -15,7 +15,7 @@ import { csvDialect, csvFileName, downloadText } from '../lib/csv.ts';
 import { describeError } from '../lib/errors.ts';
 import { DASH, formatDateTime, formatNumber, formatTime } from '../lib/format.ts';
 import { useDebounced, useLinkOpen, useLocale } from '../lib/hooks.ts';
-import { compositeSteps, draftToProfile, formatOffset, messagesByPath, newDraft, profileSteps, profileToDraft, type PeriodDraft, type ProfileDraft } from '../lib/profiles.ts';
+import { compositeSteps, draftToProfile, formatOffset, messagesByPath, newDraft, niceTicks, profileSteps, profileToDraft, timeTicks, type PeriodDraft, type ProfileDraft, type StepPoint } from '../lib/profiles.ts';
 import type { Tone } from '../lib/status.ts';
 import type { Translation } from '../i18n/en.ts';
 import type { TFunction } from 'i18next';
@@ -25,6 +25,14 @@ import { confirmAction } from '../store/confirm.ts';
 import { useMayUse } from '../store/session.ts';
 import { useStations } from '../store/stations.ts';
 import { useToasts } from '../store/toasts.ts';
+
+/** Round ticks over the span of a series (seconds from start, or epoch ms). */
+function ticksOf(points: readonly StepPoint[], time: boolean): number[] | undefined {
+  const first = points[0]?.t;
+  const last = points[points.length - 1]?.t;
+  if (first === undefined || last === undefined) return undefined;
+  return time ? timeTicks(first, last) : niceTicks(first, last);
+}
 
 type EditorKey = Exclude<keyof Translation['smartCharging']['profiles']['editor'], 'invalid_one' | 'invalid_other' | 'limit' | 'editTitle' | 'saved'>;
 
@@ -96,7 +104,7 @@ function ProfileEditor(props: { initial: ProfileDraft; editing: boolean; takenId
       setBusy(false);
     }
   };
-  const chartProfile = local.profile ?? { periods: [], kind: draft.kind };
+  const editorSteps = profileSteps(local.profile ?? { periods: [], kind: draft.kind });
   const msg = (path: string) => <FieldMessages messages={messages.get(path)} testId={`profile-error-${path}`} />;
   const te = (key: EditorKey) => t(`smartCharging.profiles.editor.${key}`);
 
@@ -232,7 +240,8 @@ function ProfileEditor(props: { initial: ProfileDraft; editing: boolean; takenId
         ) : null}
       </div>
       <StepChart
-        points={profileSteps(chartProfile)}
+        points={editorSteps}
+        ticks={ticksOf(editorSteps, false)}
         unit={draft.unit}
         formatX={formatOffset}
         formatY={(v) => formatNumber(v, locale, draft.unit === 'A' ? 1 : 0)}
@@ -368,7 +377,7 @@ function UploadPanel(props: { profile: ChargingProfileDefinition | undefined; on
       </div>
       {refusal !== null || (conflicts && conflicts.length > 0) ? (
         <div className="notice tone-warn upload-conflicts" role="alert" data-testid="upload-conflicts">
-          <strong>{t('smartCharging.profiles.upload.conflictTitle')}</strong>
+          <strong>{refusal !== null ? t('smartCharging.profiles.upload.conflictTitle') : t('smartCharging.profiles.upload.conflictsInForce')}</strong>
           <ul>
             {(conflicts && conflicts.length > 0 ? conflicts.map((c) => c.message) : [refusal ?? '']).map((m) => (
               <li key={m}>{m}</li>
@@ -434,6 +443,7 @@ function CompositePanel() {
     }
   };
   const unit = schedule?.schedule.unit ?? 'A';
+  const compositePoints = schedule ? compositeSteps(schedule.schedule) : [];
   return (
     <Panel title={t('smartCharging.profiles.composite.title')} testId="composite-panel">
       <div className="inline-form">
@@ -460,7 +470,8 @@ function CompositePanel() {
         </p>
       ) : null}
       <StepChart
-        points={schedule ? compositeSteps(schedule.schedule) : []}
+        points={compositePoints}
+        ticks={ticksOf(compositePoints, true)}
         unit={unit}
         formatX={(ms) => formatTime(new Date(ms), locale)}
         formatY={(v) => formatNumber(v, locale, unit === 'A' ? 1 : 0)}
@@ -515,16 +526,16 @@ export function SmartProfilesView() {
   }, [library]);
   const columns = useMemo<Column<ChargingProfileDefinition>[]>(
     () => [
-      { id: 'id', label: t('smartCharging.profiles.columns.id'), width: '4rem', align: 'end', sortValue: (p) => p.id, render: (p) => <span className="num">{p.id}</span> },
+      { id: 'id', label: t('smartCharging.profiles.columns.id'), width: '3rem', align: 'end', sortValue: (p) => p.id, render: (p) => <span className="num">{p.id}</span> },
       { id: 'name', label: t('smartCharging.profiles.columns.name'), sortValue: (p) => p.name, render: (p) => p.name },
-      { id: 'category', label: t('smartCharging.profiles.columns.category'), width: '8rem', sortValue: (p) => p.category, render: (p) => p.category ?? DASH },
-      { id: 'purpose', label: t('smartCharging.profiles.columns.purpose'), width: '10rem', sortValue: (p) => p.purpose, csvValue: (p) => p.purpose, render: (p) => t(`smartCharging.profiles.purpose.${p.purpose}`) },
-      { id: 'stackLevel', label: t('smartCharging.profiles.columns.stackLevel'), width: '6rem', align: 'end', sortValue: (p) => p.stackLevel, render: (p) => <span className="num">{p.stackLevel}</span> },
-      { id: 'kind', label: t('smartCharging.profiles.columns.kind'), width: '8rem', sortValue: (p) => p.kind, render: (p) => `${t(`smartCharging.profiles.kind.${p.kind}`)}${p.recurrency ? ` · ${t(`smartCharging.profiles.recurrency.${p.recurrency}`)}` : ''}` },
-      { id: 'unit', label: t('smartCharging.profiles.columns.unit'), width: '4rem', align: 'center', sortValue: (p) => p.unit, render: (p) => p.unit },
-      { id: 'periods', label: t('smartCharging.profiles.columns.periods'), width: '5rem', align: 'end', sortValue: (p) => p.periods.length, render: (p) => <span className="num">{p.periods.length}</span> },
-      { id: 'validity', label: t('smartCharging.profiles.columns.validity'), width: '14rem', sortValue: (p) => p.validFrom ?? '', csvValue: (p) => validityText(p, t, locale), render: (p) => validityText(p, t, locale) },
-      { id: 'uploads', label: t('smartCharging.profiles.columns.uploads'), width: '6rem', align: 'end', sortValue: (p) => placed.get(p.id) ?? 0, render: (p) => <span className="num">{placed.get(p.id) ?? 0}</span> },
+      { id: 'category', label: t('smartCharging.profiles.columns.category'), width: '6rem', sortValue: (p) => p.category, render: (p) => p.category ?? DASH },
+      { id: 'purpose', label: t('smartCharging.profiles.columns.purpose'), width: '8.5rem', sortValue: (p) => p.purpose, csvValue: (p) => p.purpose, render: (p) => t(`smartCharging.profiles.purpose.${p.purpose}`) },
+      { id: 'stackLevel', label: t('smartCharging.profiles.columns.stackLevel'), width: '5rem', align: 'end', sortValue: (p) => p.stackLevel, render: (p) => <span className="num">{p.stackLevel}</span> },
+      { id: 'kind', label: t('smartCharging.profiles.columns.kind'), width: '6.5rem', sortValue: (p) => p.kind, render: (p) => `${t(`smartCharging.profiles.kind.${p.kind}`)}${p.recurrency ? ` · ${t(`smartCharging.profiles.recurrency.${p.recurrency}`)}` : ''}` },
+      { id: 'unit', label: t('smartCharging.profiles.columns.unit'), width: '3.5rem', align: 'center', sortValue: (p) => p.unit, render: (p) => p.unit },
+      { id: 'periods', label: t('smartCharging.profiles.columns.periods'), width: '4.5rem', align: 'end', sortValue: (p) => p.periods.length, render: (p) => <span className="num">{p.periods.length}</span> },
+      { id: 'validity', label: t('smartCharging.profiles.columns.validity'), sortValue: (p) => p.validFrom ?? '', csvValue: (p) => validityText(p, t, locale), render: (p) => validityText(p, t, locale) },
+      { id: 'uploads', label: t('smartCharging.profiles.columns.uploads'), width: '5rem', align: 'end', sortValue: (p) => placed.get(p.id) ?? 0, render: (p) => <span className="num">{placed.get(p.id) ?? 0}</span> },
     ],
     [t, locale, placed],
   );
@@ -535,6 +546,7 @@ export function SmartProfilesView() {
   }, [profiles, search]);
   const rows = useSortedRows(filtered, columns, sort);
   const selectedProfile = profiles.find((p) => p.id === selected);
+  const selectedSteps = selectedProfile ? profileSteps(selectedProfile) : [];
   const editedProfile = editing === null ? undefined : profiles.find((p) => p.id === editing);
   const edit = (id: number | null) => {
     setEditing(id);
@@ -613,7 +625,8 @@ export function SmartProfilesView() {
               <>
                 <h3 className="preview-title">{t('smartCharging.profiles.selected', { id: selectedProfile.id, name: selectedProfile.name })}</h3>
                 <StepChart
-                  points={profileSteps(selectedProfile)}
+                  points={selectedSteps}
+                  ticks={ticksOf(selectedSteps, false)}
                   unit={selectedProfile.unit}
                   formatX={formatOffset}
                   formatY={(v) => formatNumber(v, locale, selectedProfile.unit === 'A' ? 1 : 0)}
@@ -633,7 +646,7 @@ export function SmartProfilesView() {
               </ul>
             ) : null}
           </Panel>
-          {mayEdit ? <UploadPanel profile={selectedProfile} onUploaded={() => void refresh()} /> : null}
+          {mayEdit ? <UploadPanel key={selectedProfile?.id ?? 'none'} profile={selectedProfile} onUploaded={() => void refresh()} /> : null}
           <CompositePanel />
         </div>
         <Panel title={editedProfile ? t('smartCharging.profiles.editor.editTitle', { id: editedProfile.id, name: editedProfile.name }) : t('smartCharging.profiles.editor.newTitle')} className="split-side profile-side">
@@ -645,8 +658,7 @@ export function SmartProfilesView() {
             mayEdit={mayEdit}
             onSaved={(p) => {
               setSelected(p.id);
-              edit(p.id);
-              void refresh();
+              void refresh().then(() => edit(p.id));
             }}
           />
         </Panel>
