@@ -528,14 +528,14 @@ export function SmartProfilesView() {
     () => [
       { id: 'id', label: t('smartCharging.profiles.columns.id'), width: '3rem', align: 'end', sortValue: (p) => p.id, render: (p) => <span className="num">{p.id}</span> },
       { id: 'name', label: t('smartCharging.profiles.columns.name'), sortValue: (p) => p.name, render: (p) => p.name },
-      { id: 'category', label: t('smartCharging.profiles.columns.category'), width: '6rem', sortValue: (p) => p.category, render: (p) => p.category ?? DASH },
-      { id: 'purpose', label: t('smartCharging.profiles.columns.purpose'), width: '8.5rem', sortValue: (p) => p.purpose, csvValue: (p) => p.purpose, render: (p) => t(`smartCharging.profiles.purpose.${p.purpose}`) },
-      { id: 'stackLevel', label: t('smartCharging.profiles.columns.stackLevel'), width: '5rem', align: 'end', sortValue: (p) => p.stackLevel, render: (p) => <span className="num">{p.stackLevel}</span> },
-      { id: 'kind', label: t('smartCharging.profiles.columns.kind'), width: '6.5rem', sortValue: (p) => p.kind, render: (p) => `${t(`smartCharging.profiles.kind.${p.kind}`)}${p.recurrency ? ` · ${t(`smartCharging.profiles.recurrency.${p.recurrency}`)}` : ''}` },
-      { id: 'unit', label: t('smartCharging.profiles.columns.unit'), width: '3.5rem', align: 'center', sortValue: (p) => p.unit, render: (p) => p.unit },
+      { id: 'category', label: t('smartCharging.profiles.columns.category'), width: '5.5rem', sortValue: (p) => p.category, render: (p) => p.category ?? DASH },
+      { id: 'purpose', label: t('smartCharging.profiles.columns.purpose'), width: '7rem', sortValue: (p) => p.purpose, csvValue: (p) => p.purpose, render: (p) => <span title={t(`smartCharging.profiles.purpose.${p.purpose}`)}>{t(`smartCharging.profiles.purposeShort.${p.purpose}`)}</span> },
+      { id: 'stackLevel', label: t('smartCharging.profiles.columns.stackLevel'), width: '6rem', align: 'end', sortValue: (p) => p.stackLevel, render: (p) => <span className="num">{p.stackLevel}</span> },
+      { id: 'kind', label: t('smartCharging.profiles.columns.kind'), width: '6rem', sortValue: (p) => p.kind, render: (p) => `${t(`smartCharging.profiles.kind.${p.kind}`)}${p.recurrency ? ` · ${t(`smartCharging.profiles.recurrency.${p.recurrency}`)}` : ''}` },
+      { id: 'unit', label: t('smartCharging.profiles.columns.unit'), width: '3rem', align: 'center', sortValue: (p) => p.unit, render: (p) => p.unit },
       { id: 'periods', label: t('smartCharging.profiles.columns.periods'), width: '4.5rem', align: 'end', sortValue: (p) => p.periods.length, render: (p) => <span className="num">{p.periods.length}</span> },
-      { id: 'validity', label: t('smartCharging.profiles.columns.validity'), sortValue: (p) => p.validFrom ?? '', csvValue: (p) => validityText(p, t, locale), render: (p) => validityText(p, t, locale) },
-      { id: 'uploads', label: t('smartCharging.profiles.columns.uploads'), width: '5rem', align: 'end', sortValue: (p) => placed.get(p.id) ?? 0, render: (p) => <span className="num">{placed.get(p.id) ?? 0}</span> },
+      { id: 'validity', label: t('smartCharging.profiles.columns.validity'), width: '7rem', sortValue: (p) => p.validFrom ?? '', csvValue: (p) => validityText(p, t, locale), render: (p) => validityText(p, t, locale) },
+      { id: 'uploads', label: t('smartCharging.profiles.columns.uploads'), width: '5.5rem', align: 'end', sortValue: (p) => placed.get(p.id) ?? 0, render: (p) => <span className="num">{placed.get(p.id) ?? 0}</span> },
     ],
     [t, locale, placed],
   );
@@ -600,6 +600,9 @@ export function SmartProfilesView() {
                   </button>
                 </>
               ) : null}
+              <button type="button" className="button" onClick={() => void refresh()} data-testid="profile-refresh">
+                {t('common.refresh')}
+              </button>
               <button
                 type="button"
                 className="button"
@@ -651,7 +654,7 @@ export function SmartProfilesView() {
         </div>
         <Panel title={editedProfile ? t('smartCharging.profiles.editor.editTitle', { id: editedProfile.id, name: editedProfile.name }) : t('smartCharging.profiles.editor.newTitle')} className="split-side profile-side">
           <ProfileEditor
-            key={formKey}
+            key={`${formKey}:${library ? 'loaded' : 'loading'}`}
             initial={editedProfile ? profileToDraft(editedProfile) : newDraft(profiles.map((p) => p.id))}
             editing={Boolean(editedProfile)}
             takenIds={profiles.map((p) => p.id)}
