@@ -141,8 +141,7 @@ describe('smart charging screen', () => {
     // same station is refused with the clash explained; an engineer may send it anyway.
     const clashing = { id: id + 1, name: 'E2E clashing default', stackLevel: 1, purpose: 'txDefault', kind: 'Relative', unit: 'A', periods: [{ startS: 0, limit: 10 }] };
     await server.rest(`/profiles/${clashing.id}`, { method: 'PUT', body: clashing });
-    await page.click('[data-testid="smart-tab-power"]');
-    await page.click('[data-testid="smart-tab-profiles"]');
+    await page.click('[data-testid="profile-refresh"]');
     await page.click(`[data-testid="profile-row-${clashing.id}"]`);
     await page.check('[data-testid="upload-station-DEMO-AC-01"]');
     await page.click('[data-testid="upload-send"]');
@@ -171,8 +170,25 @@ describe('smart charging screen', () => {
     expect((await server.rest<{ staggeredStart: { windowS: number; spacingS?: number } }>('/smart-charging/settings')).staggeredStart.spacingS).toBe(10);
   });
 
-  test('the screen is translated into French', async () => {
+  test('deleting a profile with "also clear" removes it from the library and from the station', async () => {
+    const before = await server.rest<ChargingProfileLibrary>('/profiles');
+    const victim = before.profiles.find((p) => p.name === 'E2E clashing default');
+    if (!victim) throw new Error('the clashing profile is missing');
+    expect(before.uploads.some((u) => u.profileId === victim.id && u.outcome === 'accepted')).toBe(true);
     await page.click('[data-testid="smart-tab-profiles"]');
+    await page.click(`[data-testid="profile-row-${victim.id}"]`);
+    await page.check('[data-testid="profile-clear-on-delete"]');
+    await page.click('[data-testid="profile-delete"]');
+    expect(await page.textContent('[data-testid="confirm-dialog"]')).toContain('cleared from every station');
+    await page.click('[data-testid="confirm-ok"]');
+    await until('row gone', async () => (await page.locator(`[data-testid="profile-row-${victim.id}"]`).count()) === 0);
+    const after = await server.rest<ChargingProfileLibrary>('/profiles');
+    expect(after.profiles.some((p) => p.id === victim.id)).toBe(false);
+    expect(after.uploads.some((u) => u.profileId === victim.id)).toBe(false);
+    expect(after.profiles.some((p) => p.name === 'E2E evening cap')).toBe(true);
+  });
+
+  test('the screen is translated into French', async () => {
     await page.click('[data-testid="language-fr"]');
     await until('French tab label', async () => (await page.textContent('[data-testid="smart-tab-profiles"]')) === 'Profils');
     expect(await page.textContent('[data-testid="composite-read"]')).toBe('Lire le planning');

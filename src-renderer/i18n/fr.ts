@@ -557,7 +557,7 @@ export const fr: Translation = {
       doneAutomatic: '{{station}} connecteur {{connector}} est de nouveau automatique',
     },
     schedule: {
-      column: 'Planning de la borne',
+      column: 'Planning borne',
       matches: 'Conforme',
       lower: 'Plus bas',
       exceeds: 'Dépasse',

@@ -433,7 +433,7 @@ function PowerManagement() {
       {
         id: 'station',
         label: t('smart.columns.station'),
-        width: '10rem',
+        width: '8.5rem',
         sortValue: (s) => s.stationId,
         render: (s) => (
           <a className="station-link" href={`#/stations/${encodeURIComponent(s.stationId)}`}>
@@ -454,11 +454,11 @@ function PowerManagement() {
           </span>
         ),
       },
-      { id: 'allowed', label: t('smart.columns.allowed'), width: '8rem', align: 'end', sortValue: (s) => s.powerW, render: (s) => <span className="num">{formatKw(s.powerW, locale)} kW</span> },
+      { id: 'allowed', label: t('smart.columns.allowed'), width: '9.5rem', align: 'end', sortValue: (s) => s.powerW, render: (s) => <span className="num">{formatKw(s.powerW, locale)} kW</span> },
       {
         id: 'measured',
         label: t('smart.columns.measured'),
-        width: '8rem',
+        width: '9.5rem',
         align: 'end',
         sortValue: (s) => measuredW(s),
         render: (s) => {

@@ -2,56 +2,13 @@
 // or a burst of plug-ins. Others see the settings read-only.
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { SmartChargingSettings } from '../../src-shared/api/index.ts';
 import { Field, Panel } from '../components/Field.tsx';
 import { describeError } from '../lib/errors.ts';
 import { useLinkOpen } from '../lib/hooks.ts';
 import { api } from '../store/client.ts';
 import { useMayUse } from '../store/session.ts';
 import { useToasts } from '../store/toasts.ts';
-
-interface StaggerDraft {
-  enabled: boolean;
-  mode: 'ordered' | 'random';
-  windowS: string;
-  spacingS: string;
-  /** Percent in the form, a fraction in the contract. */
-  minOccupancy: string;
-}
-
-type StaggerField = 'windowS' | 'spacingS' | 'minOccupancy';
-
-function toDraft(s: SmartChargingSettings['staggeredStart']): StaggerDraft {
-  return {
-    enabled: s.enabled,
-    mode: s.mode,
-    windowS: String(s.windowS),
-    spacingS: s.spacingS === undefined ? '' : String(s.spacingS),
-    minOccupancy: s.minOccupancy === undefined ? '' : String(Math.round(s.minOccupancy * 1000) / 10),
-  };
-}
-
-const num = (text: string): number | null => {
-  if (text.trim() === '') return null;
-  const v = Number(text.replace(',', '.'));
-  return Number.isFinite(v) ? v : Number.NaN;
-};
-
-/** The settings the draft describes, or the fields to fix (the contract's ranges). */
-export function staggerFromDraft(d: StaggerDraft): { settings: SmartChargingSettings | null; invalid: StaggerField[] } {
-  const invalid: StaggerField[] = [];
-  const windowS = num(d.windowS);
-  const spacingS = num(d.spacingS);
-  const occupancy = num(d.minOccupancy);
-  if (windowS === null || Number.isNaN(windowS) || windowS <= 0 || windowS > 4 * 3600) invalid.push('windowS');
-  if (spacingS !== null && (Number.isNaN(spacingS) || spacingS <= 0 || spacingS > 3600 || (windowS !== null && spacingS > windowS))) invalid.push('spacingS');
-  if (occupancy !== null && (Number.isNaN(occupancy) || occupancy < 0 || occupancy > 100)) invalid.push('minOccupancy');
-  if (invalid.length > 0 || windowS === null) return { settings: null, invalid };
-  const staggeredStart: SmartChargingSettings['staggeredStart'] = { enabled: d.enabled, mode: d.mode, windowS };
-  if (spacingS !== null) staggeredStart.spacingS = spacingS;
-  if (occupancy !== null) staggeredStart.minOccupancy = occupancy / 100;
-  return { settings: { staggeredStart }, invalid };
-}
+import { staggerFromDraft, staggerToDraft, type StaggerDraft, type StaggerField } from '../lib/stagger.ts';
 
 export function StaggerPanel() {
   const { t } = useTranslation();
@@ -69,7 +26,7 @@ export function StaggerPanel() {
       .call('getSmartChargingSettings', {})
       .then((s) => {
         if (!live) return;
-        setDraft(toDraft(s.staggeredStart));
+        setDraft(staggerToDraft(s.staggeredStart));
         setError(null);
       })
       .catch((e: unknown) => {
@@ -86,7 +43,7 @@ export function StaggerPanel() {
     setBusy(true);
     try {
       const saved = await api().call('putSmartChargingSettings', checked.settings);
-      setDraft(toDraft(saved.staggeredStart));
+      setDraft(staggerToDraft(saved.staggeredStart));
       useToasts.getState().push('ok', t('smartCharging.stagger.saved'), 4000);
     } catch (e) {
       useToasts.getState().push('fault', describeError(e, t));
