@@ -50,6 +50,20 @@ describe('smart charging screen', () => {
     expect(await page.getAttribute('[data-testid="mode-feeder-ac-automatic"]', 'aria-pressed')).toBe('true');
   });
 
+  test('an engineer switches a group to manual and back, each time after a confirmation', async () => {
+    const modeOf = async (id: string) => (await server.rest<GroupInfo[]>('/groups')).find((g) => g.id === id)?.mode;
+    await page.click('[data-testid="mode-feeder-dc-manual"]');
+    // Cancelling the confirmation changes nothing.
+    await page.click('[data-testid="confirm-cancel"]');
+    expect(await modeOf('feeder-dc')).toBe('automatic');
+    await page.click('[data-testid="mode-feeder-dc-manual"]');
+    await page.click('[data-testid="confirm-ok"]');
+    await until('feeder-dc manual', async () => (await modeOf('feeder-dc')) === 'manual' && (await page.getAttribute('[data-testid="mode-feeder-dc-manual"]', 'aria-pressed')) === 'true');
+    await page.click('[data-testid="mode-feeder-dc-automatic"]');
+    await page.click('[data-testid="confirm-ok"]');
+    await until('feeder-dc automatic', async () => (await modeOf('feeder-dc')) === 'automatic' && (await page.getAttribute('[data-testid="mode-feeder-dc-automatic"]', 'aria-pressed')) === 'true');
+  });
+
   test('an operator override shows reason "manual", then back to automatic', async () => {
     // A running AC session that the engine is not pausing.
     const target = await until('a charging AC session', async () => (await setpointsOf()).find((s) => s.stationId.startsWith('DEMO-AC') && !s.paused && s.reason.kind !== 'manual'));
@@ -199,5 +213,46 @@ describe('smart charging screen', () => {
     await page.click('[data-testid="language-en"]');
     await until('English again', async () => (await page.textContent('[data-testid="smart-tab-power"]')) === 'Dynamic power');
     expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('smart charging for an operator (sign-in required)', () => {
+  const password = 'operator-e2e-Pa55word';
+  let secured: RunningServer;
+  let operatorPage: Page;
+
+  beforeAll(async () => {
+    await server.stop();
+    secured = await startServer({ extraArgs: ['--require-login', '--admin-password', 'admin-e2e-Pa55word'] });
+    await secured.rest('/accounts/op1', { method: 'PUT', body: { role: 'operator', password } });
+    ({ page: operatorPage } = await openPage(browser));
+  });
+
+  afterAll(async () => {
+    await secured?.stop();
+  });
+
+  test('an operator may override sessions and read schedules, not change modes, limits, settings or profiles', async () => {
+    const p = operatorPage;
+    await p.goto(`${secured.url}/#/smartCharging`);
+    await p.waitForSelector('[data-testid="login-form"]');
+    await p.fill('[data-testid="login-username"]', 'op1');
+    await p.fill('[data-testid="login-password"]', password);
+    await p.click('[data-testid="login-submit"]');
+    await p.waitForSelector('[data-testid="user-badge"][data-username="op1"]');
+    await p.waitForSelector('[data-testid="node-feeder-ac"]');
+    expect(await p.getAttribute('[data-testid="mode-pill-feeder-ac"]', 'data-status')).toBe('automatic');
+    expect(await p.locator('[data-testid="mode-switch-feeder-ac"]').count()).toBe(0);
+    expect(await p.locator('[data-testid="limit-edit-feeder-ac"]').count()).toBe(0);
+    await p.waitForSelector('[data-testid^="override-DEMO-"]');
+    await p.waitForSelector('[data-testid="stagger-window"]');
+    expect(await p.isDisabled('[data-testid="stagger-window"]')).toBe(true);
+    expect(await p.locator('[data-testid="stagger-save"]').count()).toBe(0);
+
+    await p.click('[data-testid="smart-tab-profiles"]');
+    await p.waitForSelector('[data-testid="profile-editor"]');
+    for (const id of ['profile-new', 'profile-save', 'profile-delete', 'profile-upload']) expect(await p.locator(`[data-testid="${id}"]`).count()).toBe(0);
+    expect(await p.isDisabled('[data-testid="profile-name"]')).toBe(true);
+    expect(await p.isDisabled('[data-testid="composite-read"]')).toBe(false);
   });
 });
