@@ -667,6 +667,7 @@ export const en = {
         forceConfirmTitle: 'Send profile {{id}} despite the conflicts?',
         forceConfirmMessage: 'The stations keep only one of the clashing profiles: the one sent last replaces the other.',
         results: 'Results per station',
+        csvFile: 'profile-upload',
         columns: { station: 'Station', evse: 'EVSE', outcome: 'Outcome', status: 'Station answer', detail: 'Detail', at: 'At' },
         outcome: { accepted: 'accepted', rejected: 'rejected', error: 'error' },
         selectAll: 'All',

@@ -669,6 +669,7 @@ export const fr: Translation = {
         forceConfirmTitle: 'Envoyer le profil {{id}} malgré les conflits ?',
         forceConfirmMessage: 'Les bornes ne gardent qu’un des profils en conflit : le dernier envoyé remplace l’autre.',
         results: 'Résultats par borne',
+        csvFile: 'envoi-profil',
         columns: { station: 'Borne', evse: 'EVSE', outcome: 'Résultat', status: 'Réponse de la borne', detail: 'Détail', at: 'À' },
         outcome: { accepted: 'accepté', rejected: 'refusé', error: 'erreur' },
         selectAll: 'Toutes',

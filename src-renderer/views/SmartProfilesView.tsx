@@ -106,6 +106,7 @@ function ProfileEditor(props: { initial: ProfileDraft; editing: boolean; takenId
   };
   const editorSteps = profileSteps(local.profile ?? { periods: [], kind: draft.kind });
   const msg = (path: string) => <FieldMessages messages={messages.get(path)} testId={`profile-error-${path}`} />;
+  const bad = (path: string) => messages.has(path);
   const te = (key: EditorKey) => t(`smartCharging.profiles.editor.${key}`);
 
   return (
@@ -119,15 +120,15 @@ function ProfileEditor(props: { initial: ProfileDraft; editing: boolean; takenId
     >
       <fieldset disabled={!props.mayEdit} className="plain-fieldset form-grid profile-grid">
         <Field label={te('id')}>
-          <input value={draft.id} onChange={(e) => set({ id: e.target.value })} inputMode="numeric" readOnly={props.editing} data-testid="profile-id" />
+          <input value={draft.id} onChange={(e) => set({ id: e.target.value })} inputMode="numeric" readOnly={props.editing} aria-invalid={bad('id')} data-testid="profile-id" />
           {msg('id')}
         </Field>
         <Field label={te('name')} wide>
-          <input value={draft.name} onChange={(e) => set({ name: e.target.value })} data-testid="profile-name" />
+          <input value={draft.name} onChange={(e) => set({ name: e.target.value })} aria-invalid={bad('name')} data-testid="profile-name" />
           {msg('name')}
         </Field>
         <Field label={te('category')}>
-          <input value={draft.category} onChange={(e) => set({ category: e.target.value })} data-testid="profile-category" />
+          <input value={draft.category} onChange={(e) => set({ category: e.target.value })} aria-invalid={bad('category')} data-testid="profile-category" />
           {msg('category')}
         </Field>
         <Field label={te('purpose')}>
@@ -137,11 +138,11 @@ function ProfileEditor(props: { initial: ProfileDraft; editing: boolean; takenId
           </select>
         </Field>
         <Field label={te('stackLevel')}>
-          <input value={draft.stackLevel} onChange={(e) => set({ stackLevel: e.target.value })} inputMode="numeric" data-testid="profile-stack" />
+          <input value={draft.stackLevel} onChange={(e) => set({ stackLevel: e.target.value })} inputMode="numeric" aria-invalid={bad('stackLevel')} data-testid="profile-stack" />
           {msg('stackLevel')}
         </Field>
         <Field label={te('kind')}>
-          <select value={draft.kind} onChange={(e) => set({ kind: e.target.value as ProfileDraft['kind'] })} data-testid="profile-kind">
+          <select value={draft.kind} onChange={(e) => set({ kind: e.target.value as ProfileDraft['kind'] })} aria-invalid={bad('kind')} data-testid="profile-kind">
             {(['Absolute', 'Recurring', 'Relative'] as const).map((k) => (
               <option key={k} value={k}>
                 {t(`smartCharging.profiles.kind.${k}`)}
@@ -151,7 +152,7 @@ function ProfileEditor(props: { initial: ProfileDraft; editing: boolean; takenId
           {msg('kind')}
         </Field>
         <Field label={te('recurrency')}>
-          <select value={draft.recurrency} onChange={(e) => set({ recurrency: e.target.value as ProfileDraft['recurrency'] })} data-testid="profile-recurrency">
+          <select value={draft.recurrency} onChange={(e) => set({ recurrency: e.target.value as ProfileDraft['recurrency'] })} aria-invalid={bad('recurrency')} data-testid="profile-recurrency">
             <option value="">{t('smartCharging.profiles.recurrency.none')}</option>
             <option value="Daily">{t('smartCharging.profiles.recurrency.Daily')}</option>
             <option value="Weekly">{t('smartCharging.profiles.recurrency.Weekly')}</option>
@@ -165,19 +166,19 @@ function ProfileEditor(props: { initial: ProfileDraft; editing: boolean; takenId
           </select>
         </Field>
         <Field label={te('validFrom')}>
-          <input type="datetime-local" value={draft.validFrom} onChange={(e) => set({ validFrom: e.target.value })} data-testid="profile-valid-from" />
+          <input type="datetime-local" value={draft.validFrom} onChange={(e) => set({ validFrom: e.target.value })} aria-invalid={bad('validFrom')} data-testid="profile-valid-from" />
           {msg('validFrom')}
         </Field>
         <Field label={te('validTo')}>
-          <input type="datetime-local" value={draft.validTo} onChange={(e) => set({ validTo: e.target.value })} data-testid="profile-valid-to" />
+          <input type="datetime-local" value={draft.validTo} onChange={(e) => set({ validTo: e.target.value })} aria-invalid={bad('validTo')} data-testid="profile-valid-to" />
           {msg('validTo')}
         </Field>
         <Field label={te('startSchedule')}>
-          <input type="datetime-local" value={draft.startSchedule} onChange={(e) => set({ startSchedule: e.target.value })} data-testid="profile-start" />
+          <input type="datetime-local" value={draft.startSchedule} onChange={(e) => set({ startSchedule: e.target.value })} aria-invalid={bad('startSchedule')} data-testid="profile-start" />
           {msg('startSchedule')}
         </Field>
         <Field label={te('durationS')}>
-          <input value={draft.durationS} onChange={(e) => set({ durationS: e.target.value })} inputMode="numeric" data-testid="profile-duration" />
+          <input value={draft.durationS} onChange={(e) => set({ durationS: e.target.value })} inputMode="numeric" aria-invalid={bad('durationS')} data-testid="profile-duration" />
           {msg('durationS')}
         </Field>
       </fieldset>
@@ -188,10 +189,10 @@ function ProfileEditor(props: { initial: ProfileDraft; editing: boolean; takenId
           <div className="period-row" key={i} data-testid={`period-${i}`}>
             <span className="muted num">{i + 1}</span>
             <Field label={te('startS')}>
-              <input value={p.startS} onChange={(e) => setPeriod(i, { startS: e.target.value })} inputMode="numeric" size={7} data-testid={`period-start-${i}`} />
+              <input value={p.startS} onChange={(e) => setPeriod(i, { startS: e.target.value })} inputMode="numeric" size={7} aria-invalid={bad(`periods[${i}].startS`)} data-testid={`period-start-${i}`} />
             </Field>
             <Field label={t('smartCharging.profiles.editor.limit', { unit: draft.unit })}>
-              <input value={p.limit} onChange={(e) => setPeriod(i, { limit: e.target.value })} inputMode="decimal" size={7} data-testid={`period-limit-${i}`} />
+              <input value={p.limit} onChange={(e) => setPeriod(i, { limit: e.target.value })} inputMode="decimal" size={7} aria-invalid={bad(`periods[${i}].limit`)} data-testid={`period-limit-${i}`} />
             </Field>
             <Field label={te('phases')}>
               <select value={p.phases} onChange={(e) => setPeriod(i, { phases: e.target.value as PeriodDraft['phases'] })} data-testid={`period-phases-${i}`}>
@@ -261,7 +262,7 @@ function ProfileEditor(props: { initial: ProfileDraft; editing: boolean; takenId
 }
 
 function UploadPanel(props: { profile: ChargingProfileDefinition | undefined; onUploaded: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const locale = useLocale();
   const stations = useStations((s) => s.stations);
   const ids = useMemo(() => Object.keys(stations).sort((a, b) => a.localeCompare(b, undefined, { numeric: true })), [stations]);
@@ -392,7 +393,13 @@ function UploadPanel(props: { profile: ChargingProfileDefinition | undefined; on
       ) : null}
       {results.length > 0 ? (
         <>
-          <h3 className="preview-title">{t('smartCharging.profiles.upload.results')}</h3>
+          <div className="toolbar">
+            <h3 className="preview-title">{t('smartCharging.profiles.upload.results')}</h3>
+            <div className="toolbar-spacer" />
+            <button type="button" className="button button-small" onClick={() => downloadText(csvFileName(t('smartCharging.profiles.upload.csvFile')), columnsToCsv(columns, rows, csvDialect(i18n.language)))}>
+              {t('common.exportCsv')}
+            </button>
+          </div>
           <DataTable
             columns={columns}
             rows={rows}
