@@ -15,6 +15,12 @@ function setpointText(s: SetpointView | null, locale: string, paused: string): s
   return s.paused ? paused : `${formatNumber(s.value, locale, s.unit === 'A' ? 1 : 0)} ${s.unit}`;
 }
 
+function limitText(n: NodeChange, locale: string): string {
+  if (n.limitW !== null) return `${formatKw(n.limitW, locale)} kW`;
+  if (n.limitA !== null) return `${formatNumber(n.limitA, locale, 0)} A`;
+  return DASH;
+}
+
 export function PreviewResult(props: { preview: AllocationPreview; onApply: () => void; onCancel: () => void; testId: string }) {
   const { t } = useTranslation();
   const locale = useLocale();
@@ -56,7 +62,7 @@ export function PreviewResult(props: { preview: AllocationPreview; onApply: () =
   const nodeColumns = useMemo<Column<NodeChange>[]>(
     () => [
       { id: 'node', label: t('smartCharging.preview.columns.node'), width: '9rem', sortValue: (n) => n.nodeId, render: (n) => <span className="mono ellipsis" title={n.nodeId}>{n.nodeId}</span> },
-      { id: 'limit', label: t('smartCharging.preview.columns.limit'), width: '6.5rem', align: 'end', sortValue: (n) => n.limitW, render: (n) => <span className="num">{n.limitW === null ? DASH : `${formatKw(n.limitW, locale)} kW`}</span> },
+      { id: 'limit', label: t('smartCharging.preview.columns.limit'), width: '6.5rem', align: 'end', sortValue: (n) => n.limitW, render: (n) => <span className="num">{limitText(n, locale)}</span> },
       { id: 'currentLoad', label: t('smartCharging.preview.columns.currentLoad'), width: '6.5rem', align: 'end', sortValue: (n) => n.currentW, render: (n) => <span className="num">{formatKw(n.currentW, locale)} kW</span> },
       {
         id: 'previewLoad',
@@ -73,12 +79,16 @@ export function PreviewResult(props: { preview: AllocationPreview; onApply: () =
       {
         id: 'bar',
         label: t('smartCharging.preview.columns.bar'),
-        render: (n) => (
-          <div className="bar-track preview-bar" title={`${formatKw(n.previewW, locale)} / ${n.limitW === null ? DASH : formatKw(n.limitW, locale)} kW`}>
-            <div className="bar-measured" style={{ width: `${ratio(n.currentW, n.limitW) * 100}%` }} />
-            <div className="bar-allocated" style={{ width: `${ratio(n.previewW, n.limitW) * 100}%` }} />
-          </div>
-        ),
+        render: (n) => {
+          // Against the power limit, or the tightest phase current limit when there is no power limit.
+          const [now, next, limit] = n.limitW !== null || n.limitA === null ? [n.currentW, n.previewW, n.limitW] : [n.currentA, n.previewA, n.limitA];
+          return (
+            <div className="bar-track preview-bar" title={`${formatNumber(n.limitW !== null || n.limitA === null ? next / 1000 : next, locale, 1)} / ${limitText(n, locale)}`}>
+              <div className="bar-measured" style={{ width: `${ratio(now, limit) * 100}%` }} />
+              <div className="bar-allocated" style={{ width: `${ratio(next, limit) * 100}%` }} />
+            </div>
+          );
+        },
       },
     ],
     [t, locale],
