@@ -574,6 +574,7 @@ export const en = {
       noSessions: 'No session would change.',
       violations: 'The preview would break limits:',
       apply: 'Apply this limit',
+      csvFile: 'what-if',
       columns: { station: 'Station', connector: 'Connector', current: 'Current', preview: 'Preview', change: 'Change', node: 'Node', limit: 'Limit', currentLoad: 'Now', previewLoad: 'Preview', bar: 'Preview vs limit' },
     },
     stagger: {

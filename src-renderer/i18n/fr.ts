@@ -576,6 +576,7 @@ export const fr: Translation = {
       noSessions: 'Aucune session ne changerait.',
       violations: 'L’aperçu dépasserait des limites :',
       apply: 'Appliquer cette limite',
+      csvFile: 'simulation',
       columns: { station: 'Borne', connector: 'Connecteur', current: 'Actuelle', preview: 'Aperçu', change: 'Écart', node: 'Nœud', limit: 'Limite', currentLoad: 'Actuelle', previewLoad: 'Aperçu', bar: 'Aperçu / limite' },
     },
     stagger: {

@@ -8,7 +8,8 @@ import { DataTable, useSortedRows } from '../components/DataTable.tsx';
 import { comparePreview, parseAllocation, ratio, type NodeChange, type SessionChange, type SetpointView } from '../lib/allocation.ts';
 import { DASH, formatKw, formatNumber } from '../lib/format.ts';
 import { useLocale } from '../lib/hooks.ts';
-import { nextSort, type Column, type SortState } from '../lib/table.ts';
+import { csvDialect, csvFileName, downloadText } from '../lib/csv.ts';
+import { columnsToCsv, nextSort, type Column, type SortState } from '../lib/table.ts';
 
 function setpointText(s: SetpointView | null, locale: string, paused: string): string {
   if (!s) return DASH;
@@ -22,7 +23,7 @@ function limitText(n: NodeChange, locale: string): string {
 }
 
 export function PreviewResult(props: { preview: AllocationPreview; onApply: () => void; onCancel: () => void; testId: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const locale = useLocale();
   const { preview } = props;
   const { current: inForce, result: changed } = preview;
@@ -143,6 +144,9 @@ export function PreviewResult(props: { preview: AllocationPreview; onApply: () =
         </button>
         <button type="button" className="button" onClick={props.onCancel} data-testid="preview-cancel">
           {t('common.cancel')}
+        </button>
+        <button type="button" className="button" disabled={sessions.length === 0} onClick={() => downloadText(csvFileName(t('smartCharging.preview.csvFile')), columnsToCsv(sessionColumns, sessions, csvDialect(i18n.language)))}>
+          {t('common.exportCsv')}
         </button>
       </div>
     </div>

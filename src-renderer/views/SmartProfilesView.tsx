@@ -540,7 +540,7 @@ export function SmartProfilesView() {
       { id: 'stackLevel', label: t('smartCharging.profiles.columns.stackLevel'), width: '6rem', align: 'end', sortValue: (p) => p.stackLevel, render: (p) => <span className="num">{p.stackLevel}</span> },
       { id: 'kind', label: t('smartCharging.profiles.columns.kind'), width: '6rem', sortValue: (p) => p.kind, render: (p) => `${t(`smartCharging.profiles.kind.${p.kind}`)}${p.recurrency ? ` · ${t(`smartCharging.profiles.recurrency.${p.recurrency}`)}` : ''}` },
       { id: 'unit', label: t('smartCharging.profiles.columns.unit'), width: '3rem', align: 'center', sortValue: (p) => p.unit, render: (p) => p.unit },
-      { id: 'periods', label: t('smartCharging.profiles.columns.periods'), width: '4.5rem', align: 'end', sortValue: (p) => p.periods.length, render: (p) => <span className="num">{p.periods.length}</span> },
+      { id: 'periods', label: t('smartCharging.profiles.columns.periods'), width: '4.5rem', align: 'end', sortValue: (p) => p.periods.length, csvValue: (p) => p.periods.map((x) => `${x.startS} s: ${x.limit} ${p.unit}`).join('; '), render: (p) => <span className="num">{p.periods.length}</span> },
       { id: 'validity', label: t('smartCharging.profiles.columns.validity'), width: '7rem', sortValue: (p) => p.validFrom ?? '', csvValue: (p) => validityText(p, t, locale), render: (p) => validityText(p, t, locale) },
       { id: 'uploads', label: t('smartCharging.profiles.columns.uploads'), width: '5.5rem', align: 'end', sortValue: (p) => placed.get(p.id) ?? 0, render: (p) => <span className="num">{placed.get(p.id) ?? 0}</span> },
     ],
