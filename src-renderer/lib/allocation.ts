@@ -16,6 +16,8 @@ export interface ReasonView {
   kind: string;
   limit: LimitRefView | null;
   detail: string | null;
+  /** Staggered start: the session is held at 0 until this instant (epoch ms). */
+  untilMs: number | null;
 }
 
 export interface SetpointView {
@@ -73,8 +75,8 @@ function limitRef(v: unknown): LimitRefView | null {
 }
 
 function reason(v: unknown): ReasonView {
-  if (!isObj(v)) return { kind: 'unknown', limit: null, detail: null };
-  return { kind: str(v.kind) ?? 'unknown', limit: limitRef(v.limit ?? v.limitedBy), detail: str(v.detail) };
+  if (!isObj(v)) return { kind: 'unknown', limit: null, detail: null, untilMs: null };
+  return { kind: str(v.kind) ?? 'unknown', limit: limitRef(v.limit ?? v.limitedBy), detail: str(v.detail), untilMs: num(v.untilMs) };
 }
 
 export function parseAllocation(result: unknown): AllocationView {
@@ -168,4 +170,75 @@ export type PushStatus = ProfilePush['status'] | 'none';
 
 export function pushStatus(push: ProfilePush | undefined): PushStatus {
   return push?.status ?? 'none';
+}
+
+// --- Smart charging UI (issue 4): composite-schedule check state and what-if comparison ---
+
+export type ScheduleCheckStatus = 'matches' | 'lower' | 'exceeds' | 'unsupported';
+export interface ScheduleCheckView {
+  status: ScheduleCheckStatus;
+  limit: number | null;
+}
+
+/**
+ * The composite-schedule check of a push (the main process adds `schedule` to the push state
+ * once it has read the station's schedule back); null while not checked yet.
+ */
+export function scheduleCheck(push: unknown): ScheduleCheckView | null {
+  if (!isObj(push) || !isObj(push.schedule)) return null;
+  const status = push.schedule.status;
+  if (status !== 'matches' && status !== 'lower' && status !== 'exceeds' && status !== 'unsupported') return null;
+  return { status, limit: num(push.schedule.limit) };
+}
+
+export interface SessionChange {
+  sessionId: string;
+  stationId: string;
+  connectorId: number;
+  unit: 'A' | 'W';
+  /** null: the session is not in that result. */
+  current: SetpointView | null;
+  preview: SetpointView | null;
+  /** preview value − current value (0 when either is missing). */
+  delta: number;
+}
+
+export interface NodeChange {
+  nodeId: string;
+  limitW: number | null;
+  currentW: number;
+  previewW: number;
+  /** Highest per-phase allocation against that phase's limit, current and preview (A). */
+  limitA: number | null;
+  currentA: number;
+  previewA: number;
+}
+
+/** What a what-if changes: per session current → preview setpoint, per node allocated load vs limit. */
+export function comparePreview(current: AllocationView, preview: AllocationView): { sessions: SessionChange[]; nodes: NodeChange[] } {
+  const before = new Map(current.setpoints.map((s) => [s.sessionId, s]));
+  const after = new Map(preview.setpoints.map((s) => [s.sessionId, s]));
+  const ids = [...new Set([...before.keys(), ...after.keys()])];
+  const sessions = ids.map((id): SessionChange => {
+    const c = before.get(id) ?? null;
+    const p = after.get(id) ?? null;
+    const any = (p ?? c) as SetpointView;
+    return { sessionId: id, stationId: any.stationId, connectorId: any.connectorId, unit: any.unit, current: c, preview: p, delta: c && p ? p.value - c.value : 0 };
+  });
+  sessions.sort((a, b) => a.stationId.localeCompare(b.stationId) || a.connectorId - b.connectorId);
+  const beforeNodes = new Map(current.nodes.map((n) => [n.nodeId, n]));
+  const nodes = treeOrder(preview.nodes).map((p): NodeChange => {
+    const c = beforeNodes.get(p.nodeId);
+    const limits = p.limitA.filter((x): x is number => x !== null);
+    return {
+      nodeId: p.nodeId,
+      limitW: p.limitW,
+      currentW: c?.allocatedW ?? 0,
+      previewW: p.allocatedW,
+      limitA: limits.length > 0 ? Math.min(...limits) : null,
+      currentA: c ? Math.max(...c.allocatedA) : 0,
+      previewA: Math.max(...p.allocatedA),
+    };
+  });
+  return { sessions, nodes };
 }

@@ -1,28 +1,35 @@
-// Smart charging: the electrical tree with limit, allocated and measured load per phase and
-// the headroom of each node; per session its setpoint, the reason for it and the push state.
-// Engineers can change a group's limit (with a confirmation).
+// Smart charging, two tabs. Dynamic power: the electrical tree with limit, allocated and
+// measured load per phase and the headroom of each node, a mode switch per group and a limit
+// editor with a what-if preview (engineers); per session its setpoint, the reason for it, the
+// push state and the station's composite-schedule check, with an operator override; the
+// staggered-start settings. Profiles: the static profile library (SmartProfilesView).
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import type { AllocationInfo, GroupInfo } from '../../src-shared/api/index.ts';
-import { DataTable } from '../components/DataTable.tsx';
+import type { AllocationInfo, AllocationPreview, GroupInfo, GroupLimitChange } from '../../src-shared/api/index.ts';
+import { DataTable, useSortedRows } from '../components/DataTable.tsx';
 import { Field, Panel } from '../components/Field.tsx';
 import { Pill } from '../components/StatusBadge.tsx';
-import { nodeDepths, parseAllocation, PHASES, pushStatus, ratio, treeOrder, type NodeView, type ReasonView, type SetpointView } from '../lib/allocation.ts';
+import { SearchBox } from '../components/SearchBox.tsx';
+import { nodeDepths, parseAllocation, PHASES, pushStatus, ratio, scheduleCheck, treeOrder, type NodeView, type ReasonView, type ScheduleCheckStatus, type SetpointView } from '../lib/allocation.ts';
+import { csvDialect, csvFileName, downloadText } from '../lib/csv.ts';
 import { describeError } from '../lib/errors.ts';
 import { DASH, formatKw, formatNumber, formatTime } from '../lib/format.ts';
 import { useLinkOpen, useLocale } from '../lib/hooks.ts';
 import type { Tone } from '../lib/status.ts';
-import type { Column } from '../lib/table.ts';
+import { columnsToCsv, nextSort, type Column, type SortState } from '../lib/table.ts';
 import { api } from '../store/client.ts';
 import { confirmAction } from '../store/confirm.ts';
 import { useMayUse } from '../store/session.ts';
 import { useStations } from '../store/stations.ts';
 import { useToasts } from '../store/toasts.ts';
+import { PreviewResult } from './SmartPreview.tsx';
+import { SmartProfilesView } from './SmartProfilesView.tsx';
+import { StaggerPanel } from './SmartStaggerPanel.tsx';
 
 const REFRESH_MS = 2000;
 
-export function describeReason(reason: ReasonView, t: TFunction, nodeName: (id: string) => string): string {
+export function describeReason(reason: ReasonView, t: TFunction, nodeName: (id: string) => string, locale = 'en-GB'): string {
   const limit = reason.limit;
   const where = limit
     ? limit.phase === 'total'
@@ -48,12 +55,15 @@ export function describeReason(reason: ReasonView, t: TFunction, nodeName: (id: 
       return t(`smart.reason.${reason.kind}`);
     case 'invalid':
       return t('smart.reason.invalid', { detail: reason.detail ?? '' });
+    case 'staggered':
+      return t('smartCharging.staggered', { time: reason.untilMs === null ? DASH : formatTime(new Date(reason.untilMs), locale) });
     default:
       return reason.kind;
   }
 }
 
 const PUSH_TONE: Record<string, Tone> = { accepted: 'ok', pending: 'warn', rejected: 'fault', error: 'fault', none: 'idle' };
+const SCHEDULE_TONE: Record<ScheduleCheckStatus | 'none', Tone> = { matches: 'ok', lower: 'info', exceeds: 'fault', unsupported: 'idle', none: 'idle' };
 
 function PhaseBar(props: { label: string; allocated: number; measured: number; limit: number | null; headroom: number | null; unit: string; locale: string; testId: string }) {
   const { t } = useTranslation();
@@ -78,9 +88,20 @@ function LimitEditor(props: { group: GroupInfo; onDone: () => void }) {
   const { t } = useTranslation();
   const locale = useLocale();
   const { group } = props;
-  const [kw, setKw] = useState(group.maxW === null ? '' : String(group.maxW / 1000));
-  const [amps, setAmps] = useState<[string, string, string]>(group.maxAPerPhase ? [String(group.maxAPerPhase[0]), String(group.maxAPerPhase[1]), String(group.maxAPerPhase[2])] : ['', '', '']);
+  const [kw, setKwText] = useState(group.maxW === null ? '' : String(group.maxW / 1000));
+  const [amps, setAmpsText] = useState<[string, string, string]>(group.maxAPerPhase ? [String(group.maxAPerPhase[0]), String(group.maxAPerPhase[1]), String(group.maxAPerPhase[2])] : ['', '', '']);
   const [busy, setBusy] = useState(false);
+  const [preview, setPreview] = useState<AllocationPreview | null>(null);
+  const [previewing, setPreviewing] = useState(false);
+  // A preview is of the values it was asked for: any edit makes it stale.
+  const setKw = (v: string) => {
+    setKwText(v);
+    setPreview(null);
+  };
+  const setAmps = (update: (prev: [string, string, string]) => [string, string, string]) => {
+    setAmpsText(update);
+    setPreview(null);
+  };
   const parse = (s: string): number | null => {
     const v = Number(s.replace(',', '.'));
     return s.trim() !== '' && Number.isFinite(v) && v >= 0 ? v : null;
@@ -90,10 +111,24 @@ function LimitEditor(props: { group: GroupInfo; onDone: () => void }) {
   const anyA = amps.some((x) => x.trim() !== '');
   const validA = !anyA || a.every((x) => x !== null);
   const valid = (maxW !== null || (anyA && validA)) && validA && (kw.trim() === '' || maxW !== null);
-  const save = async () => {
-    const request: { groupId: string; maxW?: number; maxAPerPhase?: [number, number, number] } = { groupId: group.id };
+  const change = (): GroupLimitChange => {
+    const request: GroupLimitChange = { groupId: group.id };
     if (maxW !== null) request.maxW = Math.round(maxW * 1000);
     if (anyA && a[0] != null && a[1] != null && a[2] != null) request.maxAPerPhase = [a[0], a[1], a[2]];
+    return request;
+  };
+  const runPreview = async () => {
+    setPreviewing(true);
+    try {
+      setPreview(await api().call('previewAllocation', { limits: [change()] }));
+    } catch (e) {
+      useToasts.getState().push('fault', describeError(e, t));
+    } finally {
+      setPreviewing(false);
+    }
+  };
+  const save = async () => {
+    const request = change();
     const summary = [
       request.maxW !== undefined ? `${formatNumber(request.maxW / 1000, locale, 1)} kW` : null,
       request.maxAPerPhase ? `${request.maxAPerPhase.map((x) => formatNumber(x, locale, 0)).join(' / ')} A` : null,
@@ -114,39 +149,90 @@ function LimitEditor(props: { group: GroupInfo; onDone: () => void }) {
     }
   };
   return (
-    <form
-      className="inline-form limit-editor"
-      data-testid={`limit-editor-${group.id}`}
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (valid && !busy) void save();
-      }}
-    >
-      <Field label={t('smart.limit.maxKw')}>
-        <input value={kw} onChange={(e) => setKw(e.target.value)} inputMode="decimal" size={7} data-testid={`limit-kw-${group.id}`} />
-      </Field>
-      {PHASES.map((p, i) => (
-        <Field key={p} label={t('smart.limit.maxA', { phase: p })}>
-          <input
-            value={amps[i]}
-            onChange={(e) => setAmps((prev) => prev.map((x, j) => (j === i ? e.target.value : x)) as [string, string, string])}
-            inputMode="decimal"
-            size={5}
-            data-testid={`limit-a-${group.id}-${p}`}
-          />
+    <div className="limit-editor-wrap">
+      <form
+        className="inline-form limit-editor"
+        data-testid={`limit-editor-${group.id}`}
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (valid && !busy) void save();
+        }}
+      >
+        <Field label={t('smart.limit.maxKw')}>
+          <input value={kw} onChange={(e) => setKw(e.target.value)} inputMode="decimal" size={7} data-testid={`limit-kw-${group.id}`} />
         </Field>
-      ))}
-      <button type="submit" className="button button-primary" disabled={!valid || busy} data-testid={`limit-save-${group.id}`}>
-        {t('smart.limit.apply')}
-      </button>
-      <button type="button" className="button" onClick={props.onDone}>
-        {t('common.cancel')}
-      </button>
-    </form>
+        {PHASES.map((p, i) => (
+          <Field key={p} label={t('smart.limit.maxA', { phase: p })}>
+            <input
+              value={amps[i]}
+              onChange={(e) => setAmps((prev) => prev.map((x, j) => (j === i ? e.target.value : x)) as [string, string, string])}
+              inputMode="decimal"
+              size={5}
+              data-testid={`limit-a-${group.id}-${p}`}
+            />
+          </Field>
+        ))}
+        <button type="button" className="button" disabled={!valid || previewing} onClick={() => void runPreview()} data-testid={`limit-preview-${group.id}`}>
+          {previewing ? t('smartCharging.preview.computing') : t('smartCharging.preview.button')}
+        </button>
+        <button type="submit" className="button button-primary" disabled={!valid || busy} data-testid={`limit-save-${group.id}`}>
+          {t('smart.limit.apply')}
+        </button>
+        <button type="button" className="button" onClick={props.onDone}>
+          {t('common.cancel')}
+        </button>
+      </form>
+      {preview ? (
+        <PreviewResult
+          preview={preview}
+          onApply={() => {
+            if (!busy) void save();
+          }}
+          onCancel={() => setPreview(null)}
+          testId={`limit-preview-result-${group.id}`}
+        />
+      ) : null}
+    </div>
   );
 }
 
-function NodeCard(props: { node: NodeView; group: GroupInfo | undefined; depth: number; mayEdit: boolean; onChanged: () => void }) {
+/** Engineers switch a group between automatic and manual, with a confirmation. */
+function ModeSwitch(props: { group: GroupInfo; onChanged: () => void }) {
+  const { t } = useTranslation();
+  const { group } = props;
+  const [busy, setBusy] = useState(false);
+  const choose = async (mode: GroupInfo['mode']) => {
+    if (mode === group.mode || busy) return;
+    const modeName = t(`smart.mode.${mode}`);
+    const ok = await confirmAction({
+      title: t('smartCharging.mode.confirmTitle', { group: group.name, mode: modeName }),
+      message: mode === 'automatic' ? t('smartCharging.mode.confirmAutomatic') : t('smartCharging.mode.confirmManual'),
+      confirmLabel: modeName,
+    });
+    if (!ok) return;
+    setBusy(true);
+    try {
+      await api().call('setGroupMode', { groupId: group.id, mode });
+      useToasts.getState().push('ok', t('smartCharging.mode.done', { group: group.name, mode: modeName }), 4000);
+      props.onChanged();
+    } catch (e) {
+      useToasts.getState().push('fault', describeError(e, t));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="segmented" role="group" aria-label={t('smartCharging.mode.label', { group: group.name })} data-testid={`mode-switch-${group.id}`}>
+      {(['automatic', 'manual'] as const).map((m) => (
+        <button key={m} type="button" className={group.mode === m ? 'active' : ''} aria-pressed={group.mode === m} disabled={busy} onClick={() => void choose(m)} data-testid={`mode-${group.id}-${m}`}>
+          {t(`smart.mode.${m}`)}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function NodeCard(props: { node: NodeView; group: GroupInfo | undefined; depth: number; mayEdit: boolean; maySwitch: boolean; onChanged: () => void }) {
   const { t } = useTranslation();
   const locale = useLocale();
   const { node, group } = props;
@@ -156,7 +242,12 @@ function NodeCard(props: { node: NodeView; group: GroupInfo | undefined; depth: 
       <div className="node-header">
         <strong>{group?.name ?? node.nodeId}</strong>
         <span className="mono muted">{node.nodeId}</span>
-        {group ? <Pill tone={group.mode === 'automatic' ? 'ok' : 'warn'}>{t(`smart.mode.${group.mode}`)}</Pill> : null}
+        {group && props.maySwitch ? <ModeSwitch group={group} onChanged={props.onChanged} /> : null}
+        {group && !props.maySwitch ? (
+          <Pill tone={group.mode === 'automatic' ? 'ok' : 'warn'} status={group.mode} testId={`mode-pill-${group.id}`}>
+            {t(`smart.mode.${group.mode}`)}
+          </Pill>
+        ) : null}
         <span className="muted">{t('smart.sessions', { count: node.sessions })}</span>
         <div className="toolbar-spacer" />
         <span className="num" data-testid={`node-power-${node.nodeId}`}>
@@ -197,11 +288,98 @@ function NodeCard(props: { node: NodeView; group: GroupInfo | undefined; depth: 
   );
 }
 
+type SmartTab = 'power' | 'profiles';
+
 export function SmartChargingView() {
   const { t } = useTranslation();
+  const [tab, setTab] = useState<SmartTab>('power');
+  return (
+    <div className="view" data-testid="view-smartCharging">
+      <div className="view-header">
+        <h1>{t('nav.smartCharging')}</h1>
+      </div>
+      <div className="tabs" role="tablist" aria-label={t('nav.smartCharging')}>
+        {(['power', 'profiles'] as const).map((x) => (
+          <button key={x} type="button" role="tab" aria-selected={tab === x} className={`tab ${tab === x ? 'active' : ''}`} onClick={() => setTab(x)} data-testid={`smart-tab-${x}`}>
+            {t(`smartCharging.tabs.${x}`)}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" className="tab-panel">
+        {tab === 'power' ? <PowerManagement /> : <SmartProfilesView />}
+      </div>
+    </div>
+  );
+}
+
+/** Operator setpoint for one session: a value in A or W, or back to automatic. */
+function OverrideEditor(props: { setpoint: SetpointView; onDone: (changed: boolean) => void }) {
+  const { t } = useTranslation();
+  const { setpoint } = props;
+  const manual = setpoint.reason.kind === 'manual';
+  const [value, setValue] = useState(String(setpoint.value));
+  const [unit, setUnit] = useState<'A' | 'W'>(setpoint.unit);
+  const [busy, setBusy] = useState(false);
+  const parsed = Number(value.replace(',', '.'));
+  const valid = value.trim() !== '' && Number.isFinite(parsed) && parsed >= 0;
+  const names = { station: setpoint.stationId, connector: setpoint.connectorId };
+  const send = async (v: number | null) => {
+    setBusy(true);
+    try {
+      await api().call('setSessionSetpoint', v === null ? { transactionId: Number(setpoint.sessionId), value: null } : { transactionId: Number(setpoint.sessionId), value: v, unit });
+      useToasts.getState().push('ok', v === null ? t('smartCharging.override.doneAutomatic', names) : t('smartCharging.override.done', names), 4000);
+      props.onDone(true);
+    } catch (e) {
+      useToasts.getState().push('fault', describeError(e, t));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form
+      className="inline-form override-editor"
+      data-testid="override-editor"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (valid && !busy) void send(parsed);
+      }}
+    >
+      <strong>{t('smartCharging.override.title', names)}</strong>
+      <Field label={t('smartCharging.override.value')}>
+        <input value={value} onChange={(e) => setValue(e.target.value)} inputMode="decimal" size={8} aria-invalid={!valid} data-testid="override-value" />
+      </Field>
+      <Field label={t('smartCharging.override.unit')}>
+        <select value={unit} onChange={(e) => setUnit(e.target.value === 'W' ? 'W' : 'A')} data-testid="override-unit">
+          <option value="A">A</option>
+          <option value="W">W</option>
+        </select>
+      </Field>
+      <button type="submit" className="button button-primary" disabled={!valid || busy} data-testid="override-apply">
+        {t('smartCharging.override.apply')}
+      </button>
+      {manual ? (
+        <button type="button" className="button" disabled={busy} onClick={() => void send(null)} data-testid="override-automatic">
+          {t('smartCharging.override.automatic')}
+        </button>
+      ) : null}
+      <button type="button" className="button" onClick={() => props.onDone(false)}>
+        {t('common.cancel')}
+      </button>
+      {valid ? <span className="hint">{t('smartCharging.override.hint')}</span> : <span className="form-error">{t('smartCharging.override.invalid')}</span>}
+    </form>
+  );
+}
+
+function PowerManagement() {
+  const { t, i18n } = useTranslation();
   const locale = useLocale();
   const linkOpen = useLinkOpen();
   const mayEdit = useMayUse('setGroupLimit', { groupId: 'x', maxW: 0 });
+  const maySwitch = useMayUse('setGroupMode', { groupId: 'x', mode: 'automatic' });
+  const mayOverride = useMayUse('setSessionSetpoint', { transactionId: 1, value: null });
+  const [overriding, setOverriding] = useState<string | null>(null);
+  const [search, setSearch] = useState('');
+  const [sort, setSort] = useState<SortState | null>({ columnId: 'station', direction: 'asc' });
   const stations = useStations((s) => s.stations);
   const [groups, setGroups] = useState<GroupInfo[] | null>(null);
   const [info, setInfo] = useState<AllocationInfo | null>(null);
@@ -255,7 +433,7 @@ export function SmartChargingView() {
       {
         id: 'station',
         label: t('smart.columns.station'),
-        width: '10rem',
+        width: '8.5rem',
         sortValue: (s) => s.stationId,
         render: (s) => (
           <a className="station-link" href={`#/stations/${encodeURIComponent(s.stationId)}`}>
@@ -263,7 +441,7 @@ export function SmartChargingView() {
           </a>
         ),
       },
-      { id: 'connector', label: t('smart.columns.connector'), width: '5rem', align: 'center', sortValue: (s) => s.connectorId, render: (s) => s.connectorId },
+      { id: 'connector', label: t('smart.columns.connector'), width: '6.5rem', align: 'center', sortValue: (s) => s.connectorId, render: (s) => s.connectorId },
       {
         id: 'setpoint',
         label: t('smart.columns.setpoint'),
@@ -276,11 +454,11 @@ export function SmartChargingView() {
           </span>
         ),
       },
-      { id: 'allowed', label: t('smart.columns.allowed'), width: '8rem', align: 'end', sortValue: (s) => s.powerW, render: (s) => <span className="num">{formatKw(s.powerW, locale)} kW</span> },
+      { id: 'allowed', label: t('smart.columns.allowed'), width: '9.5rem', align: 'end', sortValue: (s) => s.powerW, render: (s) => <span className="num">{formatKw(s.powerW, locale)} kW</span> },
       {
         id: 'measured',
         label: t('smart.columns.measured'),
-        width: '8rem',
+        width: '9.5rem',
         align: 'end',
         sortValue: (s) => measuredW(s),
         render: (s) => {
@@ -288,7 +466,17 @@ export function SmartChargingView() {
           return <span className="num">{w === null ? DASH : `${formatKw(w, locale)} kW`}</span>;
         },
       },
-      { id: 'reason', label: t('smart.columns.reason'), sortValue: (s) => s.reason.kind, render: (s) => <span data-reason={s.reason.kind}>{describeReason(s.reason, t, nodeName)}</span> },
+      {
+        id: 'reason',
+        label: t('smart.columns.reason'),
+        sortValue: (s) => s.reason.kind,
+        csvValue: (s) => describeReason(s.reason, t, nodeName, locale),
+        render: (s) => (
+          <span data-reason={s.reason.kind} data-testid={`setpoint-reason-${s.stationId}-${s.connectorId}`}>
+            {describeReason(s.reason, t, nodeName, locale)}
+          </span>
+        ),
+      },
       {
         id: 'push',
         label: t('smart.columns.push'),
@@ -299,29 +487,66 @@ export function SmartChargingView() {
           const status = pushStatus(push);
           return (
             <span title={push?.detail ?? undefined}>
-              <Pill tone={PUSH_TONE[status] ?? 'idle'}>{t(`smart.push.${status}`)}</Pill>
+              <Pill tone={PUSH_TONE[status] ?? 'idle'} status={status}>
+                {t(`smart.push.${status}`)}
+              </Pill>
             </span>
           );
         },
       },
+      {
+        id: 'schedule',
+        label: t('smartCharging.schedule.column'),
+        width: '9rem',
+        sortValue: (s) => scheduleCheck(info?.pushes[s.sessionId])?.status ?? 'none',
+        render: (s) => {
+          const check = scheduleCheck(info?.pushes[s.sessionId]);
+          const status = check?.status ?? 'none';
+          const title = check ? t('smartCharging.schedule.title', { limit: check.limit === null ? DASH : `${formatNumber(check.limit, locale, 1)} ${s.unit}` }) : undefined;
+          return (
+            <Pill tone={SCHEDULE_TONE[status]} status={status} title={title} testId={`schedule-check-${s.stationId}-${s.connectorId}`}>
+              {t(`smartCharging.schedule.${status}`)}
+            </Pill>
+          );
+        },
+      },
+      ...(mayOverride
+        ? [
+            {
+              id: 'override',
+              label: t('smartCharging.override.column'),
+              width: '8rem',
+              align: 'center' as const,
+              render: (s: SetpointView) => (
+                <button type="button" className="button button-small" onClick={() => setOverriding(s.sessionId)} data-testid={`override-${s.stationId}-${s.connectorId}`}>
+                  {t('smartCharging.override.set')}
+                </button>
+              ),
+            },
+          ]
+        : []),
     ],
-    [t, locale, info, nodeName, measuredW],
+    [t, locale, info, nodeName, measuredW, mayOverride],
   );
+  const filtered = useMemo(() => {
+    const needle = search.trim().toLowerCase();
+    if (!needle) return view.setpoints;
+    return view.setpoints.filter((s) => s.stationId.toLowerCase().includes(needle) || describeReason(s.reason, t, nodeName, locale).toLowerCase().includes(needle));
+  }, [view.setpoints, search, t, nodeName, locale]);
+  const rows = useSortedRows(filtered, columns, sort);
+  const overridden = overriding === null ? undefined : view.setpoints.find((s) => s.sessionId === overriding);
 
   return (
-    <div className="view" data-testid="view-smartCharging">
-      <div className="view-header">
-        <h1>{t('nav.smartCharging')}</h1>
-        <span className="muted" data-testid="allocation-at">
-          {info?.at ? t('smart.computedAt', { time: formatTime(new Date(info.at), locale) }) : t('smart.notComputed')}
-        </span>
-      </div>
+    <div className="smart-power">
+      <p className="muted" data-testid="allocation-at">
+        {info?.at ? t('smart.computedAt', { time: formatTime(new Date(info.at), locale) }) : t('smart.notComputed')}
+      </p>
       {error ? <p className="notice tone-fault">{error}</p> : null}
       <Panel title={t('smart.tree')} testId="smart-tree">
         <p className="hint">{t('smart.legend')}</p>
         {groups === null && !error ? <p className="muted">{t('common.loading')}</p> : null}
         {ordered.map((n) => (
-          <NodeCard key={n.nodeId} node={n} group={groupById.get(n.nodeId)} depth={depths.get(n.nodeId) ?? 0} mayEdit={mayEdit} onChanged={() => void refresh()} />
+          <NodeCard key={n.nodeId} node={n} group={groupById.get(n.nodeId)} depth={depths.get(n.nodeId) ?? 0} mayEdit={mayEdit} maySwitch={maySwitch} onChanged={() => void refresh()} />
         ))}
         {missing.map((g) => (
           <div key={g.id} className="node-card" data-testid={`node-${g.id}`}>
@@ -341,17 +566,47 @@ export function SmartChargingView() {
         ) : null}
       </Panel>
       <Panel title={t('smart.setpoints')} testId="smart-setpoints">
+        <div className="toolbar">
+          <SearchBox value={search} onChange={setSearch} placeholder={t('smartCharging.search')} label={t('smartCharging.search')} testId="setpoint-search" />
+          <span className="toolbar-count">{`${rows.length} / ${view.setpoints.length}`}</span>
+          <div className="toolbar-spacer" />
+          <button
+            type="button"
+            className="button"
+            disabled={rows.length === 0}
+            onClick={() => downloadText(csvFileName(t('smartCharging.csvFile')), columnsToCsv(columns, rows, csvDialect(i18n.language)))}
+          >
+            {t('common.exportCsv')}
+          </button>
+        </div>
+        {overridden ? (
+          <OverrideEditor
+            key={overridden.sessionId}
+            setpoint={overridden}
+            onDone={(changed) => {
+              setOverriding(null);
+              if (changed) void refresh();
+            }}
+          />
+        ) : null}
         <DataTable
           columns={columns}
-          rows={view.setpoints}
+          rows={rows}
           rowKey={(s) => s.sessionId}
-          sort={null}
-          rowAttributes={(s) => ({ 'data-testid': `setpoint-row-${s.stationId}-${s.connectorId}`, 'data-paused': s.paused ? 'true' : 'false' })}
+          sort={sort}
+          onSort={(id) => setSort(nextSort(sort, id))}
+          rowAttributes={(s) => ({
+            'data-testid': `setpoint-row-${s.stationId}-${s.connectorId}`,
+            'data-paused': s.paused ? 'true' : 'false',
+            'data-session': s.sessionId,
+            className: s.sessionId === overriding ? 'row-selected' : '',
+          })}
           empty={t('smart.noSessions')}
           label={t('smart.setpoints')}
           testId="setpoints-table"
         />
       </Panel>
+      <StaggerPanel />
     </div>
   );
 }
