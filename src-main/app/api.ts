@@ -18,7 +18,7 @@ import {
 import type { AlarmService } from '../alarms/index.ts';
 import type { AccountService, BadgeList } from '../auth/index.ts';
 import { ProfileLibraryError, type AllocationController, type ProfileLibrary } from '../allocation/index.ts';
-import { ProjectError, maskSecrets, runSelfTest, type ProjectWorkspace, type SelfTestReport } from '../project/index.ts';
+import { GroundPlanError, ProjectError, maskSecrets, runSelfTest, type GroundPlanStore, type ProjectWorkspace, type SelfTestReport } from '../project/index.ts';
 import type { Archive } from '../archive/index.ts';
 import type { CentralSystem } from '../ocpp/index.ts';
 import type { StationRegistry } from '../stations/index.ts';
@@ -39,6 +39,8 @@ export interface ApiServices {
   info: () => ServerInfo;
   /** Ids of the stations the project declares (the self-test's default set). */
   declaredStations: () => string[];
+  /** Ground plans per park (issue 3). */
+  groundPlans: GroundPlanStore;
 }
 
 /** Who is calling, through which session. */
@@ -57,6 +59,9 @@ type Handlers = { [K in ApiCommandName]: (request: ApiCommands[K]['request'], ct
 function auditDetail(request: unknown): unknown {
   if (typeof request !== 'object' || request === null) return request;
   const { password: _password, ...rest } = request as Record<string, unknown>;
+  // A ground plan's background image is kept by its size, not its bytes.
+  const background = rest.background as { contentType?: unknown; data?: unknown } | null | undefined;
+  if (background && typeof background.data === 'string') rest.background = { contentType: background.contentType, bytes: Math.floor((background.data.length * 3) / 4) };
   return rest;
 }
 
@@ -111,6 +116,15 @@ export function createApi(services: ApiServices) {
       return await work();
     } catch (error) {
       if (error instanceof ProjectError) throw new ApiError('BadRequest', error.message);
+      throw error;
+    }
+  };
+  /** Ground-plan errors name the park, station or coordinate to fix. */
+  const groundPlanCall = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof GroundPlanError) throw new ApiError(error.code, error.message);
       throw error;
     }
   };
@@ -215,6 +229,14 @@ export function createApi(services: ApiServices) {
       for (const t of targets) stationOr404(t.stationId);
       return libraryCall(() => profiles.upload(id, targets, force ?? false, who(ctx)));
     },
+    // --- Ground plans per park: positions from the project, edit mode, backgrounds (issue 3) ---
+    listGroundPlans: () => groundPlanCall(() => services.groundPlans.list()),
+    getGroundPlanBackground: ({ parkId }) =>
+      groundPlanCall(async () => {
+        const { bytes: _bytes, ...background } = await services.groundPlans.background(parkId);
+        return background;
+      }),
+    saveGroundPlan: (request, ctx) => groundPlanCall(() => projectCall(() => services.groundPlans.save(request, who(ctx)))),
     importStations: ({ format, content }, ctx) =>
       projectCall(() => workspace.importStations(format === 'xlsx' ? new Uint8Array(Buffer.from(content, 'base64')) : content, who(ctx))),
   };

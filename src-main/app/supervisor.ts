@@ -9,7 +9,7 @@ import type { ProjectFile } from '../../src-shared/project/index.ts';
 import { openArchive, type Archive } from '../archive/index.ts';
 import { AlarmService, DEFAULT_ALARM_RULES, NotificationDelivery, topologyFromProject, type AlarmRule, type NotificationSettings } from '../alarms/index.ts';
 import { AccountService, BadgeList } from '../auth/index.ts';
-import { ProjectWorkspace } from '../project/index.ts';
+import { GroundPlanStore, ProjectWorkspace } from '../project/index.ts';
 import { AllocationController, ProfileLibrary, type ControllerOptions } from '../allocation/index.ts';
 import { loadSmartChargingSettings, saveSmartChargingSettings } from './smart-charging-settings.ts';
 import type { ResolvedProject } from '../../src-shared/project/index.ts';
@@ -153,7 +153,8 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     },
   };
   const declaredStations = () => (project ? project.sites.flatMap((s) => s.stations.map((st) => st.id)) : []);
-  const api = createApi({ registry, archive, badges, central, alarms, accounts, workspace, smartCharging, profiles, smartChargingSettings: smartChargingSettingsStore, info, declaredStations });
+  const groundPlans = new GroundPlanStore({ workspace, runtime: project, dir: join(options.dataDir, 'ground-plans') });
+  const api = createApi({ registry, archive, badges, central, alarms, accounts, workspace, smartCharging, profiles, smartChargingSettings: smartChargingSettingsStore, info, declaredStations, groundPlans });
   const host = await startHost({
     host: options.host,
     port: options.port,

@@ -105,3 +105,6 @@ export {
 } from './versions.ts';
 export { ProjectWorkspace, maskSecrets } from './workspace.ts';
 export { runSelfTest, selfTestHtml, type SelfTestReport, type SelfTestOptions, type StationSelfTest } from './selftest.ts';
+// Ground plans per park (issue 3)
+export { GROUND_PLAN_ASPECT, GroundPlanError, groundPlanBackgroundPath, groundPlansOf, groundPlansOfRuntime, moveStations, placementProblems, type PlanSource } from './ground-plans.ts';
+export { DEFAULT_GROUND_PLAN_BACKGROUND, GroundPlanStore, backgroundProblem, type GroundPlanStoreOptions } from './ground-plan-store.ts';

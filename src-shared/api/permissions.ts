@@ -24,6 +24,9 @@ export const READ_COMMANDS: ReadonlySet<ApiCommandName> = new Set<ApiCommandName
   'listChargingProfiles',
   'validateChargingProfile',
   'getSmartChargingSettings',
+  // Ground plans (issue 3): every role sees the plans.
+  'listGroundPlans',
+  'getGroundPlanBackground',
 ]);
 
 /** Commands anyone may send before signing in. */
@@ -57,6 +60,8 @@ const MINIMUM_ROLE: Partial<Record<ApiCommandName, Role>> = {
   putChargingProfile: 'engineer',
   deleteChargingProfile: 'engineer',
   uploadChargingProfile: 'engineer',
+  // Ground plans (issue 3): placing stations changes the project.
+  saveGroundPlan: 'engineer',
 };
 
 /** The least role for each operator command sent to a station. */
