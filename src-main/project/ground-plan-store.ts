@@ -21,14 +21,11 @@ export const DEFAULT_GROUND_PLAN_BACKGROUND = resolve(fileURLToPath(import.meta.
 
 const EXTENSIONS: Record<GroundPlanBackgroundType, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/svg+xml': 'svg' };
 
-function megabytes(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
 
 /** Whether `bytes` really are an image of `type` (by its first bytes); the problem in words otherwise. */
 export function backgroundProblem(type: GroundPlanBackgroundType, bytes: Uint8Array): string | null {
   if (bytes.length === 0) return 'The background image is empty';
-  if (bytes.length > GROUND_PLAN_BACKGROUND_MAX_BYTES) return `The background image is ${megabytes(bytes.length)}; the limit is ${megabytes(GROUND_PLAN_BACKGROUND_MAX_BYTES)}`;
+  if (bytes.length > GROUND_PLAN_BACKGROUND_MAX_BYTES) return `The background image has ${bytes.length.toLocaleString('en')} bytes; at most ${GROUND_PLAN_BACKGROUND_MAX_BYTES.toLocaleString('en')} (${GROUND_PLAN_BACKGROUND_MAX_BYTES / (1024 * 1024)} MB) are accepted`;
   const starts = (...prefix: number[]) => prefix.every((b, i) => bytes[i] === b);
   if (type === 'image/png' && !starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'The background is not a PNG image (send PNG, JPEG or SVG)';
   if (type === 'image/jpeg' && !starts(0xff, 0xd8, 0xff)) return 'The background is not a JPEG image (send PNG, JPEG or SVG)';

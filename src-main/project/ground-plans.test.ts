@@ -117,6 +117,6 @@ describe('background images', () => {
     expect(backgroundProblem('image/png', new Uint8Array(0))).toMatch(/empty/);
     const big = new Uint8Array(3 * 1024 * 1024);
     big.set(png);
-    expect(backgroundProblem('image/png', big)).toBe('The background image is 3.0 MB; the limit is 2.0 MB');
+    expect(backgroundProblem('image/png', big)).toBe('The background image has 3,145,728 bytes; at most 2,097,152 (2 MB) are accepted');
   });
 });
