@@ -4,7 +4,6 @@
 import { useCallback, useMemo, useState, type ChangeEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { GROUND_PLAN_BACKGROUND_MAX_BYTES, GROUND_PLAN_BACKGROUND_TYPES, type GroundPlanBackgroundType, type GroundPlanInfo } from '../../src-shared/api/index.ts';
-import { Field } from '../components/Field.tsx';
 import { SearchBox } from '../components/SearchBox.tsx';
 import { describeError } from '../lib/errors.ts';
 import { alignPoints, changedPlacements, gridPoints, moveBy, sortIds, type AlignMode, type Point } from '../lib/plan.ts';
@@ -198,21 +197,21 @@ export function PlanEditToolbar(props: { editor: PlanEditor; plan: GroundPlanInf
     </button>
   );
   return (
-    <div className="toolbar filters plan-edit-toolbar" data-testid="plan-edit-toolbar">
-      <strong className="plan-edit-title">{t('groundPlan.edit.title', { park: plan.name })}</strong>
+    <div className="toolbar filters plan-edit-toolbar" data-testid="plan-edit-toolbar" aria-label={t('groundPlan.edit.title', { park: plan.name })}>
       <label className="checkbox">
         <input type="checkbox" checked={editor.snap} onChange={(e) => editor.setSnap(e.target.checked)} data-testid="plan-snap" />
         {t('groundPlan.edit.snap')}
       </label>
-      <Field label={t('groundPlan.edit.grid')}>
-        <select value={editor.grid} onChange={(e) => editor.setGrid(Number(e.target.value))} data-testid="plan-grid-size">
+      <label className="inline-field">
+        <span className="muted">{t('groundPlan.edit.grid')}</span>
+        <select value={editor.grid} onChange={(e) => editor.setGrid(Number(e.target.value))} disabled={!editor.snap} data-testid="plan-grid-size">
           {GRID_SIZES.map((g) => (
             <option key={g} value={g}>
               {t('groundPlan.edit.gridUnits', { size: g })}
             </option>
           ))}
         </select>
-      </Field>
+      </label>
       <span className="plan-edit-group">
         {alignButton('left', t('groundPlan.edit.alignLeft'), 2)}
         {alignButton('top', t('groundPlan.edit.alignTop'), 2)}
