@@ -409,6 +409,11 @@ export function GroundPlanView() {
     if (size.w === 0 || current.placements.length === 0) return;
     const target = route.stationId;
     const placement = target ? current.placements.find((p) => p.stationId === target) : undefined;
+    // Back to the plan without a station named: the whole plan again.
+    if (!target && focused.current !== null) {
+      focused.current = null;
+      fitted.current = true;
+    }
     if (placement && focused.current !== target) {
       focused.current = target;
       const pt = placementPoint(current, placement);
