@@ -99,6 +99,6 @@ describe('ground plans per park', () => {
   });
 
   test('no script error in the page', () => {
-    expect(pageErrors).toEqual([]);
+    expect(pageErrors.join('\n')).toBe('');
   });
 });
