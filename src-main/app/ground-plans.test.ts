@@ -109,6 +109,17 @@ describe('ground plans of the running project', () => {
     expect(plan?.placements.find((p) => p.stationId === 'DEMO-AC-01')).toEqual({ stationId: 'DEMO-AC-01', x: 8, y: 20 });
   });
 
+  it('refuses a save based on an older version (another edit came first), changing nothing', async () => {
+    await startDemo();
+    const first = await http<{ version: ProjectVersionInfo }>('PUT', '/ground-plans/demo-site', { json: { placements: [{ stationId: 'DEMO-AC-01', x: 20, y: 20 }], baseVersion: 1 } });
+    expect(first.status).toBe(200);
+    const late = await http<{ error: string; message: string }>('PUT', '/ground-plans/demo-site', { json: { placements: [{ stationId: 'DEMO-AC-02', x: 40, y: 40 }], baseVersion: 1 } });
+    expect(late.status).toBe(409);
+    expect(late.body.message).toBe('The project changed while the plan was being edited (version 1 → 2, api: ground plan demo-site edited); nothing was saved: reload the plan and place the stations again');
+    expect((await http<ProjectVersionInfo[]>('GET', '/project/versions')).body).toHaveLength(2);
+    expect((await http<GroundPlanInfo[]>('GET', '/ground-plans')).body[0]?.placements.find((p) => p.stationId === 'DEMO-AC-02')).toEqual({ stationId: 'DEMO-AC-02', x: 30, y: 20 });
+  });
+
   it('lets a viewer read the plans but only an engineer save them', async () => {
     const s = await startDemo();
     await s.accounts.put('viewer1', 'viewer', 'viewer-Pa55word');

@@ -126,9 +126,13 @@ export class GroundPlanStore {
   }
 
   private async saveNow(request: SaveGroundPlanRequest, author: string): Promise<{ plan: GroundPlanInfo; version: ProjectVersionInfo | null }> {
-    const { parkId, placements, background } = request;
-    const { project } = await this.base();
+    const { parkId, placements, background, baseVersion } = request;
+    const { project, version: current } = await this.base();
     if (!project) throw new GroundPlanError('BadRequest', 'The supervisor runs without a project: there is no ground plan to save');
+    const currentId = current?.id ?? null;
+    if (baseVersion !== undefined && baseVersion !== currentId) {
+      throw new GroundPlanError('Conflict', `The project changed while the plan was being edited (version ${baseVersion ?? 'none'} → ${currentId ?? 'none'}${current ? `, ${current.author}: ${current.message}` : ''}); nothing was saved: reload the plan and place the stations again`);
+    }
     const { project: next, moved } = moveStations(project, parkId, placements);
     let image: Uint8Array | null = null;
     if (background) {

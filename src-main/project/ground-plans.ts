@@ -14,8 +14,8 @@ export function groundPlanBackgroundPath(parkId: string): string {
 }
 
 export class GroundPlanError extends Error {
-  readonly code: 'BadRequest' | 'NotFound';
-  constructor(code: 'BadRequest' | 'NotFound', message: string) {
+  readonly code: 'BadRequest' | 'NotFound' | 'Conflict';
+  constructor(code: 'BadRequest' | 'NotFound' | 'Conflict', message: string) {
     super(message);
     this.code = code;
     this.name = 'GroundPlanError';

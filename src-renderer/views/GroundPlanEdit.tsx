@@ -3,7 +3,7 @@
 // plan, and the station chooser of very large parks.
 import { useCallback, useMemo, useState, type ChangeEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { GROUND_PLAN_BACKGROUND_MAX_BYTES, GROUND_PLAN_BACKGROUND_TYPES, type GroundPlanBackgroundType, type GroundPlanInfo } from '../../src-shared/api/index.ts';
+import { ApiError, GROUND_PLAN_BACKGROUND_MAX_BYTES, GROUND_PLAN_BACKGROUND_TYPES, type GroundPlanBackgroundType, type GroundPlanInfo } from '../../src-shared/api/index.ts';
 import { SearchBox } from '../components/SearchBox.tsx';
 import { describeError } from '../lib/errors.ts';
 import { alignPoints, changedPlacements, gridPoints, moveBy, sortIds, type AlignMode, type Point } from '../lib/plan.ts';
@@ -132,7 +132,7 @@ export function usePlanEditor(): PlanEditor {
       if (!ok) return;
       setSaving(true);
       try {
-        const request = { parkId: plan.parkId, placements, ...(background !== undefined ? { background: background && { contentType: background.contentType, data: background.data } } : {}) };
+        const request = { parkId: plan.parkId, placements, baseVersion: source.version, ...(background !== undefined ? { background: background && { contentType: background.contentType, data: background.data } } : {}) };
         const result = await save(request);
         useToasts
           .getState()
@@ -140,6 +140,8 @@ export function usePlanEditor(): PlanEditor {
         stop();
       } catch (error) {
         useToasts.getState().push('fault', describeError(error, t), 8000);
+        // Someone else changed the project: the plans shown are reloaded (the draft stays until cancelled).
+        if (error instanceof ApiError && error.code === 'Conflict') void useGroundPlans.getState().load();
       } finally {
         setSaving(false);
       }

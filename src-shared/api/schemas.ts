@@ -420,6 +420,7 @@ export const requestSchemas: Record<ApiCommandName, Schema> = {
           { type: 'null' },
         ],
       },
+      baseVersion: { anyOf: [positiveInt, { type: 'null' }] },
     },
   },
   putAccount: {
