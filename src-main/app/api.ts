@@ -61,7 +61,7 @@ function auditDetail(request: unknown): unknown {
   const { password: _password, ...rest } = request as Record<string, unknown>;
   // A ground plan's background image is kept by its size, not its bytes.
   const background = rest.background as { contentType?: unknown; data?: unknown } | null | undefined;
-  if (background && typeof background.data === 'string') rest.background = { contentType: background.contentType, bytes: Math.floor((background.data.length * 3) / 4) };
+  if (background && typeof background.data === 'string') rest.background = { contentType: background.contentType, bytes: Buffer.byteLength(background.data, 'base64') };
   return rest;
 }
 

@@ -165,8 +165,10 @@ describe('ground-plan backgrounds', () => {
     expect(stored.headers.get('content-type')).toBe('image/png');
     expect([...stored.body]).toEqual([...PNG]);
     expect((await http<GroundPlanInfo[]>('GET', '/ground-plans')).body[0]?.customBackground).toBe(true);
-    // No project version for a background alone.
+    // No project version for a background alone; the audit log keeps its size, not its bytes.
     expect((await http<ProjectVersionInfo[]>('GET', '/project/versions')).body).toHaveLength(1);
+    const audit = await http<Page<AuditEntry>>('GET', '/audit?action=saveGroundPlan');
+    expect(audit.body.items[0]?.detail).toEqual({ parkId: 'demo-site', placements: [], background: { contentType: 'image/png', bytes: PNG.length } });
 
     const removed = await http<{ plan: GroundPlanInfo }>('DELETE', '/ground-plans/demo-site/background');
     expect(removed.body.plan.customBackground).toBe(false);
