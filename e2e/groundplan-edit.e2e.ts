@@ -35,6 +35,8 @@ async function signIn(p: Page, username: string, password: string): Promise<void
   await p.fill('[data-testid="login-password"]', password);
   await p.click('[data-testid="login-submit"]');
   await p.waitForSelector(`[data-testid="user-badge"][data-username="${username}"]`);
+  // Signing in reopens the link with the session: wait for it before the next action.
+  await p.waitForSelector('[data-testid="connection-state"][data-state="open"]');
 }
 
 async function signOut(p: Page): Promise<void> {
@@ -101,8 +103,12 @@ describe('ground plan edit mode', () => {
     await page.waitForSelector('[data-testid="plan-edit-toolbar"]');
     await page.click('[data-testid="plan-fit"]');
     const before = await centreOf('DEMO-AC-03');
-    await page.click('[data-testid="plan-station-DEMO-AC-03"] .plan-card');
+    // Keyboard: Enter on the focused symbol selects it; shift-click adds another.
+    await page.focus('[data-testid="plan-station-DEMO-AC-03"]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="plan-station-DEMO-AC-03"].selected');
     await page.click('[data-testid="plan-station-DEMO-AC-06"] .plan-card', { modifiers: ['Shift'] });
+    expect(await page.locator('.plan-station.selected').count()).toBe(2);
     await page.click('[data-testid="plan-align-left"]');
     await until('aligned left', async () => (await centreOf('DEMO-AC-03')).x === (await centreOf('DEMO-AC-06')).x);
     await page.click('[data-testid="plan-edit-cancel"]');
@@ -184,6 +190,7 @@ describe('ground plan edit mode', () => {
 
     // Reload: the symbols are where they were saved.
     await page.reload();
+    await page.waitForSelector('[data-testid="plan-park"]');
     await page.waitForSelector('[data-testid="plan-station-DEMO-AC-01"]');
     await until('the saved plan drawn', async () => (await page.locator('[data-testid="plan-overflow-label"]').count()) === 0);
     for (const [id, at] of Object.entries(expected)) {

@@ -346,13 +346,15 @@ export function GroundPlanView() {
   // The plan drawn: the park's positions (stations of no park in the strip below), or the automatic plan.
   const viewPlan = useMemo(() => {
     const live = ids ? ids.split('\n') : [];
+    // Nothing is drawn until the plans are known (no automatic layout flashing first).
+    if (!plansLoaded) return autoPlan([], { maxConnectors });
     if (!park) return autoPlan(live, { maxConnectors });
     const inParks = new Set(parkPlans.flatMap((p) => [...p.placements.map((x) => x.stationId), ...p.unplaced]));
     const keep = (id: string) => shown === null || shown.has(id);
     const source = { ...park, placements: park.placements.filter((p) => keep(p.stationId)), unplaced: park.unplaced.filter(keep) };
     const plan = parkPlan(source, { maxConnectors, strays: live.filter((id) => !inParks.has(id)) });
     return { ...plan, background: backgrounds[park.parkId] ?? null };
-  }, [ids, maxConnectors, park, parkPlans, shown, backgrounds]);
+  }, [ids, maxConnectors, park, parkPlans, shown, backgrounds, plansLoaded]);
 
   const editSize = useMemo(() => planSize(parkStations.length, park?.aspect ?? 16 / 9), [parkStations.length, park?.aspect]);
   const editBackground = editor.background === undefined ? (parkId ? (backgrounds[parkId] ?? null) : null) : (editor.background?.dataUrl ?? null);
@@ -454,6 +456,14 @@ export function GroundPlanView() {
       const pan = (dx: number, dy: number) => moveTo((v) => (v ? { ...v, x: v.x + dx, y: v.y + dy } : v));
       const arrows: Record<string, [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
       const arrow = arrows[event.key];
+      // Enter / space on a focused symbol selects it in edit mode (shift: adds or removes).
+      const focusedId = event.target instanceof Element ? event.target.closest('[data-station-id]')?.getAttribute('data-station-id') : null;
+      if (editing && focusedId && (event.key === 'Enter' || event.key === ' ')) {
+        if (event.shiftKey) editor.toggle(focusedId);
+        else editor.select([focusedId]);
+        event.preventDefault();
+        return;
+      }
       if (arrow && editing && selection.size > 0) {
         const step = (snap ? grid : 5) * (event.shiftKey ? 4 : 1);
         nudge(arrow[0] * step, arrow[1] * step, planRef.current);
@@ -684,7 +694,7 @@ export function GroundPlanView() {
             if (editor.unplaced.includes(id)) placeAt(id, e.clientX, e.clientY);
           }}
         >
-          {plan.placements.length === 0 && !editor.editing ? <p className="plan-empty muted">{t('groundPlan.empty')}</p> : null}
+          {plan.placements.length === 0 && plansLoaded && !editor.editing ? <p className="plan-empty muted">{t('groundPlan.empty')}</p> : null}
           <svg
             className="plan-svg"
             width="100%"
