@@ -1,8 +1,8 @@
 // Ground-plan edit mode against the real supervisor (sign-in required) running the demo project
 // with one station left without a place: an engineer drags a symbol (snapped to the grid), nudges
 // it with the keyboard, drops the unplaced station on the plan and saves; after a reload every
-// symbol is where it was saved, and the project history has the new version. Align + cancel
-// changes nothing. A viewer and an operator do not get the edit toggle.
+// symbol is where it was saved, and the project history has the new version. Keyboard and frame
+// selection, align, then cancel: nothing changes. A viewer and an operator do not get the edit toggle.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,6 +111,20 @@ describe('ground plan edit mode', () => {
     expect(await page.locator('.plan-station.selected').count()).toBe(2);
     await page.click('[data-testid="plan-align-left"]');
     await until('aligned left', async () => (await centreOf('DEMO-AC-03')).x === (await centreOf('DEMO-AC-06')).x);
+
+    // A frame drawn on the background selects the stations whose centre it covers (AC-02, AC-03 now on it, AC-06).
+    await page.keyboard.press('Escape');
+    expect(await page.locator('.plan-station.selected').count()).toBe(0);
+    const from = await page.locator('[data-testid="plan-station-DEMO-AC-02"] .plan-card').boundingBox();
+    const to = await page.locator('[data-testid="plan-station-DEMO-AC-06"] .plan-card').boundingBox();
+    if (!from || !to) throw new Error('no symbols');
+    await page.mouse.move(from.x - 12, from.y - 12);
+    await page.mouse.down();
+    await page.mouse.move(to.x + to.width + 12, to.y + to.height + 12, { steps: 6 });
+    await page.waitForSelector('[data-testid="plan-band"]');
+    await page.mouse.up();
+    await until('three selected by the frame', async () => (await page.locator('.plan-station.selected').count()) === 3);
+    expect(await page.locator('[data-testid="plan-band"]').count()).toBe(0);
     await page.click('[data-testid="plan-edit-cancel"]');
     await page.click('[data-testid="confirm-ok"]');
     await page.waitForSelector('[data-testid="view-groundPlan"][data-editing="false"]');
