@@ -614,6 +614,15 @@ export function GroundPlanView() {
     editor.place(stationId, snapPoint(toPercent(at), plan, editor.snap ? editor.grid : null));
   };
 
+  // Closing or reloading the window with unsaved plan changes asks first.
+  const dirty = editor.dirty;
+  useEffect(() => {
+    if (!dirty) return;
+    const onBeforeUnload = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => window.removeEventListener('beforeunload', onBeforeUnload);
+  }, [dirty]);
+
   const startEditing = () => {
     if (!park) return;
     setSelected(null);
