@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { backgroundProblem } from './ground-plan-store.ts';
-import { GroundPlanError, groundPlansOf, moveStations, placementProblems } from './ground-plans.ts';
+import { GroundPlanError, groundPlansOf, groundPlansOfRuntime, moveStations, placementProblems } from './ground-plans.ts';
 import { loadProject } from './load.ts';
 import type { ProjectFileV2 } from '../../src-shared/project/index.ts';
 
@@ -52,6 +52,32 @@ describe('ground plans of a project', () => {
       { stationId: 'P2-C', x: 70, y: 80 },
     ]);
     expect(p2?.customBackground).toBe(true);
+  });
+});
+
+describe('ground plans of a format-1 runtime project', () => {
+  it('gives one plan per site, stations with a position placed and the others unplaced', () => {
+    const plans = groundPlansOfRuntime(
+      {
+        formatVersion: 1,
+        name: 'p',
+        sites: [
+          {
+            id: 's1',
+            name: 'Site 1',
+            groups: [{ id: 'g', name: 'g', maxPowerW: 1000 }],
+            stations: [
+              { id: 'A', group: 'g', protocol: 'ocpp1.6', kind: 'AC', maxPowerW: 7000, connectors: 1, position: { x: 5, y: 6 } },
+              { id: 'B', group: 'g', protocol: 'ocpp1.6', kind: 'AC', maxPowerW: 7000, connectors: 1 },
+            ],
+          },
+        ],
+      },
+      { version: null, customBackgrounds: new Set() },
+    );
+    expect(plans).toEqual([
+      expect.objectContaining({ siteId: 's1', parkId: 's1', name: 'Site 1', placements: [{ stationId: 'A', x: 5, y: 6 }], unplaced: ['B'], version: null, customBackground: false }),
+    ]);
   });
 });
 
