@@ -2,7 +2,7 @@
 // with one station left without a place: an engineer drags a symbol (snapped to the grid), nudges
 // it with the keyboard, drops the unplaced station on the plan and saves; after a reload every
 // symbol is where it was saved, and the project history has the new version. Keyboard and frame
-// selection, align, then cancel: nothing changes. A viewer and an operator do not get the edit toggle.
+// selection, align, take off the plan, then cancel: nothing changes. A viewer and an operator do not get the edit toggle.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,7 +96,7 @@ describe('ground plan edit mode', () => {
     }
   });
 
-  test('an engineer aligns and cancels: nothing changes', async () => {
+  test('an engineer selects (keyboard, frame), aligns and takes stations off the plan, then cancels: nothing changes', async () => {
     await page.goto(`${server.url}/#/groundPlan`);
     await signIn(page, 'eng1', 'engineer-plan-Pa55word');
     await page.click('[data-testid="plan-edit-toggle"]');
@@ -125,10 +125,16 @@ describe('ground plan edit mode', () => {
     await page.mouse.up();
     await until('three selected by the frame', async () => (await page.locator('.plan-station.selected').count()) === 3);
     expect(await page.locator('[data-testid="plan-band"]').count()).toBe(0);
+
+    // Delete takes the selection off the plan: back in the unplaced list.
+    await page.keyboard.press('Delete');
+    await page.waitForSelector('[data-testid="plan-unplaced-item-DEMO-AC-02"]');
+    expect(await page.locator('[data-testid="plan-station-DEMO-AC-06"]').count()).toBe(0);
     await page.click('[data-testid="plan-edit-cancel"]');
     await page.click('[data-testid="confirm-ok"]');
     await page.waitForSelector('[data-testid="view-groundPlan"][data-editing="false"]');
     expect(await centreOf('DEMO-AC-03')).toEqual(before);
+    expect((await centreOf('DEMO-AC-06')).y).toBeLessThan(PLAN.height);
     expect(await server.rest<ProjectVersionInfo[]>('/project/versions')).toHaveLength(1);
   });
 

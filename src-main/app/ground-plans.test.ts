@@ -88,6 +88,15 @@ describe('ground plans of the running project', () => {
     expect(audit.body.items.map((a) => [a.actor, a.ok])).toEqual([['api', true]]);
   });
 
+  it('takes a station off the plan as a new version: it is listed as unplaced', async () => {
+    await startDemo();
+    const saved = await http<{ plan: GroundPlanInfo; version: ProjectVersionInfo }>('PUT', '/ground-plans/demo-site', { json: { placements: [], unplace: ['DEMO-DC-04'] } });
+    expect(saved.status).toBe(200);
+    expect(saved.body.version.id).toBe(2);
+    expect(saved.body.plan.unplaced).toEqual(['DEMO-DC-04']);
+    expect(saved.body.plan.placements).toHaveLength(11);
+  });
+
   it('refuses an unknown station, a place outside the plan and an unknown park with a clear message, changing nothing', async () => {
     await startDemo();
     const unknown = await http<{ message: string }>('PUT', '/ground-plans/demo-site', { json: { placements: [{ stationId: 'NOT-THERE', x: 5, y: 5 }] } });

@@ -133,7 +133,7 @@ export class GroundPlanStore {
     if (baseVersion !== undefined && baseVersion !== currentId) {
       throw new GroundPlanError('Conflict', `The project changed while the plan was being edited (version ${baseVersion ?? 'none'} → ${currentId ?? 'none'}${current ? `, ${current.author}: ${current.message}` : ''}); nothing was saved: reload the plan and place the stations again`);
     }
-    const { project: next, moved } = moveStations(project, parkId, placements);
+    const { project: next, moved } = moveStations(project, parkId, placements, request.unplace ?? []);
     let image: Uint8Array | null = null;
     if (background) {
       image = Buffer.from(background.data, 'base64');

@@ -101,6 +101,16 @@ describe('moving stations', () => {
     expect(next.views?.find((v) => v.id === 'p2-plan')?.placements).toEqual([]);
   });
 
+  it('takes stations off the plan (position and view placement), refusing one that is also placed', () => {
+    const { project: next, moved } = moveStations(twoParks(), 'P2', [], ['P2-A', 'P2-C']);
+    expect(moved.sort()).toEqual(['P2-A', 'P2-C']);
+    const plan = groundPlansOf(next, SOURCE).find((p) => p.parkId === 'P2');
+    expect(plan?.placements).toEqual([]);
+    expect(plan?.unplaced).toEqual(['P2-A', 'P2-B', 'P2-C']);
+    expect(() => moveStations(twoParks(), 'P2', [{ stationId: 'P2-A', x: 1, y: 1 }], ['P2-A'])).toThrow('unplace[0]: station P2-A is both placed and taken off the plan');
+    expect(() => moveStations(twoParks(), 'P2', [], ['DEMO-AC-01'])).toThrow('unplace[0]: station DEMO-AC-01 is not in park P2');
+  });
+
   it('reports nothing moved when every station is already where it is sent', () => {
     expect(moveStations(DEMO, 'demo-site', [{ stationId: 'DEMO-AC-01', x: 8, y: 20 }]).moved).toEqual([]);
   });

@@ -87,7 +87,7 @@ export function groundPlansOfRuntime(project: ProjectFile, source: PlanSource): 
 }
 
 /** Every problem of a placement list for a park, in words a person can act on (empty: fine). */
-export function placementProblems(project: ProjectFileV2, parkId: string, placements: readonly GroundPlanPlacement[]): string[] {
+export function placementProblems(project: ProjectFileV2, parkId: string, placements: readonly GroundPlanPlacement[], unplace: readonly string[] = []): string[] {
   const park = project.sites.flatMap((s) => s.parks).find((p) => p.id === parkId);
   if (!park) return [];
   const ids = new Set(park.stations.map((s) => s.id));
@@ -102,20 +102,24 @@ export function placementProblems(project: ProjectFileV2, parkId: string, placem
       if (!Number.isFinite(v) || v < 0 || v > 100) problems.push(`placements[${i}]: ${axis} = ${String(v)} of ${p.stationId} is outside the plan (0 to 100 %)`);
     }
   });
+  unplace.forEach((id, i) => {
+    if (!ids.has(id)) problems.push(`unplace[${i}]: station ${id} is not in park ${parkId}`);
+    else if (seen.has(id)) problems.push(`unplace[${i}]: station ${id} is both placed and taken off the plan`);
+  });
   return problems;
 }
 
 /**
  * The project with the given stations of `parkId` at their new places (their `position`; a place
- * the park's view gave them is dropped, so the saved position is the one drawn). Stations not
- * listed keep theirs. Throws GroundPlanError and leaves `project` untouched when anything is wrong.
+ * the park's view gave them is dropped, so the saved position is the one drawn); `unplace` takes
+ * stations off the plan. Stations not listed keep theirs. Throws GroundPlanError and leaves `project` untouched when anything is wrong.
  */
-export function moveStations(project: ProjectFileV2, parkId: string, placements: readonly GroundPlanPlacement[]): { project: ProjectFileV2; moved: string[] } {
+export function moveStations(project: ProjectFileV2, parkId: string, placements: readonly GroundPlanPlacement[], unplace: readonly string[] = []): { project: ProjectFileV2; moved: string[] } {
   const parks = project.sites.flatMap((s) => s.parks);
   if (!parks.some((p) => p.id === parkId)) {
     throw new GroundPlanError('NotFound', `No park ${parkId} in the project (parks: ${parks.map((p) => p.id).join(', ') || 'none'})`);
   }
-  const problems = placementProblems(project, parkId, placements);
+  const problems = placementProblems(project, parkId, placements, unplace);
   if (problems.length > 0) {
     const more = problems.length > 5 ? ` (and ${problems.length - 5} more)` : '';
     throw new GroundPlanError('BadRequest', `Ground plan of ${parkId} not saved: ${problems.slice(0, 5).join('; ')}${more}`);
@@ -123,9 +127,14 @@ export function moveStations(project: ProjectFileV2, parkId: string, placements:
   const next = structuredClone(project);
   const at = new Map(placements.map((p) => [p.stationId, { x: round(p.x), y: round(p.y) }] as const));
   const moved: string[] = [];
+  const off = new Set(unplace);
   for (const park of next.sites.flatMap((s) => s.parks)) {
     if (park.id !== parkId) continue;
     for (const station of park.stations) {
+      if (off.has(station.id) && station.position) {
+        delete station.position;
+        moved.push(station.id);
+      }
       const place = at.get(station.id);
       if (!place) continue;
       if (station.position?.x !== place.x || station.position?.y !== place.y) moved.push(station.id);
@@ -134,9 +143,9 @@ export function moveStations(project: ProjectFileV2, parkId: string, placements:
   }
   const view = parkView(next, parkId);
   if (view?.placements) {
-    const kept = view.placements.filter((p) => !at.has(p.station));
+    const kept = view.placements.filter((p) => !at.has(p.station) && !off.has(p.station));
     if (kept.length !== view.placements.length) {
-      for (const p of view.placements) if (at.has(p.station) && !moved.includes(p.station)) moved.push(p.station);
+      for (const p of view.placements) if ((at.has(p.station) || off.has(p.station)) && !moved.includes(p.station)) moved.push(p.station);
       view.placements = kept;
     }
   }

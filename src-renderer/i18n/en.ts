@@ -505,6 +505,9 @@ export const en = {
       unplacedHint: 'Drag a station onto the plan, or place it in the middle of the view.',
       place: 'Place',
       noneUnplaced: 'Every station of this park is on the plan.',
+      unplace: 'Off the plan',
+      unplaceHint: 'Take the selected stations off the plan (Delete); they go back to the unplaced list',
+      confirmUnplace: 'Taken off the plan: {{count}}.',
       save: 'Save',
       saving: 'Saving…',
       cancel: 'Cancel',
@@ -517,7 +520,7 @@ export const en = {
       discardMessage: 'The stations go back to their saved places and the background stays as it was.',
       discard: 'Discard',
       nothing: 'Nothing to save: no station moved.',
-      hint: 'Drag stations to move them · shift-click or draw a frame to select several · arrows nudge the selection (shift: ×4) · Alt+drag or middle button to pan · wheel to zoom',
+      hint: 'Drag stations to move them · shift-click or draw a frame to select several · arrows nudge the selection (shift: ×4) · Delete takes it off the plan · Alt+drag or middle button to pan · wheel to zoom',
     },
     popover: {
       power: 'Power',

@@ -507,6 +507,9 @@ export const fr: Translation = {
       unplacedHint: 'Glissez une borne sur le plan, ou placez-la au centre de la vue.',
       place: 'Placer',
       noneUnplaced: 'Toutes les bornes de ce parc sont sur le plan.',
+      unplace: 'Retirer du plan',
+      unplaceHint: 'Retirer du plan les bornes sélectionnées (Suppr) ; elles reviennent dans la liste des bornes non placées',
+      confirmUnplace: 'Retirées du plan : {{count}}.',
       save: 'Enregistrer',
       saving: 'Enregistrement…',
       cancel: 'Annuler',
@@ -519,7 +522,7 @@ export const fr: Translation = {
       discardMessage: 'Les bornes reviennent à leur place enregistrée et le fond reste inchangé.',
       discard: 'Abandonner',
       nothing: 'Rien à enregistrer : aucune borne n’a bougé.',
-      hint: 'Glisser les bornes pour les déplacer · maj-clic ou cadre pour en sélectionner plusieurs · flèches pour décaler la sélection (maj : ×4) · Alt+glisser ou bouton du milieu pour se déplacer · molette pour zoomer',
+      hint: 'Glisser les bornes pour les déplacer · maj-clic ou cadre pour en sélectionner plusieurs · flèches pour décaler la sélection (maj : ×4) · Suppr pour la retirer du plan · Alt+glisser ou bouton du milieu pour se déplacer · molette pour zoomer',
     },
     popover: {
       power: 'Puissance',

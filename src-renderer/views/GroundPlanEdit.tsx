@@ -44,6 +44,8 @@ export interface PlanEditor {
   align(mode: AlignMode): void;
   arrange(aspect: number): void;
   place(id: string, at: Point): void;
+  /** Takes the selected stations off the plan (back to the unplaced list). */
+  unplaceSelected(): void;
   setBackground(background: BackgroundDraft | null | undefined): void;
   save(plan: GroundPlanInfo): Promise<void>;
   cancel(): Promise<void>;
@@ -60,8 +62,10 @@ export function usePlanEditor(): PlanEditor {
   const [saving, setSaving] = useState(false);
   const save = useGroundPlans((s) => s.save);
 
-  const unplaced = useMemo(() => (source ? sortIds(source.unplaced.filter((id) => !draft.has(id))) : []), [source, draft]);
-  const changed = useMemo(() => (source ? changedPlacements(draft, source.placements).length : 0), [source, draft]);
+  /** Stations that were on the plan and have been taken off it. */
+  const takenOff = useMemo(() => (source ? source.placements.map((p) => p.stationId).filter((id) => !draft.has(id)) : []), [source, draft]);
+  const unplaced = useMemo(() => (source ? sortIds([...source.unplaced.filter((id) => !draft.has(id)), ...takenOff]) : []), [source, draft, takenOff]);
+  const changed = useMemo(() => (source ? changedPlacements(draft, source.placements).length + takenOff.length : 0), [source, draft, takenOff]);
   const dirty = changed > 0 || background !== undefined;
 
   const stop = useCallback(() => {
@@ -116,23 +120,31 @@ export function usePlanEditor(): PlanEditor {
       setDraftState((current) => new Map(current).set(id, at));
       setSelection(new Set([id]));
     },
+    unplaceSelected() {
+      setDraftState((current) => {
+        const next = new Map(current);
+        for (const id of selection) next.delete(id);
+        return next;
+      });
+      setSelection(new Set());
+    },
     setBackground,
     async save(plan) {
       if (!source) return;
       const placements = changedPlacements(draft, source.placements);
-      if (placements.length === 0 && background === undefined) {
+      if (placements.length === 0 && takenOff.length === 0 && background === undefined) {
         useToasts.getState().push('info', t('groundPlan.edit.nothing'), 3000);
         return;
       }
       const ok = await confirmAction({
         title: t('groundPlan.edit.confirmTitle', { park: plan.name }),
-        message: `${t('groundPlan.edit.confirmMessage', { count: placements.length })}${background !== undefined ? ` ${t('groundPlan.edit.confirmBackground')}` : ''}`,
+        message: `${t('groundPlan.edit.confirmMessage', { count: placements.length })}${takenOff.length > 0 ? ` ${t('groundPlan.edit.confirmUnplace', { count: takenOff.length })}` : ''}${background !== undefined ? ` ${t('groundPlan.edit.confirmBackground')}` : ''}`,
         confirmLabel: t('groundPlan.edit.save'),
       });
       if (!ok) return;
       setSaving(true);
       try {
-        const request = { parkId: plan.parkId, placements, baseVersion: source.version, ...(background !== undefined ? { background: background && { contentType: background.contentType, data: background.data } } : {}) };
+        const request = { parkId: plan.parkId, placements, ...(takenOff.length > 0 ? { unplace: takenOff } : {}), baseVersion: source.version, ...(background !== undefined ? { background: background && { contentType: background.contentType, data: background.data } } : {}) };
         const result = await save(request);
         useToasts
           .getState()
@@ -220,6 +232,9 @@ export function PlanEditToolbar(props: { editor: PlanEditor; plan: GroundPlanInf
         {alignButton('distributeX', t('groundPlan.edit.distributeX'), 3)}
         {alignButton('distributeY', t('groundPlan.edit.distributeY'), 3)}
       </span>
+      <button type="button" className="button button-small" disabled={busy || count === 0} onClick={() => editor.unplaceSelected()} title={t('groundPlan.edit.unplaceHint')} data-testid="plan-unplace">
+        {t('groundPlan.edit.unplace')}
+      </button>
       <button type="button" className="button button-small" disabled={busy} onClick={() => editor.arrange(plan.aspect)} data-testid="plan-arrange">
         {t('groundPlan.edit.arrange')}
       </button>

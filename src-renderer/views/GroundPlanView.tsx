@@ -464,6 +464,11 @@ export function GroundPlanView() {
         event.preventDefault();
         return;
       }
+      if (editing && selection.size > 0 && (event.key === 'Delete' || event.key === 'Backspace')) {
+        editor.unplaceSelected();
+        event.preventDefault();
+        return;
+      }
       if (arrow && editing && selection.size > 0) {
         const step = (snap ? grid : 5) * (event.shiftKey ? 4 : 1);
         nudge(arrow[0] * step, arrow[1] * step, planRef.current);

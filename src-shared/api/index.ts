@@ -219,6 +219,8 @@ export interface SaveGroundPlanRequest {
   placements: GroundPlanPlacement[];
   /** A new background image (base64 `data`), or null to go back to the default drawing; absent = unchanged. */
   background?: { contentType: GroundPlanBackgroundType; data: string } | null;
+  /** Stations of the park to take off the plan (they become unplaced). */
+  unplace?: string[];
   /** The `version` the edit started from: refused (Conflict) when the project has changed since. */
   baseVersion?: number | null;
 }

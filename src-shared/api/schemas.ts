@@ -420,6 +420,7 @@ export const requestSchemas: Record<ApiCommandName, Schema> = {
           { type: 'null' },
         ],
       },
+      unplace: { type: 'array', maxItems: 20_000, items: { type: 'string', minLength: 1, maxLength: 48 } },
       baseVersion: { anyOf: [positiveInt, { type: 'null' }] },
     },
   },
