@@ -228,6 +228,14 @@ describe('ground plan edit mode', () => {
     expect(await page.innerText('[data-testid="plan-edit-toggle"]')).toBe('Modifier le plan');
     await page.click('[data-testid="plan-fit"]');
     await screenshot(page, 'groundplan-fr.png');
+    // Edit mode in French: every control labelled, the toolbar within the screen.
+    await page.click('[data-testid="plan-edit-toggle"]');
+    expect(await page.innerText('[data-testid="plan-edit-save"]')).toBe('Enregistrer');
+    const save = await page.locator('[data-testid="plan-edit-save"]').boundingBox();
+    expect(save && save.x + save.width).toBeLessThanOrEqual(1600);
+    await screenshot(page, 'groundplan-edit-fr.png');
+    await page.click('[data-testid="plan-edit-cancel"]');
+    await page.waitForSelector('[data-testid="view-groundPlan"][data-editing="false"]');
     await page.click('[data-testid="language-en"]');
   });
 
