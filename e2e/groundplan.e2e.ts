@@ -104,7 +104,8 @@ describe('ground plan', () => {
     await page.goto(`${server.url}/#/groundPlan/DEMO-DC-03`);
     await page.waitForSelector('[data-testid="plan-popover"][data-station-id="DEMO-DC-03"]');
 
-    // Double-click: the station page.
+    // Double-click: the station page (fit first: with the project's positions DEMO-AC-02 is off-screen when DEMO-DC-03 is centred).
+    await page.keyboard.press('0');
     await page.dblclick('[data-testid="plan-station-DEMO-AC-02"] .plan-station-id');
     await page.waitForSelector('[data-testid="view-station"][data-station-id="DEMO-AC-02"]');
   });

@@ -21,7 +21,7 @@ import { AlarmRuleRejected, UnknownAlarmRule, type AlarmRuleEditor, type AlarmSe
 import { NotificationSettingsRejected, type NotificationSettingsEditor } from './notification-settings.ts';
 import type { AccountService, BadgeList, DownloadTickets } from '../auth/index.ts';
 import { ProfileLibraryError, type AllocationController, type ProfileLibrary } from '../allocation/index.ts';
-import { ProjectError, loadTemplateLibrary, maskSecrets, runSelfTest, selfTestHtml, type ProjectWorkspace, type SelfTestReport } from '../project/index.ts';
+import { GroundPlanError, ProjectError, loadTemplateLibrary, maskSecrets, runSelfTest, selfTestHtml, type GroundPlanStore, type ProjectWorkspace, type SelfTestReport } from '../project/index.ts';
 import type { Archive } from '../archive/index.ts';
 import type { CentralSystem, FrameWatches } from '../ocpp/index.ts';
 import type { PowerHistory } from '../../src-shared/api/index.ts';
@@ -55,6 +55,8 @@ export interface ApiServices {
   /** Alarm rule editor and notification settings (issue 5). */
   alarmRules: AlarmRuleEditor;
   notificationSettings: NotificationSettingsEditor;
+  /** Ground plans per park (issue 3). */
+  groundPlans: GroundPlanStore;
 }
 
 /** Who is calling, through which session. */
@@ -78,11 +80,15 @@ type Handlers = { [K in ApiCommandName]: (request: ApiCommands[K]['request'], ct
 function auditDetail(request: unknown): unknown {
   if (Array.isArray(request)) return request.map(auditDetail);
   if (typeof request !== 'object' || request === null) return request;
-  return Object.fromEntries(
+  const rest = Object.fromEntries(
     Object.entries(request as Record<string, unknown>)
       .filter(([key]) => key !== 'password')
       .map(([key, value]) => (key === 'content' && typeof value === 'string' ? ['contentChars', value.length] : [key, auditDetail(value)])),
   );
+  // A ground plan's background image is kept by its size, not its bytes.
+  const background = rest.background as { contentType?: unknown; data?: unknown } | null | undefined;
+  if (background && typeof background.data === 'string') rest.background = { contentType: background.contentType, bytes: Buffer.byteLength(background.data, 'base64') };
+  return rest;
 }
 
 function auditResult(response: unknown): string {
@@ -158,6 +164,15 @@ export function createApi(services: ApiServices) {
       return await work();
     } catch (error) {
       if (error instanceof ProjectError) throw new ApiError('BadRequest', error.message);
+      throw error;
+    }
+  };
+  /** Ground-plan errors name the park, station or coordinate to fix. */
+  const groundPlanCall = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof GroundPlanError) throw new ApiError(error.code, error.message);
       throw error;
     }
   };
@@ -332,6 +347,14 @@ export function createApi(services: ApiServices) {
       if (!lastSelfTest) throw new ApiError('NotFound', 'No self-test has run yet: run one first');
       return { html: selfTestHtml(lastSelfTest, services.info().projectName ?? 'project') };
     },
+    // --- Ground plans per park: positions from the project, edit mode, backgrounds (issue 3) ---
+    listGroundPlans: () => groundPlanCall(() => services.groundPlans.list()),
+    getGroundPlanBackground: ({ parkId }) =>
+      groundPlanCall(async () => {
+        const { bytes: _bytes, ...background } = await services.groundPlans.background(parkId);
+        return background;
+      }),
+    saveGroundPlan: (request, ctx) => groundPlanCall(() => projectCall(() => services.groundPlans.save(request, who(ctx)))),
   };
 
   let lastSelfTest: SelfTestReport | null = null;

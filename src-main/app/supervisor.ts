@@ -21,7 +21,7 @@ import type { AlarmRuleOrigin } from '../../src-shared/alarms/editor.ts';
 import { effectiveAlarmRules } from '../project/index.ts';
 import { EMPTY_NOTIFICATION_SETTINGS, NotificationSettingsEditor, loadNotificationSettings } from './notification-settings.ts';
 import { AccountService, BadgeList, DownloadTickets } from '../auth/index.ts';
-import { ProjectWorkspace, checkProject } from '../project/index.ts';
+import { GroundPlanStore, ProjectWorkspace, checkProject } from '../project/index.ts';
 import { AllocationController, ProfileLibrary, type ControllerOptions } from '../allocation/index.ts';
 import { loadSmartChargingSettings, saveSmartChargingSettings } from './smart-charging-settings.ts';
 import type { ResolvedProject } from '../../src-shared/project/index.ts';
@@ -223,6 +223,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     await runningProject(workspace, project, options.projectSource?.resolved ?? null),
   );
   const declaredStations = () => live.stationIds();
+  const groundPlans = new GroundPlanStore({ workspace, runtime: project, dir: join(options.dataDir, 'ground-plans') });
   const alarmRules = new AlarmRuleEditor(alarms, ruleStore, {
     origin: ruleOrigin,
     savedAt: storedRules?.savedAt ?? null,
@@ -248,6 +249,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     tickets,
     alarmRules,
     notificationSettings: new NotificationSettingsEditor(notifications, notificationsFile),
+    groundPlans,
   });
   const host = await startHost({
     host: options.host,

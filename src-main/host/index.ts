@@ -11,7 +11,24 @@ import fastifySwagger from '@fastify/swagger';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createAjv } from '../schemas/index.ts';
 import type { Logger } from 'pino';
-import { ApiError, atLeast, badgeSchema, energySummaryQuerySchema, meterTrendQuerySchema, powerSeriesQuerySchema, requestSchemas, transactionQuerySchema, type ClientMessage, type Principal, type Role, type ServerMessage, type SessionInfo } from '../../src-shared/api/index.ts';
+import {
+  ApiError,
+  GROUND_PLAN_BACKGROUND_MAX_BYTES,
+  GROUND_PLAN_BACKGROUND_TYPES,
+  atLeast,
+  badgeSchema,
+  energySummaryQuerySchema,
+  meterTrendQuerySchema,
+  powerSeriesQuerySchema,
+  requestSchemas,
+  transactionQuerySchema,
+  type ClientMessage,
+  type GroundPlanBackgroundType,
+  type Principal,
+  type Role,
+  type ServerMessage,
+  type SessionInfo,
+} from '../../src-shared/api/index.ts';
 import type { DomainEvent, StationState } from '../../src-shared/domain/index.ts';
 import type { Api, CallContext } from '../app/api.ts';
 import type { AccountService, DownloadTickets } from '../auth/index.ts';
@@ -555,6 +572,51 @@ export async function startHost(options: HostOptions): Promise<Host> {
     { schema: { summary: 'Apply a version (body {"versionId": n}; default: the latest) to the running supervisor without a restart; returns what changed' } },
     async (request) => api.dispatch('applyProject', request.body ?? {}, contextOf(request)),
   );
+  // ---- ground plans per park (issue 3) ---------------------------------------------------
+  const parkParams = { type: 'object', required: ['parkId'], properties: { parkId: { type: 'string', minLength: 1, maxLength: 48 } } };
+  // Background images arrive as raw bodies; the limit here is generous so that the store's own size check answers in words.
+  app.addContentTypeParser(['image/png', 'image/jpeg', 'image/svg+xml'], { parseAs: 'buffer', bodyLimit: 4 * GROUND_PLAN_BACKGROUND_MAX_BYTES }, (_req, body, done) => done(null, body));
+  app.get('/api/v1/ground-plans', { schema: { summary: 'One ground plan per park: stations placed (x, y in % of the plan), unplaced stations, background address' } }, async (request) =>
+    api.dispatch('listGroundPlans', {}, contextOf(request)),
+  );
+  app.put<{ Params: { parkId: string }; Body: { placements?: unknown; background?: unknown } }>(
+    '/api/v1/ground-plans/:parkId',
+    {
+      schema: {
+        summary: 'Move stations of a park ({"placements": [{"stationId", "x", "y"}]}, % of the plan): a new project version "ground plan <park> edited"; applied at once, audited',
+        params: parkParams,
+        body: { type: 'object' },
+      },
+    },
+    async (request) => api.dispatch('saveGroundPlan', { ...(request.body as object), parkId: request.params.parkId } as never, contextOf(request)),
+  );
+  app.put<{ Params: { parkId: string }; Body: unknown }>(
+    '/api/v1/ground-plans/:parkId/background',
+    { schema: { summary: `The park's background image (body: image/png, image/jpeg or image/svg+xml, at most ${GROUND_PLAN_BACKGROUND_MAX_BYTES / (1024 * 1024)} MB)`, params: parkParams } },
+    async (request) => {
+      const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+      if (!Buffer.isBuffer(request.body) || !(GROUND_PLAN_BACKGROUND_TYPES as readonly string[]).includes(type ?? '')) {
+        throw new ApiError('BadRequest', 'Send the background as the request body with Content-Type image/png, image/jpeg or image/svg+xml');
+      }
+      const background = { contentType: type as GroundPlanBackgroundType, data: request.body.toString('base64') };
+      return api.dispatch('saveGroundPlan', { parkId: request.params.parkId, placements: [], background }, contextOf(request));
+    },
+  );
+  app.delete<{ Params: { parkId: string } }>('/api/v1/ground-plans/:parkId/background', { schema: { summary: "Remove the park's background image (the default drawing is shown again)", params: parkParams } }, async (request) =>
+    api.dispatch('saveGroundPlan', { parkId: request.params.parkId, placements: [], background: null }, contextOf(request)),
+  );
+  app.get<{ Params: { parkId: string } }>('/api/v1/ground-plans/:parkId/background', { schema: { summary: "The park's background image (its own, or the default drawing)", params: parkParams } }, async (request, reply) => {
+    const background = await api.dispatch('getGroundPlanBackground', { parkId: request.params.parkId }, contextOf(request));
+    const bytes = Buffer.from(background.dataUrl.slice(background.dataUrl.indexOf(',') + 1), 'base64');
+    // An uploaded SVG opened on its own must not run scripts in this origin.
+    return reply
+      .type(background.contentType)
+      .header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
+      .header('X-Content-Type-Options', 'nosniff')
+      .header('Cache-Control', 'no-cache')
+      .send(bytes);
+  });
+
   app.get('/api/v1/events', { schema: { summary: 'Server-sent events: every domain event as JSON (event: <type>)' } }, (request, reply) => {
     streamEvents(request, reply, bus);
   });
@@ -642,7 +704,8 @@ function createFrameQueue(deliver: (event: DomainEvent) => void) {
 
 /** The WebSocket transport of the API contract for browsers and phones. */
 function startBridge(options: HostOptions & { requireKey: boolean }) {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
+  // Room for one ground-plan background image (2 MB, base64) in a saveGroundPlan call.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
   const send = (ws: WebSocket, message: ServerMessage) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
   };

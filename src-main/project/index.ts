@@ -107,3 +107,6 @@ export {
 export { ProjectWorkspace, maskSecrets } from './workspace.ts';
 export { declarationChanges, planProjectApply, type DeclarationChanges } from './apply.ts';
 export { runSelfTest, selfTestHtml, type SelfTestReport, type SelfTestOptions, type StationSelfTest } from './selftest.ts';
+// Ground plans per park (issue 3)
+export { GROUND_PLAN_ASPECT, GroundPlanError, groundPlanBackgroundPath, groundPlansOf, groundPlansOfRuntime, moveStations, placementProblems, type PlanSource } from './ground-plans.ts';
+export { DEFAULT_GROUND_PLAN_BACKGROUND, GroundPlanStore, backgroundProblem, type GroundPlanStoreOptions } from './ground-plan-store.ts';

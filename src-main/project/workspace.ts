@@ -74,6 +74,11 @@ export class ProjectWorkspace {
     return restoreVersion(this.dir, id, { author });
   }
 
+  /** An edited project (a ground plan moved...) saved as the next version (validated first). */
+  save(project: ProjectFileV2, author: string, message: string): Promise<ProjectVersionInfo> {
+    return saveVersion(this.dir, project, { author, message });
+  }
+
   /** The wizard: answers in, a complete project out (validated); saved as a version when asked. */
   async generate(answers: WizardAnswers, author: string, save: boolean): Promise<{ project: ProjectFileV2; version: ProjectVersionInfo | null }> {
     if (!validateAnswers(answers)) {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { autoPlan, centreOn, fitView, MAX_ZOOM, placementPoint, powerFraction, sortIds, symbolHeight, SYMBOL, zoomAt } from './plan.ts';
+import { alignPoints, autoPlan, centreOn, changedPlacements, fitView, gridPoints, MAX_ZOOM, moveBy, parkPlan, placementPoint, planSize, pointsInRect, powerFraction, snapPoint, sortIds, symbolHeight, SYMBOL, zoomAt } from './plan.ts';
 
 describe('automatic layout', () => {
   test('natural id order, row by row, every symbol inside the plan and apart', () => {
@@ -61,5 +61,90 @@ describe('pan and zoom', () => {
     expect(powerFraction(11_000, 22_000)).toBe(0.5);
     expect(powerFraction(50_000, 22_000)).toBe(1);
     expect(powerFraction(11_000, null)).toBe(0.5);
+  });
+});
+
+describe('park plans from the project', () => {
+  const source = { parkId: 'P1', name: 'Park 1', aspect: 16 / 9, placements: [{ stationId: 'A', x: 10, y: 20 }, { stationId: 'B', x: 60, y: 70 }], unplaced: ['C'] };
+
+  test('placed stations keep their % positions; unplaced ones and strays go in a strip below the plan that fit includes', () => {
+    const plan = parkPlan(source, { strays: ['Z-1', 'C'] });
+    expect(plan.auto).toBe(false);
+    expect(plan.placements.slice(0, 2)).toEqual(source.placements);
+    expect(plan.overflow).toEqual(['C', 'Z-1']);
+    const strip = plan.placements.slice(2);
+    expect(strip.map((p) => p.stationId)).toEqual(['C', 'Z-1']);
+    for (const p of strip) expect(placementPoint(plan, p).y - symbolHeight(2) / 2).toBeGreaterThan(plan.height);
+    expect(plan.extentHeight).toBeGreaterThan(plan.height);
+    const fitted = fitView(plan, 1000, 1000);
+    expect(fitted.y + (plan.extentHeight ?? 0) * fitted.k).toBeLessThanOrEqual(1000);
+  });
+
+  test('a park without any position falls back to the automatic layout of its stations', () => {
+    const plan = parkPlan({ ...source, placements: [], unplaced: ['B', 'A'] });
+    expect(plan.auto).toBe(true);
+    expect(plan.placements.map((p) => p.stationId)).toEqual(['A', 'B']);
+  });
+
+  test('the plan grows with the number of stations so that a grid of symbols fits side by side', () => {
+    expect(planSize(12, 16 / 9).width).toBe(1600);
+    const big = planSize(150, 16 / 9);
+    const cols = Math.ceil(Math.sqrt(150 * (16 / 9)));
+    expect(big.width / cols).toBeGreaterThanOrEqual(SYMBOL.width);
+    expect(big.width / big.height).toBeCloseTo(16 / 9, 2);
+  });
+});
+
+describe('editing positions', () => {
+  const plan = { width: 1000, height: 500 };
+  const points = new Map([
+    ['A', { x: 10, y: 10 }],
+    ['B', { x: 50, y: 30 }],
+    ['C', { x: 20, y: 90 }],
+  ]);
+
+  test('snapping puts a point on the nearest grid node and inside the plan', () => {
+    expect(snapPoint({ x: 12.3, y: 47 }, plan, 40)).toEqual({ x: 12, y: 48 });
+    expect(snapPoint({ x: 104, y: -3 }, plan, null)).toEqual({ x: 100, y: 0 });
+  });
+
+  test('moving a selection shifts only the selected stations by the drag distance in plan units', () => {
+    const moved = moveBy(points, ['A', 'B'], 100, -25, plan, null);
+    expect(moved.get('A')).toEqual({ x: 20, y: 5 });
+    expect(moved.get('B')).toEqual({ x: 60, y: 25 });
+    expect(moved.get('C')).toEqual({ x: 20, y: 90 });
+    expect(moveBy(points, ['A'], -500, 0, plan, null).get('A')).toEqual({ x: 0, y: 10 });
+  });
+
+  test('align left/top takes the outermost centre; distribute spreads evenly between the outermost two', () => {
+    expect([...alignPoints(points, ['A', 'B', 'C'], 'left').values()].map((p) => p.x)).toEqual([10, 10, 10]);
+    expect([...alignPoints(points, ['B', 'C'], 'top').values()].map((p) => p.y)).toEqual([10, 30, 30]);
+    const spread = alignPoints(points, ['A', 'B', 'C'], 'distributeX');
+    expect([spread.get('A')?.x, spread.get('C')?.x, spread.get('B')?.x]).toEqual([10, 30, 50]);
+    expect(alignPoints(points, ['A', 'B'], 'distributeY')).toEqual(points);
+  });
+
+  test('a rubber band selects the stations whose centre it covers', () => {
+    expect(pointsInRect(points, plan, { x: 600, y: 0 }, { x: 0, y: 200 }).sort()).toEqual(['A', 'B']);
+  });
+
+  test('a grid places every station inside the plan, in natural order, apart', () => {
+    const grid = gridPoints(['S10', 'S2', 'S1']);
+    expect([...grid.keys()]).toEqual(['S1', 'S2', 'S10']);
+    const xs = [...grid.values()].map((p) => p.x);
+    expect(new Set(xs).size).toBe(3);
+    for (const p of grid.values()) expect(p.x > 0 && p.x < 100 && p.y > 0 && p.y < 100).toBe(true);
+  });
+
+  test('only moved or newly placed stations are sent, rounded to 0.01 %', () => {
+    const draft = new Map([
+      ['A', { x: 10.001, y: 10 }],
+      ['B', { x: 51.23456, y: 30 }],
+      ['N', { x: 5, y: 5 }],
+    ]);
+    expect(changedPlacements(draft, [{ stationId: 'A', x: 10, y: 10 }, { stationId: 'B', x: 50, y: 30 }])).toEqual([
+      { stationId: 'B', x: 51.23, y: 30 },
+      { stationId: 'N', x: 5, y: 5 },
+    ]);
   });
 });

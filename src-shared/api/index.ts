@@ -222,6 +222,16 @@ export interface ApiCommands {
   /** One test message through one channel to one address; answers delivered or the channel's error. */
   testNotification: { request: { channel: NotificationChannelName; to: string }; response: NotificationTestResult };
   // ---- end of issue 5 ----
+  // --- Ground plans per park: positions from the project, edit mode, backgrounds (issue 3) ---
+  /** One plan per park of the running project: placed stations (in % of the plan), unplaced ones, background. */
+  listGroundPlans: { request: Record<string, never>; response: GroundPlanInfo[] };
+  /** The park's background image (the stored one, or the default drawing) as a data URL. */
+  getGroundPlanBackground: { request: { parkId: string }; response: GroundPlanBackground };
+  /**
+   * Moves stations of one park (positions in % of the plan) as a new project version, and/or sets
+   * (`{contentType, data}`) or removes (`null`) the park's background image; applied at once.
+   */
+  saveGroundPlan: { request: SaveGroundPlanRequest; response: { plan: GroundPlanInfo; version: ProjectVersionInfo | null } };
 }
 
 /** One connector's power curve: [time (ms since epoch, bucket middle), average W]. */
@@ -236,6 +246,56 @@ export interface PowerHistory {
   to: string;
   bucketMs: number;
   series: ConnectorPowerSeries[];
+}
+
+// --- Ground plans per park (issue 3) ---
+/** A station's place on a plan: centre of its symbol, in % of the plan's width and height (0..100). */
+export interface GroundPlanPlacement {
+  stationId: string;
+  x: number;
+  y: number;
+}
+
+export interface GroundPlanInfo {
+  siteId: string;
+  siteName: string;
+  parkId: string;
+  name: string;
+  /** REST address of the background image (the park's own, or the default drawing). */
+  background: string;
+  /** True when the park has its own background image (false: the default drawing). */
+  customBackground: boolean;
+  /** Width ÷ height of the plan. */
+  aspect: number;
+  placements: GroundPlanPlacement[];
+  /** Stations of the park without a place on the plan. */
+  unplaced: string[];
+  /** The project version the positions come from (null: the project started with, never saved). */
+  version: number | null;
+}
+
+export const GROUND_PLAN_BACKGROUND_TYPES = ['image/png', 'image/jpeg', 'image/svg+xml'] as const;
+export type GroundPlanBackgroundType = (typeof GROUND_PLAN_BACKGROUND_TYPES)[number];
+/** Largest background image, bytes. */
+export const GROUND_PLAN_BACKGROUND_MAX_BYTES = 2 * 1024 * 1024;
+
+export interface GroundPlanBackground {
+  parkId: string;
+  contentType: GroundPlanBackgroundType;
+  /** data:<type>;base64,... */
+  dataUrl: string;
+  custom: boolean;
+}
+
+export interface SaveGroundPlanRequest {
+  parkId: string;
+  placements: GroundPlanPlacement[];
+  /** A new background image (base64 `data`), or null to go back to the default drawing; absent = unchanged. */
+  background?: { contentType: GroundPlanBackgroundType; data: string } | null;
+  /** Stations of the park to take off the plan (they become unplaced). */
+  unplace?: string[];
+  /** The `version` the edit started from: refused (Conflict) when the project has changed since. */
+  baseVersion?: number | null;
 }
 
 export interface SelfTestReportInfo {

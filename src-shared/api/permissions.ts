@@ -53,6 +53,9 @@ export const UNAUDITED_COMMANDS: ReadonlySet<ApiCommandName> = new Set<ApiComman
   'getSelfTestProgress',
   'getSelfTestReportHtml',
   'listStationTemplates',
+  // Ground plans (issue 3): every role sees the plans.
+  'listGroundPlans',
+  'getGroundPlanBackground',
 ]);
 
 /** Commands anyone may send before signing in. */
@@ -96,6 +99,8 @@ const MINIMUM_ROLE: Partial<Record<ApiCommandName, Role>> = {
   getSelfTestProgress: 'engineer',
   getSelfTestReportHtml: 'engineer',
   listStationTemplates: 'engineer',
+  // Ground plans (issue 3): placing stations changes the project.
+  saveGroundPlan: 'engineer',
 };
 
 /** The least role for each operator command sent to a station. */

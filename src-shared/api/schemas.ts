@@ -57,6 +57,10 @@ const profileTargets: Schema = {
   },
 };
 
+// Ground plans (issue 3)
+const planParkId: Schema = { type: 'string', minLength: 1, maxLength: 48 };
+const planPercent: Schema = { type: 'number', minimum: 0, maximum: 100 };
+
 const groupId: Schema = { type: 'string', minLength: 1, maxLength: 64 };
 
 export const stationCommandSchema: Schema = {
@@ -478,6 +482,40 @@ export const requestSchemas: Record<ApiCommandName, Schema> = {
     properties: { channel: { enum: ['email', 'sms', 'push'] }, to: { type: 'string', maxLength: 254 } },
   },
   // ---- end of issue 5
+  // --- Ground plans per park: positions from the project, edit mode, backgrounds (issue 3) ---
+  listGroundPlans: empty,
+  getGroundPlanBackground: { type: 'object', additionalProperties: false, required: ['parkId'], properties: { parkId: planParkId } },
+  saveGroundPlan: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['parkId', 'placements'],
+    properties: {
+      parkId: planParkId,
+      placements: {
+        type: 'array',
+        maxItems: 20_000,
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['stationId', 'x', 'y'],
+          properties: { stationId: { type: 'string', minLength: 1, maxLength: 48 }, x: planPercent, y: planPercent },
+        },
+      },
+      background: {
+        anyOf: [
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['contentType', 'data'],
+            properties: { contentType: { enum: ['image/png', 'image/jpeg', 'image/svg+xml'] }, data: { type: 'string', minLength: 1, maxLength: 2_900_000, pattern: '^[A-Za-z0-9+/]+={0,2}$' } },
+          },
+          { type: 'null' },
+        ],
+      },
+      unplace: { type: 'array', maxItems: 20_000, items: { type: 'string', minLength: 1, maxLength: 48 } },
+      baseVersion: { anyOf: [positiveInt, { type: 'null' }] },
+    },
+  },
   putAccount: {
     type: 'object',
     additionalProperties: false,
