@@ -83,3 +83,41 @@ export function normaliseIso(text: string): string | null {
   const ms = Date.parse(text);
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
+
+/** Where each part of a range is read from: raw samples, or the 5-minute or hourly roll-ups. */
+export interface RangePiece {
+  from: string;
+  to: string;
+  source: 'raw' | 300 | 3600;
+}
+
+/**
+ * Cuts [from, to) so that whole 5-minute slots come from the 5-minute roll-up, whole hours from
+ * the hourly one, and only the ragged ends (under 5 minutes each) from raw samples. A roll-up
+ * slot must fall inside one bucket: the 5-minute one serves offsets in whole 5 minutes, the
+ * hourly one offsets in whole hours.
+ */
+export function planPieces(from: string, to: string, tzOffsetMinutes: number): RangePiece[] {
+  const f = Date.parse(from);
+  const t = Date.parse(to);
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const M5 = 300_000;
+  const H = 3_600_000;
+  if (tzOffsetMinutes % 5 !== 0) return [{ from, to, source: 'raw' }];
+  const a = Math.ceil(f / M5) * M5;
+  const d = Math.floor(t / M5) * M5;
+  if (a >= d) return [{ from, to, source: 'raw' }];
+  const pieces: RangePiece[] = [];
+  if (f < a) pieces.push({ from, to: iso(a), source: 'raw' });
+  const b = Math.ceil(a / H) * H;
+  const c = Math.floor(d / H) * H;
+  if (tzOffsetMinutes % 60 === 0 && b < c) {
+    if (a < b) pieces.push({ from: iso(a), to: iso(b), source: 300 });
+    pieces.push({ from: iso(b), to: iso(c), source: 3600 });
+    if (c < d) pieces.push({ from: iso(c), to: iso(d), source: 300 });
+  } else {
+    pieces.push({ from: iso(a), to: iso(d), source: 300 });
+  }
+  if (d < t) pieces.push({ from: iso(d), to, source: 'raw' });
+  return pieces;
+}

@@ -9,17 +9,18 @@ import type {
   MeterQuantity,
   MeterTrend,
   MeterTrendQuery,
+  PowerPoint,
   PowerSeries,
   PowerSeriesQuery,
   SiteInfo,
 } from '../../src-shared/api/energy.ts';
 import type { ProjectFile } from '../../src-shared/project/index.ts';
 import type { EnergyQueries } from '../archive/index.ts';
-import { bucketsBetween, labelToUtc, normaliseIso, stepFor } from './calendar.ts';
+import { bucketsBetween, labelToUtc, normaliseIso, planPieces, stepFor } from './calendar.ts';
 import { groupingOf, rollUp, type StationCell } from './rollup.ts';
 import { sitesOfProject } from './sites.ts';
 
-export { bucketsBetween, bucketOf, labelToUtc, stepFor, normaliseIso } from './calendar.ts';
+export { bucketsBetween, bucketOf, labelToUtc, stepFor, normaliseIso, planPieces, type RangePiece } from './calendar.ts';
 export { groupingOf, rollUp, UNASSIGNED_KEY } from './rollup.ts';
 export { sitesOfProject } from './sites.ts';
 
@@ -44,6 +45,11 @@ export function holdForward(rows: readonly { step: number; connector: string; w:
     }
   }
   return [...sums].sort((a, b) => a[0] - b[0]).map(([step, w]) => ({ step, w }));
+}
+
+function peakOf(points: readonly PowerPoint[]): PowerPoint | null {
+  const peak = points.reduce<PowerPoint | null>((best, p) => (best === null || p.w > best.w ? p : best), null);
+  return peak ? { ...peak } : null;
 }
 
 /** At most this many calendar buckets per summary (an hourly year would be 8,760). */
@@ -121,7 +127,12 @@ export class EnergyService {
       }
       return c;
     };
-    for (const r of this.queries.energyByStation(bucketQuery)) cell(r.stationId, r.label).energyWh += r.value;
+    // Whole 5-minute slots and hours from the roll-ups, the ragged ends from the samples.
+    for (const piece of planPieces(from, to, tz)) {
+      const part = { ...bucketQuery, from: piece.from, to: piece.to };
+      const rows = piece.source === 'raw' ? this.queries.energyByStation(part) : this.queries.energyByStationFromRollup(piece.source, part);
+      for (const r of rows) if (r.value !== 0) cell(r.stationId, r.label).energyWh += r.value;
+    }
     for (const r of this.queries.sessionsByStation(bucketQuery)) cell(r.stationId, r.label).sessions += r.value;
     const rolled = rollUp([...cells.values()], groupingOf(this.sites, q.groupBy, site?.id ?? null));
     return {
@@ -152,7 +163,17 @@ export class EnergyService {
       const limits = this.sites.map((s) => s.maxPowerW).filter((w): w is number => w !== null);
       limitW = limits.length === 0 ? null : limits.reduce((a, b) => a + b, 0);
     }
-    const stepS = stepFor(from, to, q.maxPoints ?? 500);
+    const rangeMs = Date.parse(to) - Date.parse(from);
+    // Past 2 hours the curve is read from the 5-minute roll-up, past 4 days from the hourly one.
+    const stepS = Math.max(stepFor(from, to, q.maxPoints ?? 500), rangeMs > 4 * 86_400_000 ? 3600 : rangeMs > 2 * 3_600_000 ? 300 : 0);
+    if (stepS >= 300) {
+      // Steps of whole slots, aligned on UTC multiples of the step.
+      const base = Math.floor(Date.parse(from) / (stepS * 1000)) * stepS * 1000;
+      const span = stepS % 3600 === 0 ? 3600 : 300;
+      const rows = this.queries.powerStepsFromRollup(span, { from: new Date(base).toISOString(), to, stepS, stationIds });
+      const points = rows.map((r) => ({ t: new Date(base + r.step * stepS * 1000).toISOString(), w: r.w }));
+      return { from, to, stepS, points, limitW, peak: peakOf(points) };
+    }
     const base = Date.parse(from);
     const steps =
       stepS >= POWER_HOLD_S
@@ -164,8 +185,7 @@ export class EnergyService {
             Math.ceil((Math.min(Date.parse(to), Date.now()) - base) / 1000 / stepS) - 1,
           );
     const points = steps.map((s) => ({ t: new Date(base + s.step * stepS * 1000).toISOString(), w: s.w }));
-    const peak = points.reduce<PowerSeries['peak']>((best, p) => (best === null || p.w > best.w ? p : best), null);
-    return { from, to, stepS, points, limitW, peak: peak ? { ...peak } : null };
+    return { from, to, stepS, points, limitW, peak: peakOf(points) };
   }
 
   meterTrend(q: MeterTrendQuery): MeterTrend {
