@@ -21,7 +21,7 @@ import { ProjectError, maskSecrets, runSelfTest, type ProjectWorkspace, type Sel
 import type { Archive } from '../archive/index.ts';
 import type { CentralSystem } from '../ocpp/index.ts';
 import type { StationRegistry } from '../stations/index.ts';
-import type { EnergyService } from '../energy/index.ts';
+import type { EnergyWorker } from '../energy/index.ts';
 
 export interface ApiServices {
   registry: StationRegistry;
@@ -36,7 +36,7 @@ export interface ApiServices {
   /** Ids of the stations the project declares (the self-test's default set). */
   declaredStations: () => string[];
   /** Sites and energy aggregates (overview and energy dashboard). */
-  energy: EnergyService;
+  energy: EnergyWorker;
 }
 
 /** Who is calling, through which session. */

@@ -17,7 +17,7 @@ import { CentralSystem, type CentralSystemOptions } from '../ocpp/index.ts';
 import { StationRegistry } from '../stations/index.ts';
 import { TransactionService } from '../transactions/index.ts';
 import { startHost, type Host } from '../host/index.ts';
-import { EnergyService } from '../energy/index.ts';
+import { EnergyWorker } from '../energy/index.ts';
 import { createApi, type Api } from './api.ts';
 import { loadProject } from './project.ts';
 
@@ -140,7 +140,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
       ? new AllocationController(project, registry, transactions, bus, (stationId, command, operator) => central.command(stationId, command, operator), log, options.smartChargingOptions)
       : null;
   const declaredStations = () => (project ? project.sites.flatMap((s) => s.stations.map((st) => st.id)) : []);
-  const energy = new EnergyService({ queries: archive.energy, project, stationExists: (id) => registry.get(id) !== undefined });
+  const energy = new EnergyWorker({ file: archive.file, project, stationExists: (id) => registry.get(id) !== undefined });
   const api = createApi({ registry, archive, badges, central, alarms, accounts, workspace, smartCharging, info, declaredStations, energy });
   const host = await startHost({
     host: options.host,
@@ -198,6 +198,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
       notifications?.close();
       await central.close();
       await host.close();
+      await energy.close();
       await transactions.close();
       registry.close();
       archive.close();
