@@ -623,6 +623,7 @@ export const en = {
     search: 'Find a site',
     shown: '{{shown}} of {{total}} sites',
     noSites: 'The project declares no site.',
+    density: { label: 'Tile size', compact: 'Compact', detailed: 'Detailed' },
     siteSelector: 'Site',
     allSites: 'All sites',
   },

@@ -625,6 +625,7 @@ export const fr: Translation = {
     search: 'Chercher un site',
     shown: '{{shown}} sites sur {{total}}',
     noSites: 'Le projet ne déclare aucun site.',
+    density: { label: 'Taille des tuiles', compact: 'Compactes', detailed: 'Détaillées' },
     siteSelector: 'Site',
     allSites: 'Tous les sites',
   },

@@ -128,7 +128,13 @@ function SiteCard(props: { site: SiteInfo; live: SiteLive; energyWh: number | nu
         </header>
         <div className="site-counts">
           {STATION_CATEGORIES.map((c) => (
-            <div key={c} className={`site-count tone-${CATEGORY_TONE[c]} ${live.counts[c] > 0 ? 'lit' : ''}`} data-testid={`site-count-${c}`} data-count={live.counts[c]}>
+            <div
+              key={c}
+              className={`site-count tone-${CATEGORY_TONE[c]} ${live.counts[c] > 0 ? 'lit' : ''}`}
+              data-testid={`site-count-${c}`}
+              data-count={live.counts[c]}
+              title={`${t(`overview.category.${c}`)}: ${live.counts[c]}`}
+            >
               <span className="site-count-value">{live.counts[c]}</span>
               <span className="site-count-label">{t(`overview.category.${c}`)}</span>
             </div>
@@ -172,6 +178,9 @@ export function OverviewView() {
   const stations = useStations((s) => s.stations);
   const { today, error } = useToday();
   const [search, setSearch] = useState('');
+  // Many sites: compact tiles by default (the operator may switch).
+  const [density, setDensity] = useState<'auto' | 'compact' | 'detailed'>('auto');
+  const compact = density === 'compact' || (density === 'auto' && sites.length > 12);
   const shown = useMemo(() => filterSites(sites, search), [sites, search]);
   const lives = useMemo(() => new Map(sites.map((s) => [s.id, siteLive(s.stationIds, stations, s.maxPowerW)])), [sites, stations]);
   const totals = useMemo(() => {
@@ -204,10 +213,18 @@ export function OverviewView() {
         <div className="toolbar">
           <SearchBox value={search} onChange={setSearch} placeholder={t('overview.search')} label={t('overview.search')} testId="site-search" />
           <span className="toolbar-count">{t('overview.shown', { shown: shown.length, total: sites.length })}</span>
+          <div className="toolbar-spacer" />
+          <div className="segmented" role="group" aria-label={t('overview.density.label')}>
+            {(['compact', 'detailed'] as const).map((d) => (
+              <button key={d} type="button" className={(compact ? 'compact' : 'detailed') === d ? 'active' : ''} aria-pressed={(compact ? 'compact' : 'detailed') === d} onClick={() => setDensity(d)} data-testid={`density-${d}`}>
+                {t(`overview.density.${d}`)}
+              </button>
+            ))}
+          </div>
         </div>
       ) : null}
       {loaded && sites.length === 0 ? <div className="placeholder"><p>{t('overview.noSites')}</p></div> : null}
-      <div className="site-grid" data-testid="site-grid">
+      <div className={`site-grid ${compact ? 'compact' : ''}`} data-testid="site-grid">
         {shown.map((site) => (
           <SiteCard
             key={site.id}
