@@ -107,7 +107,7 @@ describe('overview and energy dashboards', () => {
       500,
     );
     expect(await page.locator('[data-testid="energy-power-chart"] .recharts-area-area').count()).toBeGreaterThan(0);
-    expect(await page.locator('[data-testid="energy-live-chart"] .recharts-line-curve').count()).toBe(1);
+    await until('live power curve', async () => (await page.locator('[data-testid="energy-live-chart"] .recharts-line-curve').count()) === 1, 30_000, 500);
     expect(await page.textContent('[data-testid="energy-peak"]')).toMatch(/of 650\.0 kW/);
 
     // A station that is charging now, from REST.

@@ -648,7 +648,7 @@ export const en = {
     bucket: { label: 'Per', hour: 'Hour', day: 'Day', week: 'Week', month: 'Month' },
     groupBy: { label: 'Breakdown', site: 'Site', group: 'Electrical group', station: 'Station' },
     tiles: { energy: 'Energy in range', sessions: 'Sessions started', peak: 'Peak power', live: 'Live power', peakOfLimit: '{{percent}} % of {{limit}} kW' },
-    power: { title: 'Site power', live: 'Live (last 15 min)', history: 'History (drag the handles below to zoom)', step: 'mean per {{seconds}} s', kw: 'Power', limit: 'Limit' },
+    power: { title: 'Site power', live: 'Live (last 15 min)', history: 'History (drag the handles below to zoom)', step: 'mean per {{seconds}} s', kw: 'Power', limit: 'Limit', peak: 'Peak' },
     bars: { title: 'Energy per period and {{grouping}} (kWh)' },
     top: { title: 'Top stations by energy (kWh)' },
     table: { title: 'Energy per {{grouping}}', name: 'Name', energyKwh: 'Energy kWh', sessions: 'Sessions', share: 'Share', filter: 'Filter' },

@@ -650,7 +650,7 @@ export const fr: Translation = {
     bucket: { label: 'Par', hour: 'Heure', day: 'Jour', week: 'Semaine', month: 'Mois' },
     groupBy: { label: 'Répartition', site: 'Site', group: 'Groupe électrique', station: 'Borne' },
     tiles: { energy: 'Énergie sur la période', sessions: 'Sessions démarrées', peak: 'Pointe de puissance', live: 'Puissance instantanée', peakOfLimit: '{{percent}} % de {{limit}} kW' },
-    power: { title: 'Puissance du site', live: 'En direct (15 dernières min)', history: 'Historique (tirez les poignées ci-dessous pour zoomer)', step: 'moyenne par {{seconds}} s', kw: 'Puissance', limit: 'Limite' },
+    power: { title: 'Puissance du site', live: 'En direct (15 dernières min)', history: 'Historique (tirez les poignées ci-dessous pour zoomer)', step: 'moyenne par {{seconds}} s', kw: 'Puissance', limit: 'Limite', peak: 'Pointe' },
     bars: { title: 'Énergie par période et par {{grouping}} (kWh)' },
     top: { title: 'Bornes les plus consommatrices (kWh)' },
     table: { title: 'Énergie par {{grouping}}', name: 'Nom', energyKwh: 'Énergie kWh', sessions: 'Sessions', share: 'Part', filter: 'Filtrer' },
