@@ -144,7 +144,7 @@ export class EnergyQueries {
     const s = this.statement(
       key,
       () => `
-      WITH connectors AS (
+      WITH meters AS (
         SELECT DISTINCT station_id, evse_id, connector_id FROM meter_samples
         WHERE measurand = @register AND phase IS NULL AND ts >= @from AND ts < @to${filter}
       ),
@@ -154,7 +154,7 @@ export class EnergyQueries {
             WHERE m.station_id = c.station_id AND m.measurand = @register AND m.ts < @from
               AND m.evse_id = c.evse_id AND m.connector_id = c.connector_id AND m.phase IS NULL
             ORDER BY m.ts DESC, m.id DESC LIMIT 1) AS value
-        FROM connectors c
+        FROM meters c
         UNION ALL
         SELECT station_id, evse_id, connector_id, ts, id, value FROM meter_samples
         WHERE measurand = @register AND phase IS NULL AND ts >= @from AND ts < @to${filter}
