@@ -13,6 +13,7 @@ import type { StationState } from '../src-shared/domain/index.ts';
 import type { ProjectFile } from '../src-shared/project/index.ts';
 import { siteLive, STATION_CATEGORIES } from '../src-renderer/lib/overview.ts';
 import { launchBrowser, openPage } from './browser.ts';
+import { RawStation } from './ocpp-station.ts';
 import { startServer, type RunningServer } from './server.ts';
 import { screenshot, until } from './support.ts';
 
@@ -208,6 +209,20 @@ describe('overview of 50 sites', () => {
     expect(await page.getAttribute('[data-testid="site-grid"]', 'class')).toContain('compact');
     await until('energy today on every tile', async () => (await page.$$eval('[data-testid="site-energy-today"]', (nodes) => nodes.every((n) => !(n.textContent ?? '').startsWith('…')))));
     await screenshot(page, 'overview-50-sites.png');
+
+    // A station the project does not declare gets a tile of its own, which opens the stations list.
+    const stranger = await RawStation.connect(many.port, 'STRANGER-1');
+    try {
+      await stranger.boot();
+      await page.waitForSelector('[data-testid="site-card-outside"]');
+      expect(await page.textContent('[data-testid="site-card-outside"] .site-card-title')).toBe('Not in the project');
+      expect(await page.textContent('[data-testid="site-card-outside"] .site-card-header')).toContain('1 station');
+      expect(await cards.count()).toBe(51);
+      await page.click('[data-testid="site-open-outside"]');
+      await page.waitForSelector('[data-testid="view-stations"]');
+    } finally {
+      await stranger.close();
+    }
     expect(pageErrors).toEqual([]);
   });
 });

@@ -624,6 +624,7 @@ export const en = {
     shown: '{{shown}} of {{total}} sites',
     noSites: 'The project declares no site.',
     density: { label: 'Tile size', compact: 'Compact', detailed: 'Detailed' },
+    outside: 'Not in the project',
     siteSelector: 'Site',
     allSites: 'All sites',
   },

@@ -626,6 +626,7 @@ export const fr: Translation = {
     shown: '{{shown}} sites sur {{total}}',
     noSites: 'Le projet ne déclare aucun site.',
     density: { label: 'Taille des tuiles', compact: 'Compactes', detailed: 'Détaillées' },
+    outside: 'Hors projet',
     siteSelector: 'Site',
     allSites: 'Tous les sites',
   },
