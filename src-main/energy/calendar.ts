@@ -121,3 +121,61 @@ export function planPieces(from: string, to: string, tzOffsetMinutes: number): R
   if (d < t) pieces.push({ from: iso(d), to, source: 'raw' });
   return pieces;
 }
+
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** Whether `timeZone` is an IANA zone this runtime knows. */
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Offset of `timeZone` from UTC at the instant `ms`, minutes (e.g. 60 for Paris in winter). */
+export function offsetAt(ms: number, timeZone: string): number {
+  let format = offsetFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset', hour: '2-digit' });
+    offsetFormats.set(timeZone, format);
+  }
+  const name = format.formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const m = /GMT([+-])(\d{2}):?(\d{2})?/.exec(name);
+  if (!m) return 0;
+  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] ?? 0));
+}
+
+/**
+ * [from, to) cut where the zone's offset changes (daylight saving), each part with its offset.
+ * Offsets are read hourly and each change is found to the minute.
+ */
+export function constantOffsetParts(from: string, to: string, timeZone: string): Array<{ from: string; to: string; offset: number }> {
+  const f = Date.parse(from);
+  const t = Date.parse(to);
+  const parts: Array<{ from: string; to: string; offset: number }> = [];
+  let start = f;
+  let offset = offsetAt(f, timeZone);
+  const HOUR = 3_600_000;
+  for (let probe = Math.floor(f / HOUR) * HOUR + HOUR; probe < t + HOUR; probe += HOUR) {
+    const at = Math.min(probe, t);
+    const o = offsetAt(at, timeZone);
+    if (o === offset) continue;
+    // The change lies in (at - 1 h, at]: find its minute.
+    let lo = Math.max(start, at - HOUR);
+    let hi = at;
+    while (hi - lo > 60_000) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (offsetAt(mid, timeZone) === offset) lo = mid;
+      else hi = mid;
+    }
+    // Offsets change on a whole minute: the first one after `lo`.
+    const change = Math.min(hi, Math.floor(lo / 60_000) * 60_000 + 60_000);
+    parts.push({ from: new Date(start).toISOString(), to: new Date(change).toISOString(), offset });
+    start = change;
+    offset = o;
+  }
+  parts.push({ from: new Date(start).toISOString(), to, offset });
+  return parts.filter((p) => p.from < p.to);
+}

@@ -17,7 +17,7 @@ import type {
 } from '../../src-shared/api/energy.ts';
 import type { ProjectFile } from '../../src-shared/project/index.ts';
 import type { EnergyQueries } from '../archive/energy.ts';
-import { bucketsBetween, labelToUtc, normaliseIso, planPieces, stepFor } from './calendar.ts';
+import { bucketsBetween, constantOffsetParts, isTimeZone, labelToUtc, normaliseIso, planPieces, stepFor } from './calendar.ts';
 import { groupingOf, rollUp, type StationCell } from './rollup.ts';
 import { sitesOfProject } from './sites.ts';
 
@@ -110,35 +110,48 @@ export class EnergyService {
 
   summary(q: EnergySummaryQuery): EnergySummary {
     const { from, to } = range(q.from, q.to);
-    const tz = q.tzOffsetMinutes ?? 0;
+    if (q.timeZone !== undefined && !isTimeZone(q.timeZone)) throw new ApiError('BadRequest', `Unknown time zone "${q.timeZone}": give an IANA name such as Europe/Paris`);
     const site = q.siteId === undefined ? null : this.site(q.siteId);
-    const buckets = bucketsBetween(from, to, q.bucket, tz, MAX_BUCKETS);
-    if (buckets === null) throw new ApiError('BadRequest', `The range holds more than ${MAX_BUCKETS} ${q.bucket} buckets: choose a larger bucket or a shorter range`);
-    const bucketQuery = { from, to, bucket: q.bucket, tzOffsetMinutes: tz, stationIds: site ? site.stationIds : null };
+    // With a time zone, the range is cut where daylight saving changes the offset; each part is
+    // bucketed in its own offset and the parts meet in local buckets (days, weeks, months by
+    // their local label; hours by their instant, so the repeated autumn hour stays two hours).
+    const parts = q.timeZone === undefined ? [{ from, to, offset: q.tzOffsetMinutes ?? 0 }] : constantOffsetParts(from, to, q.timeZone);
+    const keyOf = (label: string, offset: number) => (q.bucket === 'hour' ? labelToUtc(label, offset) : label);
+    const starts = new Map<string, string>();
+    for (const part of parts) {
+      const buckets = bucketsBetween(part.from, part.to, q.bucket, part.offset, MAX_BUCKETS);
+      if (buckets === null) throw new ApiError('BadRequest', `The range holds more than ${MAX_BUCKETS} ${q.bucket} buckets: choose a larger bucket or a shorter range`);
+      for (const b of buckets) if (!starts.has(keyOf(b.label, part.offset))) starts.set(keyOf(b.label, part.offset), b.start);
+    }
+    if (starts.size > MAX_BUCKETS) throw new ApiError('BadRequest', `The range holds more than ${MAX_BUCKETS} ${q.bucket} buckets: choose a larger bucket or a shorter range`);
     const cells = new Map<string, StationCell>();
-    const cell = (stationId: string, label: string): StationCell => {
-      const id = `${stationId}\u0000${label}`;
+    const cell = (stationId: string, label: string, offset: number): StationCell => {
+      const key = keyOf(label, offset);
+      const id = `${stationId}\u0000${key}`;
       let c = cells.get(id);
       if (!c) {
-        c = { stationId, bucket: labelToUtc(label, tz), energyWh: 0, sessions: 0 };
+        c = { stationId, bucket: starts.get(key) ?? labelToUtc(label, offset), energyWh: 0, sessions: 0 };
         cells.set(id, c);
       }
       return c;
     };
-    // Whole 5-minute slots and hours from the roll-ups, the ragged ends from the samples.
-    for (const piece of planPieces(from, to, tz)) {
-      const part = { ...bucketQuery, from: piece.from, to: piece.to };
-      const rows = piece.source === 'raw' ? this.queries.energyByStation(part) : this.queries.energyByStationFromRollup(piece.source, part);
-      for (const r of rows) if (r.value !== 0) cell(r.stationId, r.label).energyWh += r.value;
+    for (const part of parts) {
+      const bucketQuery = { from: part.from, to: part.to, bucket: q.bucket, tzOffsetMinutes: part.offset, stationIds: site ? site.stationIds : null };
+      // Whole 5-minute slots and hours from the roll-ups, the ragged ends from the samples.
+      for (const piece of planPieces(part.from, part.to, part.offset)) {
+        const pieceQuery = { ...bucketQuery, from: piece.from, to: piece.to };
+        const rows = piece.source === 'raw' ? this.queries.energyByStation(pieceQuery) : this.queries.energyByStationFromRollup(piece.source, pieceQuery);
+        for (const r of rows) if (r.value !== 0) cell(r.stationId, r.label, part.offset).energyWh += r.value;
+      }
+      for (const r of this.queries.sessionsByStation(bucketQuery)) cell(r.stationId, r.label, part.offset).sessions += r.value;
     }
-    for (const r of this.queries.sessionsByStation(bucketQuery)) cell(r.stationId, r.label).sessions += r.value;
     const rolled = rollUp([...cells.values()], groupingOf(this.sites, q.groupBy, site?.id ?? null));
     return {
       from,
       to,
       bucket: q.bucket,
       groupBy: q.groupBy,
-      buckets: buckets.map((b) => b.start),
+      buckets: [...starts.values()].sort(),
       cells: rolled.cells,
       totals: rolled.totals,
       energyWh: rolled.totals.reduce((sum, t) => sum + t.energyWh, 0),

@@ -29,7 +29,7 @@ import { bucketLabel, niceCeiling, OTHERS_KEY, SERIES_COLOURS, stackedEnergyBars
 import { describeError } from '../lib/errors.ts';
 import { formatKw, formatKwh, formatNumber } from '../lib/format.ts';
 import { useLinkOpen, useLocale } from '../lib/hooks.ts';
-import { fromLocalInput, presetRange, RANGE_PRESETS, siteLive, toLocalInput, tzOffsetMinutes, type RangePreset } from '../lib/overview.ts';
+import { browserTimeZone, fromLocalInput, presetRange, RANGE_PRESETS, siteLive, toLocalInput, tzOffsetMinutes, type RangePreset } from '../lib/overview.ts';
 import { api } from '../store/client.ts';
 import { useSiteList, useSites } from '../store/sites.ts';
 import { useStations } from '../store/stations.ts';
@@ -384,7 +384,7 @@ export function EnergyView() {
   const rangeError = !from || !to ? t('energy.range.invalid') : from >= to ? t('energy.range.reversed') : null;
   const ready = open && rangeError === null && from !== null && to !== null;
   const scope = site ? { siteId: site.id } : {};
-  const query = ready ? { from: from.toISOString(), to: to.toISOString(), tzOffsetMinutes: tzOffsetMinutes(from), ...scope } : null;
+  const query = ready ? { from: from.toISOString(), to: to.toISOString(), tzOffsetMinutes: tzOffsetMinutes(from), ...browserTimeZone(), ...scope } : null;
   const deps = [query?.from, query?.to, siteId, range.bucket];
   const summary = useQuery(query ? () => api().call('energySummary', { ...query, bucket: range.bucket, groupBy }) : null, [...deps, groupBy]);
   const byStation = useQuery(query ? () => api().call('energySummary', { ...query, bucket: range.bucket, groupBy: 'station' }) : null, deps);

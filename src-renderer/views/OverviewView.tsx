@@ -11,7 +11,7 @@ import { Tile } from '../components/Tile.tsx';
 import { describeError } from '../lib/errors.ts';
 import { formatKw, formatKwh, formatNumber } from '../lib/format.ts';
 import { useLinkOpen, useLocale } from '../lib/hooks.ts';
-import { filterSites, siteLive, startOfLocalDay, STATION_CATEGORIES, tzOffsetMinutes, type SiteLive, type StationCategory } from '../lib/overview.ts';
+import { browserTimeZone, filterSites, siteLive, startOfLocalDay, STATION_CATEGORIES, tzOffsetMinutes, type SiteLive, type StationCategory } from '../lib/overview.ts';
 import type { Tone } from '../lib/status.ts';
 import { api } from '../store/client.ts';
 import { onEventBatch } from '../store/events.ts';
@@ -45,7 +45,7 @@ function useToday(): { today: EnergySummary | null; error: unknown } {
       const from = startOfLocalDay(now);
       const to = new Date(from.getTime() + 86_400_000);
       api()
-        .call('energySummary', { from: from.toISOString(), to: to.toISOString(), bucket: 'day', groupBy: 'site', tzOffsetMinutes: tzOffsetMinutes(now) })
+        .call('energySummary', { from: from.toISOString(), to: to.toISOString(), bucket: 'day', groupBy: 'site', tzOffsetMinutes: tzOffsetMinutes(now), ...browserTimeZone() })
         .then((summary) => {
           if (!cancelled) {
             setToday(summary);
