@@ -3,13 +3,17 @@
 // energy dashboard, the power history fills once the demo has charged, the trend viewer plots a
 // station's power and exports it as CSV, the header site selector scopes the screen, and the
 // labels switch to French. Screenshots for the README.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { SiteInfo } from '../src-shared/api/index.ts';
 import type { StationState } from '../src-shared/domain/index.ts';
+import type { ProjectFile } from '../src-shared/project/index.ts';
 import { siteLive, STATION_CATEGORIES } from '../src-renderer/lib/overview.ts';
 import { launchBrowser, openPage } from './browser.ts';
+import { RawStation } from './ocpp-station.ts';
 import { startServer, type RunningServer } from './server.ts';
 import { screenshot, until } from './support.ts';
 
@@ -104,7 +108,7 @@ describe('overview and energy dashboards', () => {
       500,
     );
     expect(await page.locator('[data-testid="energy-power-chart"] .recharts-area-area').count()).toBeGreaterThan(0);
-    expect(await page.locator('[data-testid="energy-live-chart"] .recharts-line-curve').count()).toBe(1);
+    await until('live power curve', async () => (await page.locator('[data-testid="energy-live-chart"] .recharts-line-curve').count()) === 1, 30_000, 500);
     expect(await page.textContent('[data-testid="energy-peak"]')).toMatch(/of 650\.0 kW/);
 
     // A station that is charging now, from REST.
@@ -156,6 +160,69 @@ describe('overview and energy dashboards', () => {
     expect(await page.textContent('[data-testid="site-card-demo-site"] .site-today')).toContain('Énergie du jour');
     await screenshot(page, 'overview-fr.png');
     await page.click('[data-testid="language-en"]');
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('overview of 50 sites', () => {
+  let many: RunningServer;
+  let projectDir: string;
+
+  beforeAll(async () => {
+    projectDir = mkdtempSync(join(tmpdir(), 'evs-50-sites-'));
+    const cities = ['Lyon', 'Paris', 'Lille', 'Nantes', 'Nice', 'Brest', 'Dijon', 'Metz', 'Reims', 'Tours'];
+    const project: ProjectFile = {
+      formatVersion: 1,
+      name: 'Fifty sites',
+      sites: Array.from({ length: 50 }, (_, i) => ({
+        id: `site-${String(i + 1).padStart(2, '0')}`,
+        name: `${cities[i % 10] ?? 'Site'} ${Math.floor(i / 10) + 1}`,
+        groups: [{ id: `feeder-${i + 1}`, name: 'Feeder', maxPowerW: 100_000 + i * 10_000 }],
+        stations: [1, 2].map((n) => ({ id: `S${String(i + 1).padStart(2, '0')}-CP${n}`, group: `feeder-${i + 1}`, protocol: 'ocpp1.6' as const, kind: 'AC' as const, maxPowerW: 22_000, connectors: 2 })),
+      })),
+    };
+    writeFileSync(join(projectDir, 'project.json'), JSON.stringify(project));
+    many = await startServer({ demo: false, extraArgs: ['--project', join(projectDir, 'project.json')] });
+  });
+
+  afterAll(async () => {
+    await many?.stop();
+    if (projectDir) rmSync(projectDir, { recursive: true, force: true });
+  });
+
+  test('50 site tiles wrap in a grid, every station counted offline, and the search narrows them', async () => {
+    await page.goto(`${many.url}/#/overview`);
+    await page.waitForSelector('[data-testid="connection-state"][data-state="open"]');
+    await page.selectOption('[data-testid="site-selector"]', '');
+    const cards = page.locator('[data-testid^="site-card-"]');
+    await until('50 site tiles', async () => (await cards.count()) === 50);
+    const tops = new Set(await cards.evaluateAll((nodes) => nodes.map((n) => Math.round(n.getBoundingClientRect().top))));
+    expect(tops.size).toBeGreaterThan(5);
+    const offline = await page.$$eval('[data-testid="site-count-offline"]', (nodes) => nodes.map((n) => Number(n.getAttribute('data-count'))));
+    expect(offline).toEqual(Array.from({ length: 50 }, () => 2));
+    await page.fill('[data-testid="site-search"]', 'lyon');
+    await until('the Lyon sites only', async () => (await cards.count()) === 5);
+    expect(await page.$$eval('[data-testid^="site-card-"] .site-card-title', (nodes) => nodes.map((n) => n.textContent))).toEqual(['Lyon 1', 'Lyon 2', 'Lyon 3', 'Lyon 4', 'Lyon 5']);
+    await page.fill('[data-testid="site-search"]', '');
+    await until('50 site tiles again', async () => (await cards.count()) === 50);
+    // Many sites get compact tiles; today's energy arrives from the archive worker.
+    expect(await page.getAttribute('[data-testid="site-grid"]', 'class')).toContain('compact');
+    await until('energy today on every tile', async () => (await page.$$eval('[data-testid="site-energy-today"]', (nodes) => nodes.every((n) => !(n.textContent ?? '').startsWith('…')))));
+    await screenshot(page, 'overview-50-sites.png');
+
+    // A station the project does not declare gets a tile of its own, which opens the stations list.
+    const stranger = await RawStation.connect(many.port, 'STRANGER-1');
+    try {
+      await stranger.boot();
+      await page.waitForSelector('[data-testid="site-card-outside"]');
+      expect(await page.textContent('[data-testid="site-card-outside"] .site-card-title')).toBe('Not in the project');
+      expect(await page.textContent('[data-testid="site-card-outside"] .site-card-header')).toContain('1 station');
+      expect(await cards.count()).toBe(51);
+      await page.click('[data-testid="site-open-outside"]');
+      await page.waitForSelector('[data-testid="view-stations"]');
+    } finally {
+      await stranger.close();
+    }
     expect(pageErrors).toEqual([]);
   });
 });

@@ -212,7 +212,7 @@ describe('operator UI on the demo site', () => {
     await page.click('[data-testid="language-fr"]');
     await until('French navigation', async () => (await page.innerText('[data-testid="nav-stations"]')).includes('Bornes'));
     await page.click('[data-testid="nav-energy"]');
-    await until('French energy screen', async () => (await page.innerText('[data-testid="view-energy"]')).includes('Tous les sites'));
+    await until('French energy screen', async () => (await page.innerText('[data-testid="view-energy"]')).includes('Choisissez une borne et une grandeur'));
     await page.click('[data-testid="language-en"]');
     await until('English navigation', async () => (await page.innerText('[data-testid="nav-stations"]')).includes('Stations'));
   });

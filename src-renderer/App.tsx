@@ -1,10 +1,9 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { Shell } from './components/Shell.tsx';
 import { setI18nLanguage } from './i18n/index.ts';
 import { useUi } from './store/ui.ts';
 import { AlarmsView } from './views/AlarmsView.tsx';
 import { BadgesView } from './views/BadgesView.tsx';
-import { EnergyView } from './views/EnergyView.tsx';
 import { GroundPlanView } from './views/GroundPlanView.tsx';
 import { OverviewView } from './views/OverviewView.tsx';
 import { PlaceholderView } from './views/PlaceholderView.tsx';
@@ -14,6 +13,9 @@ import { SmartChargingView } from './views/SmartChargingView.tsx';
 import { StationView } from './views/StationView.tsx';
 import { StationsView } from './views/StationsView.tsx';
 import { TransactionsView } from './views/TransactionsView.tsx';
+
+// The charts library is loaded with the energy screen only.
+const EnergyView = lazy(() => import('./views/EnergyView.tsx').then((m) => ({ default: m.EnergyView })));
 
 function CurrentView() {
   const route = useUi((s) => s.route);
@@ -36,7 +38,11 @@ function CurrentView() {
     case 'overview':
       return <OverviewView />;
     case 'energy':
-      return <EnergyView />;
+      return (
+        <Suspense fallback={<div className="view" data-testid="view-energy-loading" />}>
+          <EnergyView />
+        </Suspense>
+      );
     case 'project':
       return <ProjectView />;
     default:

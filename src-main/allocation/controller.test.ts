@@ -63,8 +63,11 @@ describe('smart charging controller', () => {
     const paused = sims.findIndex((s) => s.activeLimit(1)?.limit === 0);
     expect(paused).toBeGreaterThanOrEqual(0);
 
-    const allocation = await sup.api.dispatch('getAllocation', {});
-    const result = allocation.result as { setpoints: Array<{ value: number; reason: { kind: string } }> };
+    // The result in force covers all six sessions (a cycle that ran before the last start had five).
+    const result = await eventually(async () => {
+      const r = (await sup.api.dispatch('getAllocation', {})).result as { setpoints: Array<{ value: number; reason: { kind: string } }> } | null;
+      return r && r.setpoints.length === 6 ? r : null;
+    }, 10_000);
     expect(result.setpoints).toHaveLength(6);
     expect(result.setpoints.some((sp) => sp.reason.kind === 'limit')).toBe(true);
     // Every push settles as accepted by the stations (a cycle may be in flight when we look).

@@ -26,7 +26,7 @@ import type { Archive } from '../archive/index.ts';
 import type { CentralSystem, FrameWatches } from '../ocpp/index.ts';
 import type { PowerHistory } from '../../src-shared/api/index.ts';
 import type { StationRegistry } from '../stations/index.ts';
-import type { EnergyService } from '../energy/index.ts';
+import type { EnergyWorker } from '../energy/index.ts';
 import type { LiveProject } from './live-project.ts';
 
 export interface ApiServices {
@@ -51,7 +51,7 @@ export interface ApiServices {
   /** Ids of the stations the project declares (the self-test's default set). */
   declaredStations: () => string[];
   /** Sites and energy aggregates (overview and energy dashboard). */
-  energy: EnergyService;
+  energy: EnergyWorker;
   /** Alarm rule editor and notification settings (issue 5). */
   alarmRules: AlarmRuleEditor;
   notificationSettings: NotificationSettingsEditor;

@@ -30,7 +30,7 @@ import { CentralSystem, FrameTap, type CentralSystemOptions } from '../ocpp/inde
 import { StationRegistry } from '../stations/index.ts';
 import { TransactionService } from '../transactions/index.ts';
 import { startHost, type Host } from '../host/index.ts';
-import { EnergyService } from '../energy/index.ts';
+import { EnergyWorker } from '../energy/index.ts';
 import { createApi, type Api } from './api.ts';
 import { loadProject } from './project.ts';
 import { LiveProject, type RunningProject } from './live-project.ts';
@@ -205,7 +205,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
       return structuredClone(next);
     },
   };
-  const energy = new EnergyService({ queries: archive.energy, project, stationExists: (id) => registry.get(id) !== undefined });
+  const energy = new EnergyWorker({ file: archive.file, project, stationExists: (id) => registry.get(id) !== undefined });
   const tickets = new DownloadTickets();
   const live = new LiveProject(
     {
@@ -313,6 +313,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
       notifications.close();
       await central.close();
       await host.close();
+      await energy.close();
       await transactions.close();
       registry.close();
       archive.close();

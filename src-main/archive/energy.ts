@@ -5,6 +5,7 @@
 // the indexes; buckets are computed by SQLite's date functions in the caller's local offset.
 import type Database from 'better-sqlite3';
 import type { EnergyBucket, MeterQuantity } from '../../src-shared/api/energy.ts';
+import type { MeterSample } from '../../src-shared/domain/index.ts';
 
 const REGISTER = 'Energy.Active.Import.Register';
 const POWER = 'Power.Active.Import';
@@ -64,6 +65,18 @@ export interface StepValue {
   w: number;
 }
 
+/** Roll-up spans kept by the archive, seconds: 5 minutes and one hour. */
+export const ROLLUP_SPANS = [300, 3600] as const;
+export type RollupSpan = (typeof ROLLUP_SPANS)[number];
+
+/** UTC ISO start of the roll-up slot holding `ms` (same text as SQLite's strftime in migration 4). */
+export function slotStart(ms: number, span: number): string {
+  return new Date(Math.floor(ms / (span * 1000)) * span * 1000).toISOString();
+}
+
+/** Roll-up increments gathered over one insert, written once per slot. */
+export type RollupIncrements = Map<string, { span: number; start: string; stationId: string; evseId: number; connectorId: number; energyWh: number; powerSum: number; powerN: number }>;
+
 export interface ConnectorStepValue {
   step: number;
   /** station/evse/connector */
@@ -99,6 +112,12 @@ export const QUANTITY_SOURCE: Record<MeterQuantity, { measurand: string; phase: 
 export class EnergyQueries {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  /**
+   * The latest register reading of each connector as stored (in the open batch included), so
+   * that a reading in time order needs no look-up. The archive forgets them whenever a write
+   * is rolled back.
+   */
+  private readonly latest = new Map<string, { ts: string; value: number }>();
 
   constructor(db: Database.Database) {
     this.db = db;
@@ -125,7 +144,7 @@ export class EnergyQueries {
     const s = this.statement(
       key,
       () => `
-      WITH connectors AS (
+      WITH meters AS (
         SELECT DISTINCT station_id, evse_id, connector_id FROM meter_samples
         WHERE measurand = @register AND phase IS NULL AND ts >= @from AND ts < @to${filter}
       ),
@@ -135,7 +154,7 @@ export class EnergyQueries {
             WHERE m.station_id = c.station_id AND m.measurand = @register AND m.ts < @from
               AND m.evse_id = c.evse_id AND m.connector_id = c.connector_id AND m.phase IS NULL
             ORDER BY m.ts DESC, m.id DESC LIMIT 1) AS value
-        FROM connectors c
+        FROM meters c
         UNION ALL
         SELECT station_id, evse_id, connector_id, ts, id, value FROM meter_samples
         WHERE measurand = @register AND phase IS NULL AND ts >= @from AND ts < @to${filter}
@@ -210,6 +229,108 @@ export class EnergyQueries {
       stepS: q.stepS,
       ...(q.stationIds === null ? {} : { stationIds: JSON.stringify(q.stationIds) }),
     }) as ConnectorStepValue[];
+  }
+
+  // ---- roll-ups -------------------------------------------------------------------------
+
+  private increment(acc: RollupIncrements, s: { stationId: string; evseId: number; connectorId: number }, ms: number, energyWh: number, powerSum: number, powerN: number): void {
+    for (const span of ROLLUP_SPANS) {
+      const start = slotStart(ms, span);
+      const key = `${span}|${start}|${s.stationId}|${s.evseId}|${s.connectorId}`;
+      const row = acc.get(key) ?? { span, start, stationId: s.stationId, evseId: s.evseId, connectorId: s.connectorId, energyWh: 0, powerSum: 0, powerN: 0 };
+      row.energyWh += energyWh;
+      row.powerSum += powerSum;
+      row.powerN += powerN;
+      acc.set(key, row);
+    }
+  }
+
+  /**
+   * Adds one sample, not yet inserted, to the roll-up increments. A register reading adds its
+   * rise over the connector's previous reading (by time, then arrival); one that arrives late,
+   * between two stored readings, also corrects the rise counted for the reading after it. So
+   * the roll-ups always equal the register deltas computed from the samples themselves.
+   */
+  addToRollup(sample: MeterSample, acc: RollupIncrements): void {
+    if (sample.phase !== null) return;
+    const ms = Date.parse(sample.timestamp);
+    if (Number.isNaN(ms)) return;
+    if (sample.measurand === POWER) {
+      this.increment(acc, sample, ms, 0, sample.value, 1);
+      return;
+    }
+    if (sample.measurand !== REGISTER) return;
+    type Reading = { ts: string; value: number };
+    const connector = `${sample.stationId}\u0000${sample.evseId}\u0000${sample.connectorId}`;
+    const known = this.latest.get(connector);
+    if (known && sample.timestamp >= known.ts) {
+      this.increment(acc, sample, ms, Math.max(0, sample.value - known.value), 0, 0);
+      this.latest.set(connector, { ts: sample.timestamp, value: sample.value });
+      return;
+    }
+    const where = 'station_id = @stationId AND measurand = @register AND evse_id = @evseId AND connector_id = @connectorId AND phase IS NULL';
+    const params = { stationId: sample.stationId, register: REGISTER, evseId: sample.evseId, connectorId: sample.connectorId, ts: sample.timestamp };
+    const prev = this.statement('prevReading', () => `SELECT ts, value FROM meter_samples WHERE ${where} AND ts <= @ts ORDER BY ts DESC, id DESC LIMIT 1`).get(params) as Reading | undefined;
+    const next = this.statement('nextReading', () => `SELECT ts, value FROM meter_samples WHERE ${where} AND ts > @ts ORDER BY ts, id LIMIT 1`).get(params) as Reading | undefined;
+    if (prev) this.increment(acc, sample, ms, Math.max(0, sample.value - prev.value), 0, 0);
+    if (next) {
+      const correction = Math.max(0, next.value - sample.value) - (prev ? Math.max(0, next.value - prev.value) : 0);
+      if (correction !== 0) this.increment(acc, sample, Date.parse(next.ts), correction, 0, 0);
+    } else {
+      this.latest.set(connector, { ts: sample.timestamp, value: sample.value });
+    }
+  }
+
+  /** Called when a write is rolled back: the remembered readings may no longer be stored. */
+  forgetReadings(): void {
+    this.latest.clear();
+  }
+
+  writeRollup(acc: RollupIncrements): void {
+    const upsert = this.statement(
+      'upsertRollup',
+      () => `INSERT INTO meter_rollup (span, start, station_id, evse_id, connector_id, energy_wh, power_sum, power_n)
+             VALUES (@span, @start, @stationId, @evseId, @connectorId, @energyWh, @powerSum, @powerN)
+             ON CONFLICT (span, start, station_id, evse_id, connector_id) DO UPDATE SET
+               energy_wh = energy_wh + excluded.energy_wh, power_sum = power_sum + excluded.power_sum, power_n = power_n + excluded.power_n`,
+    );
+    for (const row of acc.values()) upsert.run(row);
+  }
+
+  /** Energy per station and bucket from a roll-up span over [from, to) (both on slot boundaries). */
+  energyByStationFromRollup(span: RollupSpan, q: BucketQuery): StationBucketValue[] {
+    const filter = stationFilter('station_id', q.stationIds);
+    const s = this.statement(
+      `energyRollup|${q.bucket}|${q.stationIds === null}`,
+      () => `
+      SELECT station_id AS stationId, ${bucketExpression('start', q.bucket)} AS label, SUM(energy_wh) AS value
+      FROM meter_rollup WHERE span = @span AND start >= @from AND start < @to AND energy_wh <> 0${filter}
+      GROUP BY station_id, label ORDER BY label, station_id`,
+    );
+    return s.all({ ...this.params(q, {}), span }) as StationBucketValue[];
+  }
+
+  /** Summed power per step from a roll-up span: each connector's mean over the step (steps are whole slots). */
+  powerStepsFromRollup(span: RollupSpan, q: StepQuery): StepValue[] {
+    const filter = stationFilter('station_id', q.stationIds);
+    const s = this.statement(
+      `powerRollup|${q.stationIds === null}`,
+      () => `
+      SELECT step, SUM(mean) AS w FROM (
+        SELECT CAST((unixepoch(start) - @fromS) / @stepS AS INTEGER) AS step, SUM(power_sum) / SUM(power_n) AS mean
+        FROM meter_rollup
+        WHERE span = @span AND start >= @from AND start < @to AND power_n > 0${filter}
+        GROUP BY step, station_id, evse_id, connector_id
+      ) GROUP BY step ORDER BY step`,
+    );
+    return s.all({
+      span,
+      from: q.from,
+      to: q.to,
+      fromS: Math.floor(Date.parse(q.from) / 1000),
+      stepS: q.stepS,
+      ...(q.stationIds === null ? {} : { stationIds: JSON.stringify(q.stationIds) }),
+    }) as StepValue[];
   }
 
   /** How many samples of a station's quantity lie in the range. */

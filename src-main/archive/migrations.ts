@@ -158,10 +158,35 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX audit_log_actor ON audit_log (actor, at);
   CREATE INDEX audit_log_station ON audit_log (station_id, at);
   `,
-  // 4: energy dashboard: register/power readings by time over every station, and one
-  // station's quantity by time (trend viewer, the reading before a range)
+  // 4: energy dashboard: indexes for register/power readings by time (every station, one
+  // station), and per-connector roll-ups per 5 minutes and per hour (energy = register rises
+  // counted where the later reading falls; power = sum and count of readings), kept by
+  // insertSamples and filled here from the samples already archived
   `
   CREATE INDEX meter_samples_measurand_ts ON meter_samples (measurand, ts);
   CREATE INDEX meter_samples_station_measurand_ts ON meter_samples (station_id, measurand, ts);
+  CREATE TABLE meter_rollup (
+    span INTEGER NOT NULL,
+    start TEXT NOT NULL,
+    station_id TEXT NOT NULL,
+    evse_id INTEGER NOT NULL,
+    connector_id INTEGER NOT NULL,
+    energy_wh REAL NOT NULL DEFAULT 0,
+    power_sum REAL NOT NULL DEFAULT 0,
+    power_n INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (span, start, station_id, evse_id, connector_id)
+  ) WITHOUT ROWID;
+  INSERT INTO meter_rollup (span, start, station_id, evse_id, connector_id, energy_wh, power_sum, power_n)
+  SELECT spans.span, strftime('%Y-%m-%dT%H:%M:00.000Z', (unixepoch(r.ts) / spans.span) * spans.span, 'unixepoch') AS slot,
+    r.station_id, r.evse_id, r.connector_id, SUM(r.energy), SUM(r.power), SUM(r.n)
+  FROM (
+    SELECT station_id, evse_id, connector_id, ts,
+      MAX(COALESCE(value - LAG(value) OVER (PARTITION BY station_id, evse_id, connector_id ORDER BY ts, id), 0), 0) AS energy, 0 AS power, 0 AS n
+    FROM meter_samples WHERE measurand = 'Energy.Active.Import.Register' AND phase IS NULL
+    UNION ALL
+    SELECT station_id, evse_id, connector_id, ts, 0, value, 1
+    FROM meter_samples WHERE measurand = 'Power.Active.Import' AND phase IS NULL
+  ) r CROSS JOIN (SELECT 300 AS span UNION ALL SELECT 3600) spans
+  GROUP BY spans.span, slot, r.station_id, r.evse_id, r.connector_id;
   `,
 ];

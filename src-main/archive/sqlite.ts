@@ -17,7 +17,7 @@ import type {
 import type { AlarmHistoryQuery, AuditEntry, AuditQuery, Page, TransactionQuery } from '../../src-shared/api/index.ts';
 import type { AlarmInstance, AlarmTransition } from '../../src-shared/alarms/types.ts';
 import { MIGRATIONS } from './migrations.ts';
-import { EnergyQueries } from './energy.ts';
+import { EnergyQueries, type RollupIncrements } from './energy.ts';
 
 export interface StoredStation {
   id: string;
@@ -343,6 +343,7 @@ export class SqliteArchive {
       value = fn();
       this.stmt.release.run();
     } catch (error) {
+      this.energy.forgetReadings();
       const failure = error instanceof Error ? error : new Error(String(error));
       if (!this.db.inTransaction) {
         // The whole batch is gone: every writer waiting on it lost its data too.
@@ -373,6 +374,7 @@ export class SqliteArchive {
 
   /** Forgets a batch SQLite rolled back and rejects every writer that was waiting on it. */
   private abandonBatch(cause: unknown): void {
+    this.energy.forgetReadings();
     if (this.db.inTransaction) {
       try {
         this.db.exec('ROLLBACK');
@@ -404,6 +406,7 @@ export class SqliteArchive {
       this.batchOpen = false;
       for (const w of waiting) w.resolve();
     } catch (error) {
+      this.energy.forgetReadings();
       try {
         this.db.exec('ROLLBACK');
       } catch {
@@ -646,7 +649,13 @@ export class SqliteArchive {
 
   insertSamples(samples: MeterSample[]): Promise<void> {
     return this.write(() => {
-      for (const s of samples) this.stmt.insertSample.run(s);
+      // Energy and power roll-ups move with the samples, in the same savepoint.
+      const rollup: RollupIncrements = new Map();
+      for (const s of samples) {
+        this.energy.addToRollup(s, rollup);
+        this.stmt.insertSample.run(s);
+      }
+      this.energy.writeRollup(rollup);
     });
   }
 

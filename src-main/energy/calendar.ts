@@ -83,3 +83,99 @@ export function normaliseIso(text: string): string | null {
   const ms = Date.parse(text);
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
+
+/** Where each part of a range is read from: raw samples, or the 5-minute or hourly roll-ups. */
+export interface RangePiece {
+  from: string;
+  to: string;
+  source: 'raw' | 300 | 3600;
+}
+
+/**
+ * Cuts [from, to) so that whole 5-minute slots come from the 5-minute roll-up, whole hours from
+ * the hourly one, and only the ragged ends (under 5 minutes each) from raw samples. A roll-up
+ * slot must fall inside one bucket: the 5-minute one serves offsets in whole 5 minutes, the
+ * hourly one offsets in whole hours.
+ */
+export function planPieces(from: string, to: string, tzOffsetMinutes: number): RangePiece[] {
+  const f = Date.parse(from);
+  const t = Date.parse(to);
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const M5 = 300_000;
+  const H = 3_600_000;
+  if (tzOffsetMinutes % 5 !== 0) return [{ from, to, source: 'raw' }];
+  const a = Math.ceil(f / M5) * M5;
+  const d = Math.floor(t / M5) * M5;
+  if (a >= d) return [{ from, to, source: 'raw' }];
+  const pieces: RangePiece[] = [];
+  if (f < a) pieces.push({ from, to: iso(a), source: 'raw' });
+  const b = Math.ceil(a / H) * H;
+  const c = Math.floor(d / H) * H;
+  if (tzOffsetMinutes % 60 === 0 && b < c) {
+    if (a < b) pieces.push({ from: iso(a), to: iso(b), source: 300 });
+    pieces.push({ from: iso(b), to: iso(c), source: 3600 });
+    if (c < d) pieces.push({ from: iso(c), to: iso(d), source: 300 });
+  } else {
+    pieces.push({ from: iso(a), to: iso(d), source: 300 });
+  }
+  if (d < t) pieces.push({ from: iso(d), to, source: 'raw' });
+  return pieces;
+}
+
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** Whether `timeZone` is an IANA zone this runtime knows. */
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Offset of `timeZone` from UTC at the instant `ms`, minutes (e.g. 60 for Paris in winter). */
+export function offsetAt(ms: number, timeZone: string): number {
+  let format = offsetFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset', hour: '2-digit' });
+    offsetFormats.set(timeZone, format);
+  }
+  const name = format.formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const m = /GMT([+-])(\d{2}):?(\d{2})?/.exec(name);
+  if (!m) return 0;
+  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] ?? 0));
+}
+
+/**
+ * [from, to) cut where the zone's offset changes (daylight saving), each part with its offset.
+ * Offsets are read hourly and each change is found to the minute.
+ */
+export function constantOffsetParts(from: string, to: string, timeZone: string): Array<{ from: string; to: string; offset: number }> {
+  const f = Date.parse(from);
+  const t = Date.parse(to);
+  const parts: Array<{ from: string; to: string; offset: number }> = [];
+  let start = f;
+  let offset = offsetAt(f, timeZone);
+  const HOUR = 3_600_000;
+  for (let probe = Math.floor(f / HOUR) * HOUR + HOUR; probe < t + HOUR; probe += HOUR) {
+    const at = Math.min(probe, t);
+    const o = offsetAt(at, timeZone);
+    if (o === offset) continue;
+    // The change lies in (at - 1 h, at]: find its minute.
+    let lo = Math.max(start, at - HOUR);
+    let hi = at;
+    while (hi - lo > 60_000) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (offsetAt(mid, timeZone) === offset) lo = mid;
+      else hi = mid;
+    }
+    // Offsets change on a whole minute: the first one after `lo`.
+    const change = Math.min(hi, Math.floor(lo / 60_000) * 60_000 + 60_000);
+    parts.push({ from: new Date(start).toISOString(), to: new Date(change).toISOString(), offset });
+    start = change;
+    offset = o;
+  }
+  parts.push({ from: new Date(start).toISOString(), to, offset });
+  return parts.filter((p) => p.from < p.to);
+}

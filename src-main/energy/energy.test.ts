@@ -12,6 +12,7 @@ import type { MeterSample } from '../../src-shared/domain/index.ts';
 import type { ProjectFile } from '../../src-shared/project/index.ts';
 import { SqliteArchive } from '../archive/index.ts';
 import { EnergyService, bucketOf, bucketsBetween, holdForward, stepFor } from './index.ts';
+import { constantOffsetParts } from './calendar.ts';
 
 const PROJECT: ProjectFile = {
   formatVersion: 1,
@@ -121,9 +122,9 @@ describe('energy per bucket (register deltas)', () => {
     ]);
     const summary = service.summary({ from: '2026-03-02T00:00:00Z', to: '2026-03-03T00:00:00Z', bucket: 'hour', groupBy: 'station' });
     expect(summary.buckets).toHaveLength(24);
+    // The hour of the reset adds nothing (and shows no cell).
     expect(summary.cells.map((c) => [c.bucket.slice(11, 13), c.energyWh])).toEqual([
       ['11', 500],
-      ['12', 0],
       ['13', 50],
     ]);
   });
@@ -180,6 +181,49 @@ describe('energy per bucket (register deltas)', () => {
     expect(summary.cells).toEqual([]);
     expect(summary.totals).toEqual([{ key: 's-feeder', name: 'South feeder', energyWh: 0, sessions: 0 }]);
     expect(summary.energyWh).toBe(0);
+  });
+});
+
+describe('daylight saving', () => {
+  it('starts each local day at its own midnight across the spring change (Europe/Paris), where a fixed offset would not', async () => {
+    await archive.insertSamples([
+      register('A1', '2026-03-28T22:00:00.000Z', 0), // the 28th, 23:00 local
+      register('A1', '2026-03-29T12:00:00.000Z', 100), // the 29th
+      register('A1', '2026-03-29T22:30:00.000Z', 300), // the 30th, 00:30 local (summer time)
+      register('A1', '2026-03-30T12:00:00.000Z', 600), // the 30th
+    ]);
+    const query = { from: '2026-03-27T23:00:00Z', to: '2026-03-30T22:00:00Z', bucket: 'day' as const, groupBy: 'station' as const };
+    const zoned = service.summary({ ...query, timeZone: 'Europe/Paris' });
+    expect(zoned.buckets).toEqual(['2026-03-27T23:00:00.000Z', '2026-03-28T23:00:00.000Z', '2026-03-29T22:00:00.000Z']);
+    expect(zoned.cells.map((c) => [c.bucket, c.energyWh])).toEqual([
+      ['2026-03-28T23:00:00.000Z', 100],
+      ['2026-03-29T22:00:00.000Z', 500],
+    ]);
+    const fixed = service.summary({ ...query, tzOffsetMinutes: 60 });
+    expect(fixed.cells.map((c) => c.energyWh)).toEqual([300, 300]);
+  });
+
+  it('keeps the repeated autumn hour as two hours', async () => {
+    await archive.insertSamples([
+      register('A1', '2026-10-24T23:50:00.000Z', 0),
+      register('A1', '2026-10-25T00:30:00.000Z', 10), // 02:30 summer time
+      register('A1', '2026-10-25T01:30:00.000Z', 30), // 02:30 winter time
+    ]);
+    const summary = service.summary({ from: '2026-10-25T00:00:00Z', to: '2026-10-25T02:00:00Z', bucket: 'hour', groupBy: 'station', timeZone: 'Europe/Paris' });
+    expect(summary.buckets).toEqual(['2026-10-25T00:00:00.000Z', '2026-10-25T01:00:00.000Z']);
+    expect(summary.cells.map((c) => [c.bucket, c.energyWh])).toEqual([
+      ['2026-10-25T00:00:00.000Z', 10],
+      ['2026-10-25T01:00:00.000Z', 20],
+    ]);
+  });
+
+  it('finds the change to the minute and refuses an unknown zone', () => {
+    expect(constantOffsetParts('2026-03-28T00:00:00.000Z', '2026-03-30T00:00:00.000Z', 'Europe/Paris')).toEqual([
+      { from: '2026-03-28T00:00:00.000Z', to: '2026-03-29T01:00:00.000Z', offset: 60 },
+      { from: '2026-03-29T01:00:00.000Z', to: '2026-03-30T00:00:00.000Z', offset: 120 },
+    ]);
+    expect(constantOffsetParts('2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z', 'Asia/Kolkata')).toEqual([{ from: '2026-01-01T00:00:00.000Z', to: '2026-01-02T00:00:00.000Z', offset: 330 }]);
+    expect(() => service.summary({ from: '2026-03-01T00:00:00Z', to: '2026-03-02T00:00:00Z', bucket: 'day', groupBy: 'site', timeZone: 'Mars/Olympus' })).toThrow(/Unknown time zone/);
   });
 });
 

@@ -61,6 +61,12 @@ export function tzOffsetMinutes(at: Date): number {
   return -at.getTimezoneOffset();
 }
 
+/** The browser's IANA time zone (buckets then follow daylight saving), when it has a usable one. */
+export function browserTimeZone(): { timeZone: string } | Record<string, never> {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return typeof zone === 'string' && /^[A-Za-z0-9_+/-]{1,64}$/.test(zone) ? { timeZone: zone } : {};
+}
+
 export const RANGE_PRESETS = ['today', 'last24h', 'last7d', 'last30d', 'thisMonth', 'last12m'] as const;
 export type RangePreset = (typeof RANGE_PRESETS)[number];
 

@@ -6,6 +6,7 @@ import { create } from 'zustand';
 import type { SiteInfo } from '../../src-shared/api/energy.ts';
 import { api } from './client.ts';
 import { useConnection } from './connection.ts';
+import { useSession } from './session.ts';
 
 const SITE_KEY = 'evs.site';
 
@@ -64,9 +65,11 @@ export function useSiteList(): SiteInfo[] {
   const sites = useSites((s) => s.sites);
   const loaded = useSites((s) => s.loaded);
   const open = useConnection((s) => s.status === 'open');
+  // Signing in (or in again) retries a load the server refused.
+  const who = useSession((s) => s.principal?.username ?? null);
   useEffect(() => {
     if (!loaded && open) void useSites.getState().load();
-  }, [loaded, open]);
+  }, [loaded, open, who]);
   return sites;
 }
 

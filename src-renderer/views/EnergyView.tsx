@@ -3,9 +3,9 @@
 // trend viewer of any measured quantity of any station, with CSV exports of what is shown.
 // Every figure is computed by the main process on the archive (energySummary, powerSeries,
 // meterTrend); the live curve samples the station model the event stream keeps current.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Area, AreaChart, Bar, BarChart, Brush, CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Area, AreaChart, Bar, BarChart, Brush, CartesianGrid, Legend, Line, LineChart, ReferenceDot, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import {
   ENERGY_BUCKETS,
   ENERGY_GROUPINGS,
@@ -29,7 +29,7 @@ import { bucketLabel, niceCeiling, OTHERS_KEY, SERIES_COLOURS, stackedEnergyBars
 import { describeError } from '../lib/errors.ts';
 import { formatKw, formatKwh, formatNumber } from '../lib/format.ts';
 import { useLinkOpen, useLocale } from '../lib/hooks.ts';
-import { fromLocalInput, presetRange, RANGE_PRESETS, siteLive, toLocalInput, tzOffsetMinutes, type RangePreset } from '../lib/overview.ts';
+import { browserTimeZone, fromLocalInput, presetRange, RANGE_PRESETS, siteLive, toLocalInput, tzOffsetMinutes, type RangePreset } from '../lib/overview.ts';
 import { api } from '../store/client.ts';
 import { useSiteList, useSites } from '../store/sites.ts';
 import { useStations } from '../store/stations.ts';
@@ -159,6 +159,16 @@ function PowerPanel(props: { series: PowerSeries | null; loading: boolean; live:
                 <Tooltip contentStyle={TOOLTIP_STYLE} labelFormatter={(v) => timeLabel(Number(v), 0, locale)} formatter={(v) => [`${formatNumber(Number(v), locale, 1)} ${t('units.kw')}`, t('energy.power.kw')]} />
                 {limitKw !== null ? <ReferenceLine y={limitKw} stroke={LIMIT_COLOUR} strokeDasharray="6 3" label={{ value: t('energy.power.limit'), fill: LIMIT_COLOUR, fontSize: 11, position: 'insideTopRight' }} /> : null}
                 <Area type="stepAfter" dataKey="kw" stroke={SERIES_COLOURS[0]} fill={SERIES_COLOURS[0]} fillOpacity={0.25} isAnimationActive={false} />
+                {props.series?.peak ? (
+                  <ReferenceDot
+                    x={Date.parse(props.series.peak.t)}
+                    y={props.series.peak.w / 1000}
+                    r={4}
+                    fill={SERIES_COLOURS[2]}
+                    stroke="none"
+                    label={{ value: t('energy.power.peak'), fill: SERIES_COLOURS[2], fontSize: 11, position: 'top' }}
+                  />
+                ) : null}
                 {rows.length > 2 ? <Brush dataKey="t" height={22} stroke="#3b9eff" fill="#0d151e" tickFormatter={(v: number) => timeLabel(v, span, locale)} /> : null}
               </AreaChart>
             </ResponsiveContainer>
@@ -374,7 +384,7 @@ export function EnergyView() {
   const rangeError = !from || !to ? t('energy.range.invalid') : from >= to ? t('energy.range.reversed') : null;
   const ready = open && rangeError === null && from !== null && to !== null;
   const scope = site ? { siteId: site.id } : {};
-  const query = ready ? { from: from.toISOString(), to: to.toISOString(), tzOffsetMinutes: tzOffsetMinutes(from), ...scope } : null;
+  const query = ready ? { from: from.toISOString(), to: to.toISOString(), tzOffsetMinutes: tzOffsetMinutes(from), ...browserTimeZone(), ...scope } : null;
   const deps = [query?.from, query?.to, siteId, range.bucket];
   const summary = useQuery(query ? () => api().call('energySummary', { ...query, bucket: range.bucket, groupBy }) : null, [...deps, groupBy]);
   const byStation = useQuery(query ? () => api().call('energySummary', { ...query, bucket: range.bucket, groupBy: 'station' }) : null, deps);
@@ -390,6 +400,20 @@ export function EnergyView() {
     power.reload();
   };
   const error = summary.error ?? power.error ?? byStation.error;
+  // A range that reaches now is re-read every 30 s (presets move with the clock).
+  const latest = useRef({ reload, from, to, preset: range.preset });
+  useEffect(() => {
+    latest.current = { reload, from, to, preset: range.preset };
+  });
+  useEffect(() => {
+    if (!open) return;
+    const timer = setInterval(() => {
+      const { reload: again, from: f, to: t, preset } = latest.current;
+      const now = Date.now();
+      if (f && t && f.getTime() <= now && (preset !== 'custom' || t.getTime() > now)) again();
+    }, 30_000);
+    return () => clearInterval(timer);
+  }, [open]);
   return (
     <div className="view" data-testid="view-energy">
       <div className="view-header">

@@ -11,7 +11,7 @@ import { Tile } from '../components/Tile.tsx';
 import { describeError } from '../lib/errors.ts';
 import { formatKw, formatKwh, formatNumber } from '../lib/format.ts';
 import { useLinkOpen, useLocale } from '../lib/hooks.ts';
-import { filterSites, siteLive, startOfLocalDay, STATION_CATEGORIES, tzOffsetMinutes, type SiteLive, type StationCategory } from '../lib/overview.ts';
+import { browserTimeZone, filterSites, siteLive, startOfLocalDay, STATION_CATEGORIES, tzOffsetMinutes, type SiteLive, type StationCategory } from '../lib/overview.ts';
 import type { Tone } from '../lib/status.ts';
 import { api } from '../store/client.ts';
 import { onEventBatch } from '../store/events.ts';
@@ -45,7 +45,7 @@ function useToday(): { today: EnergySummary | null; error: unknown } {
       const from = startOfLocalDay(now);
       const to = new Date(from.getTime() + 86_400_000);
       api()
-        .call('energySummary', { from: from.toISOString(), to: to.toISOString(), bucket: 'day', groupBy: 'site', tzOffsetMinutes: tzOffsetMinutes(now) })
+        .call('energySummary', { from: from.toISOString(), to: to.toISOString(), bucket: 'day', groupBy: 'site', tzOffsetMinutes: tzOffsetMinutes(now), ...browserTimeZone() })
         .then((summary) => {
           if (!cancelled) {
             setToday(summary);
@@ -114,21 +114,29 @@ function SiteCard(props: { site: SiteInfo; live: SiteLive; energyWh: number | nu
   const navigate = useUi((s) => s.navigate);
   const setSiteId = useSites((s) => s.setSiteId);
   const { site, live } = props;
+  // The stations outside the project have no site to choose: their tile only opens the stations list.
+  const outside = site.id === '';
   const open = (view: 'energy' | 'stations' | 'groundPlan') => {
-    setSiteId(site.id);
-    navigate({ view, stationId: null });
+    if (!outside) setSiteId(site.id);
+    navigate({ view: outside ? 'stations' : view, stationId: null });
   };
   const worst: Tone = live.counts.faulted > 0 ? 'fault' : live.counts.offline > 0 ? 'warn' : 'ok';
   return (
-    <article className={`site-card tone-edge-${worst}`} data-testid={`site-card-${site.id}`} data-site-id={site.id}>
-      <button type="button" className="site-card-main" onClick={() => open('energy')} title={t('overview.openEnergy')} data-testid={`site-open-${site.id}`}>
+    <article className={`site-card tone-edge-${worst}`} data-testid={`site-card-${site.id || 'outside'}`} data-site-id={site.id}>
+      <button type="button" className="site-card-main" onClick={() => open('energy')} title={outside ? t('nav.stations') : t('overview.openEnergy')} data-testid={`site-open-${site.id || 'outside'}`}>
         <header className="site-card-header">
           <h2 className="site-card-title">{site.name}</h2>
           <span className="muted">{t('overview.stationCount', { count: live.stations })}</span>
         </header>
         <div className="site-counts">
           {STATION_CATEGORIES.map((c) => (
-            <div key={c} className={`site-count tone-${CATEGORY_TONE[c]} ${live.counts[c] > 0 ? 'lit' : ''}`} data-testid={`site-count-${c}`} data-count={live.counts[c]}>
+            <div
+              key={c}
+              className={`site-count tone-${CATEGORY_TONE[c]} ${live.counts[c] > 0 ? 'lit' : ''}`}
+              data-testid={`site-count-${c}`}
+              data-count={live.counts[c]}
+              title={`${t(`overview.category.${c}`)}: ${live.counts[c]}`}
+            >
               <span className="site-count-value">{live.counts[c]}</span>
               <span className="site-count-label">{t(`overview.category.${c}`)}</span>
             </div>
@@ -152,12 +160,16 @@ function SiteCard(props: { site: SiteInfo; live: SiteLive; energyWh: number | nu
         <button type="button" className="link-button" onClick={() => open('stations')} data-testid={`site-stations-${site.id}`}>
           {t('nav.stations')}
         </button>
-        <button type="button" className="link-button" onClick={() => open('groundPlan')}>
-          {t('nav.groundPlan')}
-        </button>
-        <button type="button" className="link-button" onClick={() => open('energy')}>
-          {t('nav.energy')}
-        </button>
+        {outside ? null : (
+          <>
+            <button type="button" className="link-button" onClick={() => open('groundPlan')}>
+              {t('nav.groundPlan')}
+            </button>
+            <button type="button" className="link-button" onClick={() => open('energy')}>
+              {t('nav.energy')}
+            </button>
+          </>
+        )}
       </footer>
     </article>
   );
@@ -172,8 +184,23 @@ export function OverviewView() {
   const stations = useStations((s) => s.stations);
   const { today, error } = useToday();
   const [search, setSearch] = useState('');
-  const shown = useMemo(() => filterSites(sites, search), [sites, search]);
-  const lives = useMemo(() => new Map(sites.map((s) => [s.id, siteLive(s.stationIds, stations, s.maxPowerW)])), [sites, stations]);
+  // Many sites: compact tiles by default (the operator may switch).
+  const [density, setDensity] = useState<'auto' | 'compact' | 'detailed'>('auto');
+  const compact = density === 'compact' || (density === 'auto' && sites.length > 12);
+
+  const selected = useSites((s) => s.siteId);
+  const allSites = useSites((s) => s.sites);
+  // Stations the project does not declare (self-registered, pending) get a tile of their own.
+  const outsideIds = useMemo(() => {
+    const declared = new Set(allSites.flatMap((s) => s.stationIds));
+    return Object.keys(stations).filter((id) => !declared.has(id)).sort();
+  }, [allSites, stations]);
+  const tiles = useMemo<SiteInfo[]>(
+    () => (selected === null && loaded && outsideIds.length > 0 ? [...sites, { id: '', name: t('overview.outside'), maxPowerW: null, stationIds: outsideIds, parks: [], groups: [] }] : sites),
+    [sites, selected, loaded, outsideIds, t],
+  );
+  const shown = useMemo(() => filterSites(tiles, search), [tiles, search]);
+  const lives = useMemo(() => new Map(tiles.map((s) => [s.id, siteLive(s.stationIds, stations, s.maxPowerW)])), [tiles, stations]);
   const totals = useMemo(() => {
     const counts: Record<StationCategory, number> = { available: 0, charging: 0, faulted: 0, offline: 0, unavailable: 0 };
     let powerW = 0;
@@ -184,7 +211,7 @@ export function OverviewView() {
     return { counts, powerW };
   }, [lives]);
   const todayOf = (siteId: string) => today?.totals.find((x) => x.key === siteId) ?? null;
-  const todayInScope = today ? sites.reduce((sum, s) => sum + (todayOf(s.id)?.energyWh ?? 0), 0) : null;
+  const todayInScope = today ? tiles.reduce((sum, s) => sum + (todayOf(s.id)?.energyWh ?? 0), 0) : null;
   return (
     <div className="view" data-testid="view-overview">
       <div className="view-header">
@@ -204,10 +231,18 @@ export function OverviewView() {
         <div className="toolbar">
           <SearchBox value={search} onChange={setSearch} placeholder={t('overview.search')} label={t('overview.search')} testId="site-search" />
           <span className="toolbar-count">{t('overview.shown', { shown: shown.length, total: sites.length })}</span>
+          <div className="toolbar-spacer" />
+          <div className="segmented" role="group" aria-label={t('overview.density.label')}>
+            {(['compact', 'detailed'] as const).map((d) => (
+              <button key={d} type="button" className={(compact ? 'compact' : 'detailed') === d ? 'active' : ''} aria-pressed={(compact ? 'compact' : 'detailed') === d} onClick={() => setDensity(d)} data-testid={`density-${d}`}>
+                {t(`overview.density.${d}`)}
+              </button>
+            ))}
+          </div>
         </div>
       ) : null}
       {loaded && sites.length === 0 ? <div className="placeholder"><p>{t('overview.noSites')}</p></div> : null}
-      <div className="site-grid" data-testid="site-grid">
+      <div className={`site-grid ${compact ? 'compact' : ''}`} data-testid="site-grid">
         {shown.map((site) => (
           <SiteCard
             key={site.id}

@@ -46,6 +46,11 @@ export interface EnergySummaryQuery {
    * `-new Date().getTimezoneOffset()`): days, weeks (from Monday) and months start at local midnight.
    */
   tzOffsetMinutes?: number;
+  /**
+   * IANA time zone of the operator (e.g. Europe/Paris); takes precedence over tzOffsetMinutes
+   * and follows daylight saving inside the range.
+   */
+  timeZone?: string;
 }
 
 export interface EnergySummaryCell {

@@ -41,6 +41,9 @@ export const READ_COMMANDS: ReadonlySet<ApiCommandName> = new Set<ApiCommandName
   'getProject',
   'listProjectVersions',
   'diffProjectVersions',
+  // Ground plans (issue 3): every role sees the plans.
+  'listGroundPlans',
+  'getGroundPlanBackground',
 ]);
 
 /**
@@ -53,9 +56,6 @@ export const UNAUDITED_COMMANDS: ReadonlySet<ApiCommandName> = new Set<ApiComman
   'getSelfTestProgress',
   'getSelfTestReportHtml',
   'listStationTemplates',
-  // Ground plans (issue 3): every role sees the plans.
-  'listGroundPlans',
-  'getGroundPlanBackground',
 ]);
 
 /** Commands anyone may send before signing in. */

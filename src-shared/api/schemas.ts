@@ -239,6 +239,7 @@ export const energySummaryQuerySchema: Schema = {
     groupBy: { enum: ['site', 'group', 'station'] },
     siteId,
     tzOffsetMinutes: { type: 'integer', minimum: -840, maximum: 840 },
+    timeZone: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_+/-]+$' },
   },
 };
 export const powerSeriesQuerySchema: Schema = {
