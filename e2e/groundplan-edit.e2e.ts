@@ -65,8 +65,12 @@ const onGrid = (percent: number, size: number) => Math.abs(((percent / 100) * si
 
 beforeAll(async () => {
   // The demo project with DEMO-DC-04 left without a place on the plan.
-  const demo = JSON.parse(readFileSync(join(ROOT, 'assets/demo/project.json'), 'utf8')) as { sites: Array<{ stations: Array<{ id: string; position?: unknown }> }> };
-  for (const station of demo.sites[0]?.stations ?? []) if (station.id === 'DEMO-DC-04') delete station.position;
+  const demo = JSON.parse(readFileSync(join(ROOT, 'assets/demo/project.json'), 'utf8')) as {
+    sites: Array<{ parks: Array<{ stations: Array<{ id: string; position?: unknown }> }> }>;
+  };
+  const unplaced = demo.sites[0]?.parks[0]?.stations.find((station) => station.id === 'DEMO-DC-04');
+  if (!unplaced?.position) throw new Error('the demo project no longer places DEMO-DC-04 in its first park');
+  delete unplaced.position;
   projectFile = join(mkdtempSync(join(tmpdir(), 'evs-plan-')), 'project.json');
   writeFileSync(projectFile, JSON.stringify(demo));
   server = await startServer({ extraArgs: ['--require-login', '--admin-password', ADMIN_PASSWORD, '--project', projectFile, '--demo'] });
