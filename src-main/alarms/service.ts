@@ -53,7 +53,7 @@ export class AlarmService {
   private pending: AlarmInput[] = [];
   private flushQueued = false;
   private rules: readonly AlarmRule[];
-  private readonly topology: AlarmTopology;
+  private topology: AlarmTopology;
 
   constructor(archive: Archive, bus: DomainBus, runCommand: StationCommandRunner, log: Logger, options: AlarmServiceOptions) {
     this.archive = archive;
@@ -158,6 +158,15 @@ export class AlarmService {
   async setRules(rules: readonly AlarmRule[]): Promise<void> {
     this.rules = rules;
     await this.apply({ kind: 'configure', config: { rules, topology: this.topology } });
+  }
+
+  /**
+   * Swaps the site/group topology live (a project version applied without restart): new
+   * stations get their site and group, so that rules scoped to a site or a group see them.
+   */
+  async setTopology(topology: AlarmTopology): Promise<void> {
+    this.topology = topology;
+    await this.apply({ kind: 'configure', config: { rules: this.rules, topology } });
   }
 
   list(query: AlarmQuery = {}): AlarmInstance[] {

@@ -63,6 +63,9 @@ describe('live apply of a project version', () => {
   it('runs a generated project at once: its stations boot Accepted, a dropped one Pending, and a new limit reaches the groups', async () => {
     const sup = await supervisor();
     expect(sup.live.version).toBe(1);
+    // The energy worker is running with the demo's sites when the new version comes.
+    const hourAgo = () => ({ from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date().toISOString(), bucket: 'hour' as const });
+    expect(await sup.api.dispatch('energySummary', { ...hourAgo(), groupBy: 'site', siteId: 'demo-site' })).toBeDefined();
 
     const generated = await sup.api.dispatch('generateProject', { answers: answers(60_000), save: true }, ENGINEER);
     const applied = generated.applied as ProjectApplyPlan;
@@ -88,6 +91,13 @@ describe('live apply of a project version', () => {
     const groups = await sup.api.dispatch('listGroups', {});
     expect(groups.map((g) => g.id)).toEqual(['P1-main']);
     expect(groups[0]).toMatchObject({ maxW: 60_000, stationIds: ['LIVE-CP1', 'LIVE-CP2', 'LIVE-CP3'] });
+
+    // The energy dashboard and the alarm topology follow the new version's sites (no restart).
+    const sites = await sup.api.dispatch('listSites', {});
+    expect(sites.map((s) => [s.id, s.maxPowerW, s.stationIds])).toEqual([['S1', 60_000, ['LIVE-CP1', 'LIVE-CP2', 'LIVE-CP3']]]);
+    const summary = await sup.api.dispatch('energySummary', { ...hourAgo(), groupBy: 'station', siteId: 'S1' });
+    expect(summary).toBeDefined();
+    await expect(sup.api.dispatch('energySummary', { ...hourAgo(), groupBy: 'site', siteId: 'demo-site' })).rejects.toThrow(/No site demo-site/);
 
     // A new version with a lower limit runs at once too.
     const lower = await sup.api.dispatch('generateProject', { answers: answers(40_000), save: true }, ENGINEER);

@@ -217,6 +217,9 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
         // --auto-accept on the command line wins over the project's setting.
         registry.configure({ autoAccept: options.autoAccept ?? running.settings?.autoAccept ?? false, heartbeatIntervalS: running.settings?.heartbeatIntervalS ?? 300 });
         if (running.badges) await badges.seed(running.badges);
+        // Services that read the project's sites and groups follow the version that now runs.
+        energy.useProject(running);
+        await alarms.setTopology(topologyFromProject(running));
       },
       log,
     },

@@ -6,10 +6,13 @@ import type { EnergySummary, EnergySummaryQuery, MeterTrend, MeterTrendQuery, Po
 import type { ProjectFile } from '../../src-shared/project/index.ts';
 import { sitesOfProject } from './sites.ts';
 
-export type EnergyWorkerRequest =
-  | { id: number; method: 'summary'; request: EnergySummaryQuery }
-  | { id: number; method: 'powerSeries'; request: PowerSeriesQuery }
-  | { id: number; method: 'meterTrend'; request: MeterTrendQuery };
+type EnergyWorkerQuery =
+  | { method: 'summary'; request: EnergySummaryQuery }
+  | { method: 'powerSeries'; request: PowerSeriesQuery }
+  | { method: 'meterTrend'; request: MeterTrendQuery };
+
+/** A query (answered with the same id), or the project to use from now on (not answered). */
+export type EnergyWorkerRequest = (EnergyWorkerQuery & { id: number }) | { id: number; method: 'project'; project: ProjectFile | null };
 
 export type EnergyWorkerReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; code: ApiErrorCode; message: string };
 
@@ -24,7 +27,8 @@ type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => vo
 
 export class EnergyWorker {
   private readonly options: EnergyWorkerOptions;
-  private readonly sites: SiteInfo[];
+  private sites: SiteInfo[];
+  private project: ProjectFile | null;
   private worker: Worker | null = null;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
@@ -32,7 +36,18 @@ export class EnergyWorker {
 
   constructor(options: EnergyWorkerOptions) {
     this.options = options;
+    this.project = options.project;
     this.sites = sitesOfProject(options.project);
+  }
+
+  /**
+   * Another project version runs (live apply): its sites answer at once, and the worker, which
+   * handles messages in order, answers every later query on them.
+   */
+  useProject(project: ProjectFile | null): void {
+    this.project = project;
+    this.sites = sitesOfProject(project);
+    this.worker?.postMessage({ id: 0, method: 'project', project } satisfies EnergyWorkerRequest);
   }
 
   listSites(): SiteInfo[] {
@@ -71,7 +86,7 @@ export class EnergyWorker {
   }
 
   private start(): Worker {
-    const worker = new Worker(new URL('./worker.ts', import.meta.url), { workerData: { file: this.options.file, project: this.options.project } });
+    const worker = new Worker(new URL('./worker.ts', import.meta.url), { workerData: { file: this.options.file, project: this.project } });
     worker.unref();
     worker.on('message', (reply: EnergyWorkerReply) => {
       const p = this.pending.get(reply.id);
@@ -89,7 +104,7 @@ export class EnergyWorker {
     return worker;
   }
 
-  private call(message: Omit<EnergyWorkerRequest, 'id'>): Promise<unknown> {
+  private call(message: EnergyWorkerQuery): Promise<unknown> {
     if (this.closed) return Promise.reject(new ApiError('Unavailable', 'The supervisor is stopping'));
     this.worker ??= this.start();
     const worker = this.worker;

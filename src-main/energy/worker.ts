@@ -13,9 +13,13 @@ const { file, project } = workerData as { file: string; project: ProjectFile | n
 const db = new Database(file, { readonly: true, fileMustExist: true });
 db.pragma('busy_timeout = 5000');
 // The main thread checks that stations exist before it asks.
-const service = new EnergyService({ queries: new EnergyQueries(db), project, stationExists: () => true });
+let service = new EnergyService({ queries: new EnergyQueries(db), project, stationExists: () => true });
 
 parentPort?.on('message', (message: EnergyWorkerRequest) => {
+  if (message.method === 'project') {
+    service = new EnergyService({ queries: new EnergyQueries(db), project: message.project, stationExists: () => true });
+    return;
+  }
   let reply: EnergyWorkerReply;
   try {
     const value =
