@@ -24,6 +24,7 @@ import { ProfileLibraryError, type AllocationController, type ProfileLibrary } f
 import { GroundPlanError, ProjectError, loadTemplateLibrary, maskSecrets, runSelfTest, selfTestHtml, type GroundPlanStore, type ProjectWorkspace, type SelfTestReport } from '../project/index.ts';
 import type { Archive } from '../archive/index.ts';
 import type { CentralSystem, FrameWatches } from '../ocpp/index.ts';
+import { maskFrameSecrets, maskPayloadSecrets } from '../ocpp/index.ts';
 import type { PowerHistory } from '../../src-shared/api/index.ts';
 import type { StationRegistry } from '../stations/index.ts';
 import type { EnergyWorker } from '../energy/index.ts';
@@ -211,7 +212,8 @@ export function createApi(services: ApiServices) {
       stationOr404(stationId);
       return central.command(stationId, command, ctx.principal?.username ?? null);
     },
-    listCommands: ({ stationId, limit }) => archive.commandsOf(stationId, limit ?? 100),
+    // Secrets (AuthorizationKey, BasicAuthPassword) never leave in what every role may read.
+    listCommands: ({ stationId, limit }) => archive.commandsOf(stationId, limit ?? 100).map((c) => ({ ...c, request: maskPayloadSecrets(c.request), response: maskPayloadSecrets(c.response) })),
     listTransactions: (query) => archive.queryTransactions(query),
     listBadges: () => badges.list(),
     putBadge: (badge) => badges.put(badge),
@@ -308,7 +310,7 @@ export function createApi(services: ApiServices) {
     },
     stationFrames: ({ stationId, limit, beforeId }) => {
       stationOr404(stationId);
-      return archive.stationFrames(stationId, limit ?? 200, beforeId).map((f) => ({ ...f, stationId }));
+      return archive.stationFrames(stationId, limit ?? 200, beforeId).map((f) => ({ ...f, frame: maskFrameSecrets(f.frame), stationId }));
     },
     watchStationFrames: ({ stationId, watch }, ctx) => {
       if (!ctx.frames) throw new ApiError('Unavailable', 'Live OCPP frames are streamed over the UI connection only (WebSocket or Electron), not over REST');

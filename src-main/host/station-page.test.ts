@@ -115,6 +115,35 @@ describe('live OCPP frames of one station', () => {
   });
 });
 
+describe('secrets in frames and command history', () => {
+  it('masks the AuthorizationKey set by ChangeConfiguration in the live log, the archived log and the command history', async () => {
+    const station = await bootedStation();
+    const watcher = await uiClient();
+    await watcher.call('watchStationFrames', { stationId: 'CP16', watch: true });
+    const SECRET = 'f00dfeedcafe0123456789ab';
+    const sent = supervisor.api.dispatch('sendCommand', { stationId: 'CP16', command: { kind: 'changeConfiguration', key: 'AuthorizationKey', value: SECRET } });
+    const call = await station.next();
+    // The station itself gets the real key.
+    expect(call[2]).toBe('ChangeConfiguration');
+    expect(call[3]).toEqual({ key: 'AuthorizationKey', value: SECRET });
+    station.send([3, call[1], { status: 'Accepted' }]);
+    expect((await sent).outcome).toBe('accepted');
+
+    const live = await eventually(() => {
+      const frames = framesOf(watcher, 'CP16').filter((f) => f.frame.includes('ChangeConfiguration'));
+      return frames.length > 0 ? frames : null;
+    });
+    expect(live.map((f) => f.frame).join()).not.toContain(SECRET);
+    expect(live[0]?.frame).toContain('AuthorizationKey');
+    const archived = await supervisor.api.dispatch('stationFrames', { stationId: 'CP16', limit: 10 });
+    expect(archived.some((f) => f.frame.includes('AuthorizationKey'))).toBe(true);
+    expect(archived.map((f) => f.frame).join()).not.toContain(SECRET);
+    const history = await supervisor.api.dispatch('listCommands', { stationId: 'CP16' });
+    expect(history[0]?.request).toEqual({ key: 'AuthorizationKey', value: '••••••' });
+    expect(JSON.stringify(history)).not.toContain(SECRET);
+  });
+});
+
 describe('recent frames from the archive', () => {
   it('lists the station’s frames newest first and pages back with beforeId', async () => {
     const station = await bootedStation();

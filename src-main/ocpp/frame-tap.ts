@@ -2,6 +2,7 @@
 // while at least one client watches its station, so a park of thousands of stations costs
 // nothing when nobody looks; the host forwards each event only to the clients watching.
 import type { DomainEvent } from '../../src-shared/domain/index.ts';
+import { maskFrameSecrets } from './secrets.ts';
 
 /** Frames longer than this are cut (as in the archive's log): the log is for reading. */
 const MAX_FRAME_CHARS = 8192;
@@ -34,7 +35,8 @@ export class FrameTap {
   /** Called by each connection for every frame in or out. */
   frame(stationId: string, direction: 'in' | 'out', frame: string): void {
     if (!this.watchers.has(stationId)) return;
-    const text = frame.length > MAX_FRAME_CHARS ? `${frame.slice(0, MAX_FRAME_CHARS)}…` : frame;
+    const masked = maskFrameSecrets(frame);
+    const text = masked.length > MAX_FRAME_CHARS ? `${masked.slice(0, MAX_FRAME_CHARS)}…` : masked;
     this.publish({ type: 'ocppFrame', frame: { stationId, direction, frame: text, at: new Date().toISOString() } });
   }
 }

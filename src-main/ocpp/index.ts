@@ -5,3 +5,4 @@ export type { CentralSystemServices } from './types.ts';
 export { RpcError, StationCallError, StationOfflineError, CallTimeoutError, ERROR_CODES } from './errors.ts';
 export { payloadValidator } from './validation.ts';
 export { FrameTap, FrameWatches } from './frame-tap.ts';
+export { maskFrameSecrets, maskPayloadSecrets } from './secrets.ts';
