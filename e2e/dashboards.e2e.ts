@@ -154,6 +154,8 @@ describe('overview and energy dashboards', () => {
     expect(await page.textContent('[data-testid="energy-scope"]')).toBe('Tous les sites');
     expect(await page.textContent('[data-testid="energy-trend-panel"] .panel-title')).toBe('Courbes de tendance');
     expect(await page.textContent('[data-testid="range-today"]')).toBe('Aujourd’hui');
+    await page.mouse.move(0, 0);
+    await screenshot(page, 'energy-fr.png', true);
     await page.click('[data-testid="nav-overview"]');
     await page.waitForSelector('[data-testid="view-overview"]');
     expect(await page.textContent('[data-testid="site-card-demo-site"] [data-testid="site-count-charging"] .site-count-label')).toBe('En charge');

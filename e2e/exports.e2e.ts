@@ -76,6 +76,11 @@ describe('transactions and billing exports', () => {
     const byEnergy = await server.rest<ResultPage<Transaction>>(`/transactions?stationId=HIST-07&sort=energyWh&direction=${direction}&limit=50`);
     await until('rows in energy order', async () => JSON.stringify(await rowIds(page)) === JSON.stringify(byEnergy.items.map((t) => t.id)), 20_000);
     await screenshot(page, 'transactions.png');
+    await page.click('[data-testid="language-fr"]');
+    await until('French filters', async () => (await page.textContent('.field:has([data-testid="tx-filter-station"]) .field-label')) === 'Identifiant de borne');
+    await screenshot(page, 'transactions-fr.png');
+    await page.click('[data-testid="language-en"]');
+    await until('English filters', async () => (await page.textContent('.field:has([data-testid="tx-filter-station"]) .field-label')) === 'Station id');
   });
 
   test('Excel export of the filter: streamed download, header row, the same rows as the REST listing', async () => {

@@ -79,6 +79,11 @@ describe('operator UI on the demo site', () => {
     await until('total power above zero', async () => Number((await page.innerText('[data-testid="tile-power"]')).replace(/[^\d]/g, '')) > 0, 10_000);
     await sleep(500);
     await screenshot(page, 'stations.png');
+    await page.click('[data-testid="language-fr"]');
+    await until('French stations screen', async () => (await page.textContent('[data-testid="view-stations"] h1')) === 'Bornes');
+    await screenshot(page, 'stations-fr.png');
+    await page.click('[data-testid="language-en"]');
+    await until('English again', async () => (await page.textContent('[data-testid="view-stations"] h1')) === 'Stations');
   });
 
   test('a remote stop from the UI ends the transaction', async () => {
