@@ -88,6 +88,27 @@ describe('ground plan', () => {
     expect(await page.locator('[data-testid="plan-popover"]').count()).toBe(0);
     await page.click('[data-testid="plan-fit"]');
 
+    // Touch: two fingers spread apart zoom in about their midpoint (the symbol under it stays put).
+    await until('fitted for the pinch', async () => Math.abs((await zoomOf()) - fitted) < 0.01);
+    const anchor = await boxOf('DEMO-AC-01');
+    const mid = { x: Math.round(anchor.x + anchor.width / 2), y: Math.round(anchor.y + anchor.height / 2) };
+    const touch = await page.context().newCDPSession(page);
+    const fingers = (spread: number) => [
+      { x: mid.x - spread, y: mid.y, id: 1 },
+      { x: mid.x + spread, y: mid.y, id: 2 },
+    ];
+    await touch.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: fingers(40) });
+    for (const spread of [50, 60, 70, 80]) await touch.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: fingers(spread) });
+    await touch.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    await touch.detach();
+    await until('pinch zoom', async () => Math.abs((await zoomOf()) / fitted - 2) < 0.05);
+    const pinched = await boxOf('DEMO-AC-01');
+    expect(pinched.x + pinched.width / 2).toBeCloseTo(mid.x, -1);
+    expect(pinched.y + pinched.height / 2).toBeCloseTo(mid.y, -1);
+    expect(pinched.width / anchor.width).toBeCloseTo(2, 1);
+    expect(await page.locator('[data-testid="plan-popover"]').count()).toBe(0);
+    await page.click('[data-testid="plan-fit"]');
+
     // A station that connects, is accepted, then drops: drawn greyed as offline.
     const station = await RawStation.connect(server.port, 'E2E-PLAN-01');
     raw.push(station);

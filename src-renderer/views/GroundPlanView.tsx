@@ -25,6 +25,7 @@ import { DASH, formatKw, formatKwh, formatPercent } from '../lib/format.ts';
 import { describeError } from '../lib/errors.ts';
 import { useLinkOpen, useLocale } from '../lib/hooks.ts';
 import { autoPlan, centreOn, fitView, moveBy, parkPlan, placementPoint, planSize, pointsInRect, powerFraction, snapPoint, SYMBOL, symbolHeight, zoomAt, type Plan, type Point, type View } from '../lib/plan.ts';
+import { pinchView, type ScreenPoint } from '../lib/pinch.ts';
 import { connectorTone } from '../lib/status.ts';
 import { useAlarms } from '../store/alarms.ts';
 import { useGroundPlans } from '../store/groundPlans.ts';
@@ -290,7 +291,8 @@ function ignore(): void {}
 type Gesture =
   | { kind: 'pan'; id: number; sx: number; sy: number; vx: number; vy: number; moved: boolean }
   | { kind: 'move'; id: number; sx: number; sy: number; from: ReadonlyMap<string, Point>; ids: string[]; moved: boolean }
-  | { kind: 'band'; id: number; sx: number; sy: number; additive: boolean; moved: boolean };
+  | { kind: 'band'; id: number; sx: number; sy: number; additive: boolean; moved: boolean }
+  | { kind: 'pinch'; id: number; start: View; a0: ScreenPoint; b0: ScreenPoint; ids: [number, number]; moved: boolean };
 
 export function GroundPlanView() {
   const { t } = useTranslation();
@@ -319,6 +321,8 @@ export function GroundPlanView() {
   const [band, setBand] = useState<{ x0: number; y0: number; x1: number; y1: number } | null>(null);
   const selectedStation = useStations((s) => (selected ? s.stations[selected] : undefined));
   const gesture = useRef<Gesture | null>(null);
+  // Pointers down on the plan (viewport pixels), for two-finger pinch zoom on touch screens.
+  const pointers = useRef(new Map<number, ScreenPoint>());
   const suppressClick = useRef(false);
 
   useEffect(() => {
@@ -523,8 +527,24 @@ export function GroundPlanView() {
 
   // Drag: pans (view mode, or Alt / middle button in edit mode); in edit mode moves the selection
   // or draws a selection frame. The pointer is captured only once it has really moved, so clicks reach the symbols.
+  const viewportPoint = (event: ReactPointerEvent<SVGSVGElement>): ScreenPoint => {
+    const r = viewport.current?.getBoundingClientRect();
+    return { x: event.clientX - (r?.left ?? 0), y: event.clientY - (r?.top ?? 0) };
+  };
   const onPointerDown = (event: ReactPointerEvent<SVGSVGElement>) => {
     if (!view || (event.button !== 0 && event.button !== 1)) return;
+    pointers.current.set(event.pointerId, viewportPoint(event));
+    if (pointers.current.size === 2) {
+      // A second finger: whatever the first one started becomes a pinch (zoom and pan).
+      const [[ia, a0], [ib, b0]] = [...pointers.current] as [[number, ScreenPoint], [number, ScreenPoint]];
+      if (gesture.current?.kind === 'move') editor.setDraft(new Map(gesture.current.from));
+      setBand(null);
+      gesture.current = { kind: 'pinch', id: event.pointerId, start: view, a0, b0, ids: [ia, ib], moved: true };
+      event.currentTarget.setPointerCapture(ia);
+      event.currentTarget.setPointerCapture(ib);
+      return;
+    }
+    if (pointers.current.size > 2) return;
     const base = { id: event.pointerId, sx: event.clientX, sy: event.clientY, moved: false };
     if (!editor.editing || event.button === 1 || event.altKey) {
       gesture.current = { kind: 'pan', ...base, vx: view.x, vy: view.y };
@@ -546,7 +566,14 @@ export function GroundPlanView() {
     gesture.current = { kind: 'band', ...base, additive: event.shiftKey };
   };
   const onPointerMove = (event: ReactPointerEvent<SVGSVGElement>) => {
+    if (pointers.current.has(event.pointerId)) pointers.current.set(event.pointerId, viewportPoint(event));
     const g = gesture.current;
+    if (g?.kind === 'pinch') {
+      const a1 = pointers.current.get(g.ids[0]);
+      const b1 = pointers.current.get(g.ids[1]);
+      if (a1 && b1) moveTo(() => pinchView(g.start, g.a0, g.b0, a1, b1));
+      return;
+    }
     if (!g || g.id !== event.pointerId || !view) return;
     const dx = event.clientX - g.sx;
     const dy = event.clientY - g.sy;
@@ -563,7 +590,17 @@ export function GroundPlanView() {
     }
   };
   const onPointerUp = (event: ReactPointerEvent<SVGSVGElement>) => {
+    pointers.current.delete(event.pointerId);
     const g = gesture.current;
+    if (g?.kind === 'pinch') {
+      // Lifting one finger ends the pinch; the click that may follow is not a selection.
+      if (event.currentTarget.hasPointerCapture(event.pointerId)) event.currentTarget.releasePointerCapture(event.pointerId);
+      if (g.ids.includes(event.pointerId)) {
+        suppressClick.current = true;
+        gesture.current = null;
+      }
+      return;
+    }
     if (!g || g.id !== event.pointerId) return;
     suppressClick.current = g.moved;
     gesture.current = null;
