@@ -4,9 +4,8 @@
 // the editor (live validation, the condition in words), sees its alarm in the banner, switches the
 // rule off and sees the alarm clear; the notification settings send a real test e-mail to an SMTP
 // server started here; French labels.
-import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
-import { SMTPServer } from 'smtp-server';
+import { startTestSmtp, type ReceivedMail, type TestSmtpServer } from '../src-main/alarms/test-smtp.ts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page as ResultPage } from '../src-shared/api/index.ts';
 import type { AlarmInstance, AlarmTransition } from '../src-shared/alarms/types.ts';
@@ -26,9 +25,9 @@ let browser: Browser;
 let page: Page;
 let pageErrors: string[];
 let station: RawStation;
-let smtp: SMTPServer;
+let smtp: TestSmtpServer;
 let smtpPort = 0;
-const mails: Array<{ to: string[]; raw: string }> = [];
+let mails: ReceivedMail[] = [];
 
 async function signIn(p: Page, username: string, password: string): Promise<void> {
   await p.waitForSelector('[data-testid="login-form"]');
@@ -50,21 +49,9 @@ function power(watts: number): Promise<unknown> {
 const activeAlarms = () => server.rest<AlarmInstance[]>('/alarms?state=active');
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      let raw = '';
-      stream.on('data', (chunk: Buffer) => (raw += chunk.toString()));
-      stream.on('end', () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  smtpPort = (smtp.server.address() as AddressInfo).port;
+  smtp = await startTestSmtp();
+  mails = smtp.mails;
+  smtpPort = smtp.port;
   server = await startServer({ extraArgs: ['--require-login', '--admin-password', ADMIN_PASSWORD] });
   await server.rest('/accounts/maint', { method: 'PUT', body: { role: 'maintenance', password: MAINT_PASSWORD } });
   await server.rest('/accounts/engin', { method: 'PUT', body: { role: 'engineer', password: ENGINEER_PASSWORD } });
@@ -81,7 +68,7 @@ afterAll(async () => {
   await station?.close().catch(() => undefined);
   await browser?.close();
   await server?.stop();
-  await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+  await smtp?.close();
 });
 
 describe('alarm rules, notifications and translated alarm texts', () => {

@@ -3,7 +3,7 @@
 // push; all alarms clear when the stations come back.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
+import { startTestSmtp, type ReceivedMail, type TestSmtpServer } from './test-smtp.ts';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlarmRule } from '../../src-shared/alarms/types.ts';
@@ -12,34 +12,18 @@ import type { ProjectFile } from '../../src-shared/project/index.ts';
 import { connectRaw, eventually, startTestSupervisor, type RawStation, type TestSupervisor } from '../app/test-support.ts';
 import type { NotificationSettings } from './delivery.ts';
 
-interface Mail {
-  to: string[];
-  raw: string;
-}
 
-const mails: Mail[] = [];
+let mails: ReceivedMail[] = [];
 const smsRequests: Array<{ url: string; body: string; auth: string | undefined }> = [];
-let smtp: SMTPServer;
+let smtp: TestSmtpServer;
 let smtpPort = 0;
 let gateway: Server;
 let gatewayPort = 0;
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      let raw = '';
-      stream.on('data', (chunk: Buffer) => (raw += chunk.toString()));
-      stream.on('end', () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  smtpPort = (smtp.server.address() as AddressInfo).port;
+  smtp = await startTestSmtp();
+  mails = smtp.mails;
+  smtpPort = smtp.port;
   gateway = createServer((req: IncomingMessage, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
@@ -53,7 +37,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp.close();
   await new Promise<void>((resolve) => gateway.close(() => resolve()));
 });
 

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SMTPServer } from 'smtp-server';
+import { startTestSmtp, type ReceivedMail, type TestSmtpServer } from '../alarms/test-smtp.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../src-shared/api/index.ts';
 import type { NotificationSettingsDoc } from '../../src-shared/alarms/editor.ts';
@@ -13,9 +13,9 @@ import type { CallContext } from './api.ts';
 import { startTestSupervisor, type TestSupervisor } from './test-support.ts';
 
 const ENGINEER: CallContext = { principal: { username: 'eve', role: 'engineer' } };
-const mails: Array<{ to: string[]; raw: string; user: string | null }> = [];
+let mails: ReceivedMail[] = [];
 const sms: Array<{ url: string; body: string }> = [];
-let smtp: SMTPServer;
+let smtp: TestSmtpServer;
 let smtpPort = 0;
 let gateway: Server;
 let gatewayPort = 0;
@@ -23,26 +23,9 @@ let gatewayPort = 0;
 let gatewayStatus = 200;
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    allowInsecureAuth: true,
-    logger: false,
-    onAuth(auth, _session, callback) {
-      if (auth.username === 'mailer' && auth.password === 'smtp-secret') callback(null, { user: auth.username });
-      else callback(new Error('Invalid username or password'));
-    },
-    onData(stream, session, callback) {
-      let raw = '';
-      stream.on('data', (chunk: Buffer) => (raw += chunk.toString()));
-      stream.on('end', () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw, user: typeof session.user === 'string' ? session.user : null });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  smtpPort = (smtp.server.address() as AddressInfo).port;
+  smtp = await startTestSmtp({ user: 'mailer', password: 'smtp-secret' });
+  mails = smtp.mails;
+  smtpPort = smtp.port;
   gateway = createServer((req: IncomingMessage, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
@@ -56,7 +39,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp.close();
   await new Promise<void>((resolve) => gateway.close(() => resolve()));
 });
 
