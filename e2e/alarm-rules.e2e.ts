@@ -13,7 +13,7 @@ import type { AlarmRulesInfo } from '../src-shared/alarms/editor.ts';
 import { launchBrowser, openPage } from './browser.ts';
 import { RawStation } from './ocpp-station.ts';
 import { startServer, type RunningServer } from './server.ts';
-import { screenshot, until } from './support.ts';
+import { screenshot, signIn, signOut, until } from './support.ts';
 
 const ADMIN_PASSWORD = 'admin-e2e-Pa55word';
 const MAINT_PASSWORD = 'maint-e2e-Pa55word';
@@ -29,18 +29,7 @@ let smtp: TestSmtpServer;
 let smtpPort = 0;
 let mails: ReceivedMail[] = [];
 
-async function signIn(p: Page, username: string, password: string): Promise<void> {
-  await p.waitForSelector('[data-testid="login-form"]');
-  await p.fill('[data-testid="login-username"]', username);
-  await p.fill('[data-testid="login-password"]', password);
-  await p.click('[data-testid="login-submit"]');
-  await p.waitForSelector(`[data-testid="user-badge"][data-username="${username}"]`);
-}
 
-async function signOut(p: Page): Promise<void> {
-  await p.click('[data-testid="sign-out"]');
-  await p.waitForSelector('[data-testid="login-form"]');
-}
 
 function power(watts: number): Promise<unknown> {
   return station.call('MeterValues', { connectorId: 1, meterValue: [{ timestamp: new Date().toISOString(), sampledValue: [{ value: String(watts), measurand: 'Power.Active.Import', unit: 'W' }] }] });

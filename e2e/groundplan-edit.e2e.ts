@@ -12,7 +12,7 @@ import type { GroundPlanInfo } from '../src-shared/api/index.ts';
 import type { ProjectVersionInfo } from '../src-shared/project/index.ts';
 import { launchBrowser, openPage } from './browser.ts';
 import { ROOT, startServer, type RunningServer } from './server.ts';
-import { screenshot, until } from './support.ts';
+import { screenshot, signIn, signOut, until } from './support.ts';
 
 const ADMIN_PASSWORD = 'admin-plan-Pa55word';
 const ACCOUNTS = [
@@ -29,20 +29,7 @@ let page: Page;
 let pageErrors: string[];
 let projectFile: string;
 
-async function signIn(p: Page, username: string, password: string): Promise<void> {
-  await p.waitForSelector('[data-testid="login-form"]');
-  await p.fill('[data-testid="login-username"]', username);
-  await p.fill('[data-testid="login-password"]', password);
-  await p.click('[data-testid="login-submit"]');
-  await p.waitForSelector(`[data-testid="user-badge"][data-username="${username}"]`);
-  // Signing in reopens the link with the session: wait for it before the next action.
-  await p.waitForSelector('[data-testid="connection-state"][data-state="open"]');
-}
 
-async function signOut(p: Page): Promise<void> {
-  await p.click('[data-testid="sign-out"]');
-  await p.waitForSelector('[data-testid="login-form"]');
-}
 
 /** Centre of a symbol in plan units, read from its transform (translate of its top-left corner). */
 async function centreOf(stationId: string): Promise<{ x: number; y: number }> {

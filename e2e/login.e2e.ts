@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { StationState } from '../src-shared/domain/index.ts';
 import { launchBrowser, openPage } from './browser.ts';
 import { startServer, type RunningServer } from './server.ts';
-import { screenshot } from './support.ts';
+import { screenshot, signIn } from './support.ts';
 
 const ADMIN_PASSWORD = 'admin-e2e-Pa55word';
 const MAINT_PASSWORD = 'maint-e2e-Pa55word';
@@ -16,14 +16,6 @@ let browser: Browser;
 let page: Page;
 let pageErrors: string[];
 
-async function signIn(p: Page, username: string, password: string): Promise<void> {
-  await p.waitForSelector('[data-testid="login-form"]');
-  await p.fill('[data-testid="login-username"]', username);
-  await p.fill('[data-testid="login-password"]', password);
-  await p.click('[data-testid="login-submit"]');
-  await p.waitForSelector(`[data-testid="user-badge"][data-username="${username}"]`);
-  await p.waitForSelector('[data-testid="login-form"]', { state: 'detached' });
-}
 
 async function signOut(p: Page): Promise<void> {
   await p.click('[data-testid="sign-out"]');

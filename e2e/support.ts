@@ -35,3 +35,21 @@ export async function screenshot(p: Page, name: string, full = false): Promise<v
   await style.evaluate((node) => (node as Element).remove());
   if (full) await p.setViewportSize(size);
 }
+
+/** Signs in on the login form and waits until the link has reopened with the session. */
+export async function signIn(p: Page, username: string, password: string): Promise<void> {
+  await p.waitForSelector('[data-testid="login-form"]');
+  await p.fill('[data-testid="login-username"]', username);
+  await p.fill('[data-testid="login-password"]', password);
+  await p.click('[data-testid="login-submit"]');
+  await p.waitForSelector(`[data-testid="user-badge"][data-username="${username}"]`);
+  await p.waitForSelector('[data-testid="login-form"]', { state: 'detached' });
+  // Signing in reopens the link with the session: wait for it before the next action.
+  await p.waitForSelector('[data-testid="connection-state"][data-state="open"]');
+}
+
+/** Signs out and waits for the login form. */
+export async function signOut(p: Page): Promise<void> {
+  await p.click('[data-testid="sign-out"]');
+  await p.waitForSelector('[data-testid="login-form"]');
+}
