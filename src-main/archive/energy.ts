@@ -26,6 +26,18 @@ function bucketExpression(column: string, bucket: EnergyBucket): string {
 }
 
 /** `station_id IN (…)` over a JSON array parameter, or nothing when every station counts. */
+/** Named parameters of the power-per-step queries. */
+function stepParameters(q: StepQuery): Record<string, string | number> {
+  return {
+    power: POWER,
+    from: q.from,
+    to: q.to,
+    fromS: Math.floor(Date.parse(q.from) / 1000),
+    stepS: q.stepS,
+    ...(q.stationIds === null ? {} : { stationIds: JSON.stringify(q.stationIds) }),
+  };
+}
+
 function stationFilter(column: string, stationIds: readonly string[] | null): string {
   return stationIds === null ? '' : ` AND ${column} IN (SELECT value FROM json_each(@stationIds))`;
 }
@@ -200,14 +212,7 @@ export class EnergyQueries {
         GROUP BY step, station_id, evse_id, connector_id
       ) GROUP BY step ORDER BY step`,
     );
-    return s.all({
-      power: POWER,
-      from: q.from,
-      to: q.to,
-      fromS: Math.floor(Date.parse(q.from) / 1000),
-      stepS: q.stepS,
-      ...(q.stationIds === null ? {} : { stationIds: JSON.stringify(q.stationIds) }),
-    }) as StepValue[];
+    return s.all(stepParameters(q)) as StepValue[];
   }
 
   /** Each connector's mean power reading per step (for steps shorter than the sampling interval). */
@@ -221,14 +226,7 @@ export class EnergyQueries {
       WHERE measurand = @power AND phase IS NULL AND ts >= @from AND ts < @to${filter}
       GROUP BY connector, step ORDER BY connector, step`,
     );
-    return s.all({
-      power: POWER,
-      from: q.from,
-      to: q.to,
-      fromS: Math.floor(Date.parse(q.from) / 1000),
-      stepS: q.stepS,
-      ...(q.stationIds === null ? {} : { stationIds: JSON.stringify(q.stationIds) }),
-    }) as ConnectorStepValue[];
+    return s.all(stepParameters(q)) as ConnectorStepValue[];
   }
 
   // ---- roll-ups -------------------------------------------------------------------------
