@@ -14,6 +14,7 @@ import { confirmAction } from '../../store/confirm.ts';
 import { useProject } from '../../store/project.ts';
 import { useMayUse } from '../../store/session.ts';
 import { useToasts } from '../../store/toasts.ts';
+import { BundlePanel } from './BundlePanel.tsx';
 import { DiffView } from './DiffView.tsx';
 import { ProjectTable } from './ProjectTable.tsx';
 
@@ -24,6 +25,8 @@ export function VersionsPanel() {
   const running = useProject((s) => s.running);
   const reload = useProject((s) => s.reload);
   const mayRestore = useMayUse('restoreProjectVersion');
+  // The bundle carries station passwords: engineers only (issue 7).
+  const mayBundle = useMayUse('exportProjectBundle');
   const [selected, setSelected] = useState<number[]>([]);
   const [diff, setDiff] = useState<{ a: number; b: number; diff: ProjectDiff } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -117,6 +120,7 @@ export function VersionsPanel() {
           rowAttributes={(v) => ({ 'data-testid': `version-row-${v.id}`, 'data-version': String(v.id) })}
         />
       </Panel>
+      {mayBundle ? <BundlePanel /> : null}
       {diff ? (
         <Panel title={t('project.versions.diffTitle', { a: diff.a, b: diff.b })} testId="versions-diff">
           <DiffView diff={diff.diff} testId="version-diff" />
