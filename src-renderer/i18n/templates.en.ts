@@ -14,7 +14,6 @@ export const templateLibraryEn = {
     power: 'Power (kW)',
     connectors: 'Connectors',
     protocol: 'Protocol',
-    security: 'Security',
     instances: 'Stations',
     actions: 'Actions',
   },

@@ -18,7 +18,6 @@ export const templateLibraryFr: Widen<typeof templateLibraryEn> = {
     power: 'Puissance (kW)',
     connectors: 'Connecteurs',
     protocol: 'Protocole',
-    security: 'Sécurité',
     instances: 'Bornes',
     actions: 'Actions',
   },

@@ -86,7 +86,7 @@ export function AddChargingPanel(props: { onAdded: () => Promise<void> }) {
       {
         id: 'outcome',
         label: t('templateLibrary.charging.outcome'),
-        width: '13rem',
+        width: '16rem',
         sortValue: (r) => t(`templateLibrary.charging.outcomes.${r.outcome}`),
         render: (r) => <Pill tone={TONE[r.outcome]}>{t(`templateLibrary.charging.outcomes.${r.outcome}`)}</Pill>,
       },

@@ -47,7 +47,7 @@ interface Editing {
 }
 
 function connectorsText(t: StationTemplate): string {
-  const types = t.connectors.map((c) => c.type ?? '?');
+  const types = t.connectors.map((c) => c.type ?? DASH);
   return `${t.connectors.length} × ${[...new Set(types)].join(', ')}`;
 }
 
@@ -115,36 +115,35 @@ export function TemplatesPanel() {
       {
         id: 'source',
         label: t('templateLibrary.columns.source'),
-        width: '7rem',
+        width: '8rem',
         sortValue: (r) => r.source,
         csvValue: (r) => r.source,
         render: (r) => <Pill tone={r.source === 'project' ? 'ok' : 'info'}>{t(`templateLibrary.source.${r.source}`)}</Pill>,
       },
       { id: 'id', label: t('templateLibrary.columns.id'), width: '11rem', sortValue: (r) => r.template.id, render: (r) => <span className="mono">{r.template.id}</span> },
-      { id: 'name', label: t('templateLibrary.columns.name'), sortValue: (r) => r.template.name, render: (r) => r.template.name },
+      { id: 'name', label: t('templateLibrary.columns.name'), sortValue: (r) => r.template.name, render: (r) => <span className="wrap-anywhere">{r.template.name}</span> },
       {
         id: 'vendor',
         label: t('templateLibrary.columns.vendor'),
-        width: '10rem',
+        width: '8.5rem',
         sortValue: (r) => `${r.template.vendor ?? ''} ${r.template.model ?? ''}`.trim(),
         render: (r) => `${r.template.vendor ?? ''} ${r.template.model ?? ''}`.trim() || DASH,
       },
-      { id: 'kind', label: t('templateLibrary.columns.kind'), width: '4rem', sortValue: (r) => r.template.kind, render: (r) => r.template.kind },
+      { id: 'kind', label: t('templateLibrary.columns.kind'), width: '3.5rem', sortValue: (r) => r.template.kind, render: (r) => r.template.kind },
       {
         id: 'power',
         label: t('templateLibrary.columns.power'),
-        width: '7rem',
+        width: '7.5rem',
         align: 'end',
         sortValue: (r) => r.template.maxPowerW / 1000,
         render: (r) => <span className="num">{formatNumber(r.template.maxPowerW / 1000, locale, 1)}</span>,
       },
-      { id: 'connectors', label: t('templateLibrary.columns.connectors'), width: '9rem', sortValue: (r) => connectorsText(r.template), render: (r) => connectorsText(r.template) },
-      { id: 'protocol', label: t('templateLibrary.columns.protocol'), width: '7rem', sortValue: (r) => r.template.protocol, render: (r) => <span className="mono">{r.template.protocol}</span> },
-      { id: 'security', label: t('templateLibrary.columns.security'), width: '5rem', align: 'end', sortValue: (r) => r.template.securityProfile ?? null, render: (r) => r.template.securityProfile ?? DASH },
+      { id: 'connectors', label: t('templateLibrary.columns.connectors'), width: '8.5rem', sortValue: (r) => connectorsText(r.template), render: (r) => connectorsText(r.template) },
+      { id: 'protocol', label: t('templateLibrary.columns.protocol'), width: '6.5rem', sortValue: (r) => r.template.protocol, render: (r) => <span className="mono">{r.template.protocol}</span> },
       {
         id: 'instances',
         label: t('templateLibrary.columns.instances'),
-        width: '6rem',
+        width: '5rem',
         align: 'end',
         sortValue: (r) => r.instances?.length ?? null,
         render: (r) =>
@@ -161,7 +160,7 @@ export function TemplatesPanel() {
             {
               id: 'actions',
               label: t('templateLibrary.columns.actions'),
-              width: '15rem',
+              width: '17rem',
               render: (r: TemplateRow) => (
                 <div className="template-actions">
                   {r.source === 'project' ? (
@@ -374,7 +373,7 @@ function TemplateEditor(props: { editing: Editing; taken: ReadonlySet<string>; b
   const previewRows = liveCheck?.changes ?? [];
   const previewColumns: Column<TemplateInstanceChange>[] = [
     { id: 'station', label: t('templateLibrary.preview.station'), width: '10rem', sortValue: (c) => c.stationId, render: (c) => <span className="mono">{c.stationId}</span> },
-    { id: 'park', label: t('templateLibrary.preview.park'), width: '9rem', sortValue: (c) => `${c.site}/${c.park}`, render: (c) => `${c.site} / ${c.park}` },
+    { id: 'park', label: t('templateLibrary.preview.park'), width: '13rem', sortValue: (c) => `${c.site}/${c.park}`, render: (c) => `${c.site} / ${c.park}` },
     { id: 'changes', label: t('templateLibrary.preview.changes'), sortValue: (c) => changeText(c), render: (c) => <span className="wrap-anywhere mono template-change">{changeText(c)}</span> },
     { id: 'kept', label: t('templateLibrary.preview.kept'), width: '10rem', sortValue: (c) => c.kept.join(', '), render: (c) => (c.kept.length > 0 ? c.kept.join(', ') : DASH) },
   ];
