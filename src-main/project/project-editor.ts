@@ -2,11 +2,13 @@
 // latest project version, runs the pure cores (template-edit.ts, charging.ts, versions.ts'
 // parseBundle) and saves what they return as a new version. One change at a time; the caller
 // applies the new version to the running supervisor.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ProjectFileV2, ProjectVersionInfo, StationTemplate } from '../../src-shared/project/index.ts';
 import type { AddChargingReport, BundleImportResult, TemplateCheck, TemplateInstanceChange, TemplateLibraryInfo } from '../../src-shared/api/templates.ts';
 import { type ChargingLibrary, mergeLibrary } from './charging.ts';
 import { ProjectError } from './errors.ts';
-import { checkProject } from './load.ts';
+import { PROJECT_FILE_NAME, checkProject } from './load.ts';
 import { TemplateEditError, checkTemplateDraft, putTemplate, removeTemplate, templateUsage } from './template-edit.ts';
 import { loadTemplateLibrary } from './templates.ts';
 import { exportBundle, importBundle, parseBundle } from './versions.ts';
@@ -111,7 +113,8 @@ export class ProjectEditor {
         );
       }
       const existing = await this.workspace.versions();
-      if (existing.length === 0) {
+      // The history comes along only into a folder that has none (and when the bundle has one).
+      if (existing.length === 0 && parsed.versions.length > 0 && !existsSync(join(this.workspace.dir, PROJECT_FILE_NAME))) {
         const versions = await importBundle(this.workspace.dir, text, fileName);
         return { mode: 'history', name: parsed.name, versions, bundleVersions: parsed.versions.length };
       }
