@@ -72,6 +72,12 @@ describe('template library', () => {
     expect(await page.textContent(tid('templates-table-count'))).toBe('3 / 11');
     await page.fill(tid('templates-table-filter'), '');
 
+    // A template in use cannot be deleted: the supervisor's refusal names its stations.
+    await page.click(tid('template-delete-evs-sim-dc150-2'));
+    await page.waitForSelector(tid('templates-error'));
+    expect(await page.textContent(tid('templates-error'))).toContain('DEMO-DC-01, DEMO-DC-02, DEMO-DC-03, DEMO-DC-04');
+    expect(await page.textContent(tid('template-instances-evs-sim-dc150-2'))).toBe('4');
+
     // Duplicate a library template; a bad power shows next to its field.
     await page.click(tid('template-duplicate-library-ac-22kw-wallbox'));
     await page.waitForSelector(tid('template-editor'));

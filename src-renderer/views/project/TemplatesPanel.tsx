@@ -99,11 +99,16 @@ export function TemplatesPanel() {
   );
 
   const remove = async (row: TemplateRow) => {
-    const ok = await confirmAction({ title: t('templateLibrary.deleteTitle', { id: row.template.id }), message: t('templateLibrary.deleteText'), confirmLabel: t('templateLibrary.delete'), danger: true });
-    if (!ok) return;
+    // A template in use is refused by the supervisor, which names the stations: no need to confirm first.
+    const inUse = (row.instances?.length ?? 0) > 0;
+    if (!inUse) {
+      const ok = await confirmAction({ title: t('templateLibrary.deleteTitle', { id: row.template.id }), message: t('templateLibrary.deleteText'), confirmLabel: t('templateLibrary.delete'), danger: true });
+      if (!ok) return;
+    }
     try {
       const done = await api().call('deleteTemplate', { templateId: row.template.id, baseVersion: info?.version ?? null });
       useToasts.getState().push('ok', t('templateLibrary.deleted', { id: row.template.id, version: done.version.id }));
+      setError(null);
       await Promise.all([load(), reloadProject()]);
     } catch (e) {
       setError(describeError(e, t));
@@ -180,7 +185,6 @@ export function TemplatesPanel() {
                     <button
                       type="button"
                       className="button button-small button-danger"
-                      disabled={(r.instances?.length ?? 0) > 0}
                       title={(r.instances?.length ?? 0) > 0 ? t('templateLibrary.inUse', { count: r.instances?.length ?? 0, ids: (r.instances ?? []).slice(0, 10).join(', ') }) : undefined}
                       onClick={() => void remove(r)}
                       data-testid={`template-delete-${r.template.id}`}
@@ -513,7 +517,7 @@ function TemplateEditor(props: { editing: Editing; taken: ReadonlySet<string>; b
         <button type="button" className="button" onClick={props.onClose} data-testid="template-cancel">
           {t('templateLibrary.editor.cancel')}
         </button>
-        {checking ? <span className="muted">{t('templateLibrary.editor.checking')}</span> : null}
+        {checking && errors.length === 0 ? <span className="muted">{t('templateLibrary.editor.checking')}</span> : null}
       </div>
       {liveCheck && liveCheck.problems.length === 0 ? (
         <div className="template-preview" data-testid="template-preview" data-changes={liveCheck.changes.length} data-unchanged={liveCheck.unchanged.length}>

@@ -120,12 +120,12 @@ export function VersionsPanel() {
           rowAttributes={(v) => ({ 'data-testid': `version-row-${v.id}`, 'data-version': String(v.id) })}
         />
       </Panel>
-      {mayBundle ? <BundlePanel /> : null}
       {diff ? (
         <Panel title={t('project.versions.diffTitle', { a: diff.a, b: diff.b })} testId="versions-diff">
           <DiffView diff={diff.diff} testId="version-diff" />
         </Panel>
       ) : null}
+      {mayBundle ? <BundlePanel /> : null}
     </>
   );
 }
