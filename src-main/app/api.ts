@@ -17,7 +17,7 @@ import {
   UNAUDITED_COMMANDS,
   mayUse,
 } from '../../src-shared/api/index.ts';
-import { AlarmRuleRejected, UnknownAlarmRule, type AlarmRuleEditor, type AlarmService } from '../alarms/index.ts';
+import { AlarmRuleRejected, DEFAULT_ALARM_RULES, UnknownAlarmRule, type AlarmRuleEditor, type AlarmService } from '../alarms/index.ts';
 import { NotificationSettingsRejected, type NotificationSettingsEditor } from './notification-settings.ts';
 import type { AccountService, BadgeList, DownloadTickets } from '../auth/index.ts';
 import { ProfileLibraryError, type AllocationController, type ProfileLibrary } from '../allocation/index.ts';
@@ -29,6 +29,8 @@ import type { PowerHistory } from '../../src-shared/api/index.ts';
 import type { StationRegistry } from '../stations/index.ts';
 import type { EnergyWorker } from '../energy/index.ts';
 import type { LiveProject } from './live-project.ts';
+// Template library, project bundle, add EV charging (issue 7)
+import { ProjectEditor, TemplateEditError, type ChargingLibrary } from '../project/index.ts';
 
 export interface ApiServices {
   registry: StationRegistry;
@@ -194,6 +196,20 @@ export function createApi(services: ApiServices) {
     return station;
   };
 
+  // Template library, project bundle, add EV charging (issue 7)
+  const editor = new ProjectEditor(workspace);
+  /** The EV-charging library "add EV charging" merges: the shipped templates and the default alarm rules. */
+  const chargingLibrary = (): ChargingLibrary => ({ templates: loadTemplateLibrary(), alarmRules: structuredClone(DEFAULT_ALARM_RULES) as unknown as ChargingLibrary['alarmRules'] });
+  /** Template edits name the field or the stations in the way; project errors are the caller's to fix. */
+  const editCall = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await projectCall(work);
+    } catch (error) {
+      if (error instanceof TemplateEditError) throw new ApiError(error.code, error.message);
+      throw error;
+    }
+  };
+
   const handlers: Handlers = {
     getServerInfo: () => services.info(),
     listStations: () => registry.list(),
@@ -357,6 +373,28 @@ export function createApi(services: ApiServices) {
         return background;
       }),
     saveGroundPlan: (request, ctx) => groundPlanCall(() => projectCall(() => services.groundPlans.save(request, who(ctx)))),
+    // ---- Template library, project bundle, add EV charging (issue 7) ----
+    // A saved template or merged library is a new version, applied to the running supervisor at once.
+    listProjectTemplates: () => editCall(() => editor.templates()),
+    checkTemplate: ({ template, create }) => editCall(() => editor.checkTemplate(template, create ?? false)),
+    saveTemplate: ({ template, create, baseVersion }, ctx) =>
+      editCall(async () => {
+        const { version, changes } = await editor.saveTemplate(template, create ?? false, who(ctx), baseVersion);
+        return { version, changes, applied: await live.apply(version.id) };
+      }),
+    deleteTemplate: ({ templateId, baseVersion }, ctx) =>
+      editCall(async () => {
+        const { version } = await editor.deleteTemplate(templateId, who(ctx), baseVersion);
+        return { version, applied: await live.apply(version.id) };
+      }),
+    exportProjectBundle: () => editCall(() => editor.exportBundle()),
+    importProjectBundle: ({ content, fileName }, ctx) => editCall(() => editor.importBundle(content, who(ctx), fileName ?? 'bundle')),
+    previewAddCharging: () => editCall(() => editor.previewAddCharging(chargingLibrary())),
+    addCharging: (_request, ctx) =>
+      editCall(async () => {
+        const { report, version } = await editor.addCharging(chargingLibrary(), who(ctx));
+        return { report, version, applied: version ? await live.apply(version.id) : null };
+      }),
   };
 
   let lastSelfTest: SelfTestReport | null = null;

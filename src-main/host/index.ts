@@ -572,6 +572,64 @@ export async function startHost(options: HostOptions): Promise<Host> {
     { schema: { summary: 'Apply a version (body {"versionId": n}; default: the latest) to the running supervisor without a restart; returns what changed' } },
     async (request) => api.dispatch('applyProject', request.body ?? {}, contextOf(request)),
   );
+  // ---- template library, project bundle, add EV charging (issue 7) -----------------------
+  app.get('/api/v1/project/bundle', { schema: { summary: 'The whole project history as one file (station passwords included; engineer, audited)' } }, async (request, reply) => {
+    const bundle = await api.dispatch('exportProjectBundle', {}, contextOf(request));
+    return reply.type('application/json; charset=utf-8').header('Content-Disposition', `attachment; filename="${bundle.fileName}"`).header('Cache-Control', 'no-store').send(bundle.content);
+  });
+  app.post<{ Body: unknown; Querystring: { fileName?: string; key?: string } }>(
+    '/api/v1/project/bundle',
+    {
+      bodyLimit: 50 * 1024 * 1024,
+      schema: {
+        summary: 'Import a project bundle (the body): checked whole first; into an empty history it brings its versions, otherwise its current project becomes one new version',
+        querystring: { type: 'object', properties: { fileName: { type: 'string', maxLength: 255 }, key: { type: 'string' } } },
+      },
+    },
+    async (request) => {
+      const body = request.body;
+      const content = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : body !== undefined && body !== null ? JSON.stringify(body) : '';
+      if (content.trim() === '') throw new ApiError('BadRequest', 'Send the bundle file as the request body (application/json)');
+      return api.dispatch('importProjectBundle', { content, fileName: request.query.fileName ?? 'bundle' }, contextOf(request));
+    },
+  );
+  app.get('/api/v1/project/templates', { schema: { summary: "The project's station templates with the stations made from each, and the shipped library" } }, async (request) =>
+    api.dispatch('listProjectTemplates', {}, contextOf(request)),
+  );
+  app.put<{ Params: { id: string }; Body: Record<string, unknown>; Querystring: { create?: boolean; baseVersion?: number; key?: string } }>(
+    '/api/v1/project/templates/:id',
+    {
+      schema: {
+        summary: 'Add (?create=true) or change a station template: a new version applied at once; stations keep the fields they override (engineer, audited)',
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 48 } } },
+        querystring: { type: 'object', properties: { create: { type: 'boolean' }, baseVersion: { type: 'integer', minimum: 1 }, key: { type: 'string' } } },
+        body: { type: 'object' },
+      },
+    },
+    async (request) => {
+      if (request.body.id !== undefined && request.body.id !== request.params.id) throw new ApiError('BadRequest', 'id in the body differs from the one in the path');
+      const { create, baseVersion } = request.query;
+      return api.dispatch('saveTemplate', { template: { ...request.body, id: request.params.id } as never, create: create ?? false, ...(baseVersion !== undefined ? { baseVersion } : {}) }, contextOf(request));
+    },
+  );
+  app.delete<{ Params: { id: string } }>(
+    '/api/v1/project/templates/:id',
+    { schema: { summary: 'Remove a template no station uses (409 naming the stations otherwise)', params: { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 48 } } } } },
+    async (request) => api.dispatch('deleteTemplate', { templateId: request.params.id }, contextOf(request)),
+  );
+  app.post<{ Querystring: { dryRun?: boolean; key?: string } }>(
+    '/api/v1/project/add-charging',
+    {
+      schema: {
+        summary: 'Merge the EV-charging library (templates, views per park, alarm rules) into the project without overwriting its customisations; ?dryRun=true only reports',
+        querystring: { type: 'object', properties: { dryRun: { type: 'boolean' }, key: { type: 'string' } } },
+      },
+    },
+    async (request) => {
+      if (request.query.dryRun) return { report: await api.dispatch('previewAddCharging', {}, contextOf(request)), version: null, applied: null };
+      return api.dispatch('addCharging', {}, contextOf(request));
+    },
+  );
   // ---- ground plans per park (issue 3) ---------------------------------------------------
   const parkParams = { type: 'object', required: ['parkId'], properties: { parkId: { type: 'string', minLength: 1, maxLength: 48 } } };
   // Background images arrive as raw bodies; the limit here is generous so that the store's own size check answers in words.
@@ -704,8 +762,8 @@ function createFrameQueue(deliver: (event: DomainEvent) => void) {
 
 /** The WebSocket transport of the API contract for browsers and phones. */
 function startBridge(options: HostOptions & { requireKey: boolean }) {
-  // Room for one ground-plan background image (2 MB, base64) in a saveGroundPlan call.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
+  // Room for one ground-plan background image (2 MB, base64) in a saveGroundPlan call, and for a project bundle (issue 7; the UI sends at most 12 MB).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
   const send = (ws: WebSocket, message: ServerMessage) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
   };

@@ -98,6 +98,8 @@ export {
   exportBundle,
   importBundle,
   listVersions,
+  parseBundle,
+  type ParsedBundle,
   readVersion,
   restoreVersion,
   saveVersion,
@@ -110,3 +112,7 @@ export { runSelfTest, selfTestHtml, type SelfTestReport, type SelfTestOptions, t
 // Ground plans per park (issue 3)
 export { GROUND_PLAN_ASPECT, GroundPlanError, groundPlanBackgroundPath, groundPlansOf, groundPlansOfRuntime, moveStations, placementProblems, type PlanSource } from './ground-plans.ts';
 export { DEFAULT_GROUND_PLAN_BACKGROUND, GroundPlanStore, backgroundProblem, type GroundPlanStoreOptions } from './ground-plan-store.ts';
+// Template library, project bundle, add EV charging (issue 7)
+export { TemplateEditError, checkTemplateDraft, putTemplate, removeTemplate, templateInstanceChanges, templateUsage } from './template-edit.ts';
+export { VIEW_STATION_LIMIT, chargingViews, mergeLibrary, type ChargingLibrary } from './charging.ts';
+export { ProjectEditor } from './project-editor.ts';

@@ -227,17 +227,26 @@ export async function exportBundle(dir: string, options: { now?: Date } = {}): P
   return `${JSON.stringify(bundle, null, 2)}\n`;
 }
 
+/** A bundle's contents, checked: every version (oldest first) and the current project. */
+export interface ParsedBundle {
+  name: string;
+  exportedAt: string | null;
+  versions: ProjectVersionRecord[];
+  current: ProjectFileV2;
+}
+
 /**
- * Unpacks a bundle into an empty (or new) folder: every version keeps its number, author, time and
- * message; project.json becomes the bundle's current project. Checks everything before writing.
+ * Reads and checks a bundle text (pure): the envelope, every version's metadata and project (any
+ * known format, migrated), and the current project. Throws a ProjectError naming the faulty field.
  */
-export async function importBundle(dir: string, text: string, source = 'bundle'): Promise<ProjectVersionInfo[]> {
+export function parseBundle(text: string, source = 'bundle'): ParsedBundle {
   let data: Partial<ProjectBundle>;
   try {
     data = JSON.parse(text) as Partial<ProjectBundle>;
   } catch (error) {
     throw ProjectError.unreadable(source, error instanceof Error ? error.message : String(error));
   }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new ProjectError(source, [{ pointer: '', message: 'must be a bundle object { "format": ... }' }], 'is not a project bundle');
   const problems: ProjectProblem[] = [];
   if (data.format !== BUNDLE_FORMAT) problems.push({ pointer: '/format', message: `must be "${BUNDLE_FORMAT}"` });
   if (data.bundleVersion !== 1) problems.push({ pointer: '/bundleVersion', message: 'must be 1' });
@@ -269,11 +278,21 @@ export async function importBundle(dir: string, text: string, source = 'bundle')
   }
   const current = data.current !== undefined ? checkProject(data.current, `${source} /current`).project : versions.at(-1)?.project;
   if (!current) throw new ProjectError(source, [{ pointer: '/current', message: 'is required when the bundle has no versions' }], 'is not a valid project bundle');
+  versions.sort((a, b) => a.id - b.id);
+  return { name: current.name, exportedAt: typeof data.exportedAt === 'string' ? data.exportedAt : null, versions, current };
+}
+
+/**
+ * Unpacks a bundle into an empty (or new) folder: every version keeps its number, author, time and
+ * message; project.json becomes the bundle's current project. Checks everything before writing.
+ */
+export async function importBundle(dir: string, text: string, source = 'bundle'): Promise<ProjectVersionInfo[]> {
+  const { versions, current } = parseBundle(text, source);
   if ((await versionIds(dir)).length > 0 || (await exists(join(dir, PROJECT_FILE_NAME)))) {
     throw new ProjectError(dir, [{ pointer: '', message: 'already holds a project: import the bundle into an empty folder' }], 'cannot receive the bundle');
   }
   await mkdir(join(dir, VERSIONS_DIR), { recursive: true });
   for (const v of versions) await writeFile(join(dir, VERSIONS_DIR, versionFile(v.id)), `${JSON.stringify(v, null, 2)}\n`, { flag: 'wx' });
   await writeAtomically(join(dir, PROJECT_FILE_NAME), `${JSON.stringify(current, null, 2)}\n`);
-  return versions.map(info).sort((a, b) => a.id - b.id);
+  return versions.map(info);
 }

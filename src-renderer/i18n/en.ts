@@ -1,4 +1,6 @@
 // English strings: the reference catalogue. fr.ts must have exactly the same shape (typed).
+import { templateLibraryEn } from './templates.en.ts';
+
 export const en = {
   app: { name: 'EV Supervisor' },
   header: {
@@ -1183,6 +1185,8 @@ export const en = {
     unsaved: 'Unsaved changes: the test uses the saved settings.',
   },
   // ---- end of issue 5 ----
+  // Template library, project bundle, add EV charging (issue 7, templates branch).
+  templateLibrary: templateLibraryEn,
   // Project screen (issue 7): overview, wizard, versions, import, self-test, live apply.
   project: {
     readOnly: 'Read-only: only engineers change the project',

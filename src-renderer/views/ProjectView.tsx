@@ -18,10 +18,11 @@ import { LoadChart } from './project/LoadChart.tsx';
 import { ImportPanel } from './project/ImportPanel.tsx';
 import { ProjectTable } from './project/ProjectTable.tsx';
 import { SelfTestPanel } from './project/SelfTestPanel.tsx';
+import { TemplatesPanel } from './project/TemplatesPanel.tsx';
 import { VersionsPanel } from './project/VersionsPanel.tsx';
 import { WizardPanel } from './project/WizardPanel.tsx';
 
-const TABS = ['overview', 'wizard', 'versions', 'import', 'selftest'] as const;
+const TABS = ['overview', 'templates', 'wizard', 'versions', 'import', 'selftest'] as const;
 type ProjectTab = (typeof TABS)[number];
 /** Tabs that change the project: engineers only. */
 const EDIT_TABS: ReadonlySet<ProjectTab> = new Set(['wizard', 'import', 'selftest']);
@@ -126,7 +127,7 @@ export function ProjectView() {
       <div className="tabs" role="tablist" aria-label={t('nav.project')}>
         {tabs.map((x) => (
           <button key={x} type="button" role="tab" aria-selected={shown === x} className={`tab ${shown === x ? 'active' : ''}`} onClick={() => setTab(x)} data-testid={`project-tab-${x}`}>
-            {t(`project.tabs.${x}`)}
+            {x === 'templates' ? t('templateLibrary.tab') : t(`project.tabs.${x}`)}
           </button>
         ))}
       </div>
@@ -134,6 +135,7 @@ export function ProjectView() {
       {!loaded ? <p className="muted">{t('common.loading')}</p> : null}
       {pendingApply && latest && (shown === 'overview' || shown === 'versions' || shown === 'import') ? <ApplyPanel versionId={latest.id} /> : null}
       {shown === 'overview' ? <Overview /> : null}
+      {shown === 'templates' ? <TemplatesPanel /> : null}
       {shown === 'wizard' ? <WizardPanel onGenerated={() => setTab('selftest')} /> : null}
       {shown === 'versions' ? <VersionsPanel /> : null}
       {shown === 'import' ? <ImportPanel /> : null}

@@ -20,6 +20,8 @@ import type { AlarmRuleProblem } from '../alarms/rule-check.ts';
 import type { Role } from './permissions.ts';
 import type { EnergySummary, EnergySummaryQuery, MeterTrend, MeterTrendQuery, PowerSeries, PowerSeriesQuery, SiteInfo } from './energy.ts';
 import type { ProjectApplyPlan, ProjectDiff, ProjectFileV2, ProjectVersionInfo, StationTemplate, WizardAnswers } from '../project/index.ts';
+// Template library, project bundle, add EV charging (issue 7): commands declared in ./templates.ts.
+import type { TemplateCommands } from './templates.ts';
 
 export type SortDirection = 'asc' | 'desc';
 
@@ -114,7 +116,7 @@ export interface ServerInfo {
 }
 
 /** Request → response of every command the UI may send. */
-export interface ApiCommands {
+export interface ApiCommands extends TemplateCommands {
   getServerInfo: { request: Record<string, never>; response: ServerInfo };
   listStations: { request: Record<string, never>; response: StationState[] };
   getStation: { request: { stationId: string }; response: StationState };
@@ -433,3 +435,4 @@ export { ROLES, READ_COMMANDS, UNAUDITED_COMMANDS, PUBLIC_COMMANDS, STATION_COMM
 export { requestSchemas, stationCommandSchema, badgeSchema, transactionQuerySchema, alarmHistoryQuerySchema } from './schemas.ts';
 export { energySummaryQuerySchema, powerSeriesQuerySchema, meterTrendQuerySchema } from './schemas.ts';
 export * from './energy.ts';
+export * from './templates.ts';

@@ -41,6 +41,8 @@ export const READ_COMMANDS: ReadonlySet<ApiCommandName> = new Set<ApiCommandName
   'getProject',
   'listProjectVersions',
   'diffProjectVersions',
+  // Template library (issue 7): every role sees the templates and their instance counts.
+  'listProjectTemplates',
   // Ground plans (issue 3): every role sees the plans.
   'listGroundPlans',
   'getGroundPlanBackground',
@@ -56,6 +58,9 @@ export const UNAUDITED_COMMANDS: ReadonlySet<ApiCommandName> = new Set<ApiComman
   'getSelfTestProgress',
   'getSelfTestReportHtml',
   'listStationTemplates',
+  // Template library and add EV charging (issue 7): checks and previews change nothing.
+  'checkTemplate',
+  'previewAddCharging',
 ]);
 
 /** Commands anyone may send before signing in. */
@@ -99,6 +104,14 @@ const MINIMUM_ROLE: Partial<Record<ApiCommandName, Role>> = {
   getSelfTestProgress: 'engineer',
   getSelfTestReportHtml: 'engineer',
   listStationTemplates: 'engineer',
+  // Template library, bundle (carries station passwords), add EV charging (issue 7)
+  checkTemplate: 'engineer',
+  saveTemplate: 'engineer',
+  deleteTemplate: 'engineer',
+  exportProjectBundle: 'engineer',
+  importProjectBundle: 'engineer',
+  previewAddCharging: 'engineer',
+  addCharging: 'engineer',
   // Ground plans (issue 3): placing stations changes the project.
   saveGroundPlan: 'engineer',
 };

@@ -1,6 +1,7 @@
 // JSON Schemas of every API request; the main process compiles them once (ajv) and
 // rejects a request that does not match before any service sees it.
 import type { ApiCommandName } from './index.ts';
+import { templateRequestSchemas } from './templates.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -360,6 +361,8 @@ export const requestSchemas: Record<ApiCommandName, Schema> = {
   getSelfTestProgress: empty,
   getSelfTestReportHtml: empty,
   listStationTemplates: empty,
+  // Template library, project bundle, add EV charging (issue 7)
+  ...templateRequestSchemas,
   // ---- end of the project screen's schemas ----
   listGroups: empty,
   getAllocation: empty,

@@ -14,6 +14,7 @@ import { confirmAction } from '../../store/confirm.ts';
 import { useProject } from '../../store/project.ts';
 import { useMayUse } from '../../store/session.ts';
 import { useToasts } from '../../store/toasts.ts';
+import { BundlePanel } from './BundlePanel.tsx';
 import { DiffView } from './DiffView.tsx';
 import { ProjectTable } from './ProjectTable.tsx';
 
@@ -24,6 +25,8 @@ export function VersionsPanel() {
   const running = useProject((s) => s.running);
   const reload = useProject((s) => s.reload);
   const mayRestore = useMayUse('restoreProjectVersion');
+  // The bundle carries station passwords: engineers only (issue 7).
+  const mayBundle = useMayUse('exportProjectBundle');
   const [selected, setSelected] = useState<number[]>([]);
   const [diff, setDiff] = useState<{ a: number; b: number; diff: ProjectDiff } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -122,6 +125,7 @@ export function VersionsPanel() {
           <DiffView diff={diff.diff} testId="version-diff" />
         </Panel>
       ) : null}
+      {mayBundle ? <BundlePanel /> : null}
     </>
   );
 }

@@ -1,0 +1,119 @@
+// "Add EV charging to an existing project" (R-2.3), pure: the library's templates, symbols, views
+// and alarm rules come in without overwriting the project's customisations; views follow the
+// station count (pages and a selector past what a plan shows); the home view links the new views;
+// merging twice changes nothing the second time.
+import { describe, expect, it } from 'vitest';
+import type { ProjectFileV2 } from '../../src-shared/project/index.ts';
+import { VIEW_STATION_LIMIT, checkProject, chargingViews, loadTemplateLibrary, mergeLibrary, type ChargingLibrary } from './index.ts';
+import { smallProject, template } from './test-support.ts';
+
+const RULES = [
+  { id: 'comm-lost', name: 'Communication lost', kind: 'communicationLost', severity: 'major' as const, onDelayMs: 30_000 },
+  { id: 'faulted', name: 'Faulted', kind: 'connectorFaulted', severity: 'major' as const },
+];
+
+function library(): ChargingLibrary {
+  return { templates: loadTemplateLibrary(), alarmRules: structuredClone(RULES) };
+}
+
+/** A building project with no charging part yet: one site, one park, no station, no template. */
+function building(): ProjectFileV2 {
+  return {
+    formatVersion: 2,
+    name: 'Office building',
+    sites: [{ id: 'hq', name: 'HQ', parks: [{ id: 'garage', name: 'Garage', groups: [{ id: 'tg', name: 'TGBT', maxPowerW: 250_000 }], stations: [] }] }],
+    templates: [],
+  };
+}
+
+describe('mergeLibrary', () => {
+  it('adds every library template, the alarm rules, a plan per park and a home view linking it', () => {
+    const { project, report } = mergeLibrary(building(), library());
+    expect(report.templates.added).toHaveLength(loadTemplateLibrary().length);
+    expect(report.templates.kept).toEqual([]);
+    expect(report.alarmRules.added).toEqual(['comm-lost', 'faulted']);
+    expect(project.views?.map((v) => v.id)).toEqual(['home', 'garage-plan']);
+    expect(project.views?.[0]).toMatchObject({ home: true, links: ['garage-plan'] });
+    expect(report.homeLinks).toEqual(['garage-plan']);
+    expect(report.changed).toBe(true);
+    expect(report.symbols).toBeUndefined();
+    expect(() => checkProject(project)).not.toThrow();
+  });
+
+  it("keeps the project's customised template, view and rule (same id, other content) and reports them as kept", () => {
+    const own = building();
+    const lib = library();
+    const custom = { ...structuredClone(lib.templates[0]!), maxPowerW: 3_700, name: 'Our own' };
+    own.templates.push(custom);
+    own.alarmRules = [{ ...RULES[0]!, severity: 'critical' }];
+    own.views = [{ id: 'garage-plan', name: 'Our garage drawing', park: 'garage', home: true }];
+    const { project, report } = mergeLibrary(own, lib);
+    expect(report.templates.kept).toEqual([custom.id]);
+    expect(project.templates.find((t) => t.id === custom.id)).toEqual(custom);
+    expect(report.alarmRules).toEqual({ added: ['faulted'], kept: ['comm-lost'], unchanged: [] });
+    expect(project.alarmRules?.[0]?.severity).toBe('critical');
+    expect(report.views.kept).toEqual(['garage-plan']);
+    expect(project.views).toEqual(own.views);
+  });
+
+  it('is idempotent: merging the result again changes nothing and reports everything unchanged', () => {
+    const first = mergeLibrary(building(), library());
+    const second = mergeLibrary(first.project, library());
+    expect(second.report.changed).toBe(false);
+    expect(second.project).toEqual(first.project);
+    expect(second.report.templates.added).toEqual([]);
+    expect(second.report.views.added).toEqual([]);
+    expect(second.report.alarmRules.added).toEqual([]);
+    expect(second.report.homeLinks).toEqual([]);
+    expect(second.report.templates.unchanged).toHaveLength(first.report.templates.added.length);
+  });
+
+  it('leaves a project that already draws its parks alone and links new views from the existing home view', () => {
+    const project = smallProject();
+    const { project: merged, report } = mergeLibrary(project, library());
+    // p1 has its own view (p1-plan, the home): not replaced; p2 gets one, linked from the home.
+    expect(report.views.added).toEqual(['p2-plan']);
+    expect(report.homeLinks).toEqual(['p2-plan']);
+    expect(merged.views?.find((v) => v.id === 'p1-plan')).toMatchObject({ home: true, park: 'p1', links: ['p2-plan'] });
+    expect(merged.templates[0]).toEqual(template());
+    expect(() => checkProject(merged)).not.toThrow();
+  });
+
+  it('merges symbols generically when the library has them, keeping the project ones', () => {
+    const own = building() as ProjectFileV2 & { symbols?: unknown[] };
+    own.symbols = [{ id: 'wallbox', svg: '<svg>ours</svg>' }];
+    const lib: ChargingLibrary = { ...library(), symbols: [{ id: 'wallbox', svg: '<svg/>' }, { id: 'dc', svg: '<svg/>' }] };
+    const { project, report } = mergeLibrary(own, lib);
+    expect(report.symbols).toEqual({ added: ['dc'], kept: ['wallbox'], unchanged: [] });
+    expect((project as typeof own).symbols).toEqual([{ id: 'wallbox', svg: '<svg>ours</svg>' }, { id: 'dc', svg: '<svg/>' }]);
+  });
+});
+
+describe('chargingViews', () => {
+  it('past what a plan shows, splits the park into pages its plan links to (the selector)', () => {
+    const project = building();
+    const park = project.sites[0]!.parks[0]!;
+    project.templates.push(template());
+    for (let i = 1; i <= VIEW_STATION_LIMIT * 2 + 10; i++) park.stations.push({ id: `G-${String(i).padStart(3, '0')}`, template: 't-ac22', group: 'tg' });
+    const views = chargingViews(project);
+    expect(views.map((v) => v.id)).toEqual(['garage-plan', 'garage-plan-p1', 'garage-plan-p2', 'garage-plan-p3']);
+    expect(views[0]).toMatchObject({ park: 'garage', links: ['garage-plan-p1', 'garage-plan-p2', 'garage-plan-p3'] });
+    expect(views.slice(1).map((v) => v.placements?.length)).toEqual([VIEW_STATION_LIMIT, VIEW_STATION_LIMIT, 10]);
+    expect(views[3]?.name).toBe('Garage (3/3: G-301 … G-310)');
+    const placed = views.slice(1).flatMap((v) => v.placements ?? []);
+    expect(new Set(placed.map((p) => p.station)).size).toBe(park.stations.length);
+    for (const p of placed) expect(p.x >= 0 && p.x <= 100 && p.y >= 0 && p.y <= 100).toBe(true);
+    // The merged project is valid and its home links the park plan, not every page.
+    const { project: merged } = mergeLibrary(project, library());
+    expect(merged.views?.find((v) => v.home)?.links).toEqual(['garage-plan']);
+    expect(() => checkProject(merged)).not.toThrow();
+  });
+
+  it('a park up to the limit gets one plan without pages', () => {
+    const project = building();
+    project.templates.push(template());
+    const park = project.sites[0]!.parks[0]!;
+    for (let i = 1; i <= VIEW_STATION_LIMIT; i++) park.stations.push({ id: `G${i}`, template: 't-ac22', group: 'tg' });
+    expect(chargingViews(project)).toEqual([{ id: 'garage-plan', name: 'Garage', park: 'garage' }]);
+  });
+});
