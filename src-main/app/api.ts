@@ -389,10 +389,10 @@ export function createApi(services: ApiServices) {
       }),
     exportProjectBundle: () => editCall(() => editor.exportBundle()),
     importProjectBundle: ({ content, fileName }, ctx) => editCall(() => editor.importBundle(content, who(ctx), fileName ?? 'bundle')),
-    previewAddCharging: () => editCall(() => editor.previewAddCharging(chargingLibrary())),
-    addCharging: (_request, ctx) =>
+    previewAddCharging: (request) => editCall(() => editor.previewAddCharging(chargingLibrary(), request)),
+    addCharging: (request, ctx) =>
       editCall(async () => {
-        const { report, version } = await editor.addCharging(chargingLibrary(), who(ctx));
+        const { report, version } = await editor.addCharging(chargingLibrary(), who(ctx), request);
         return { report, version, applied: version ? await live.apply(version.id) : null };
       }),
   };

@@ -8,8 +8,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AddChargingResult, AuditEntry, BundleImportResult, Page, TemplateLibraryInfo, TemplateSaved } from '../../src-shared/api/index.ts';
 import type { StationState } from '../../src-shared/domain/index.ts';
 import type { ProjectFileV2, ProjectVersionInfo } from '../../src-shared/project/index.ts';
-import { BUNDLE_FORMAT, checkProject, loadProject, toRuntimeProject, type ProjectBundle } from '../project/index.ts';
+import { BUNDLE_FORMAT, checkProject, derivePassword, loadProject, toRuntimeProject, type ProjectBundle } from '../project/index.ts';
 import { startTestSupervisor, type TestSupervisor } from './test-support.ts';
+import { SimulatedStation } from '../simulator/index.ts';
 
 const DEMO_PATH = resolve(fileURLToPath(import.meta.url), '../../../assets/demo/project.json');
 const cleanups: Array<() => Promise<void>> = [];
@@ -253,5 +254,33 @@ describe('add EV charging over REST', () => {
     expect(again.body.report.templates.added).toEqual([]);
     expect(await versions(sup)).toHaveLength(2);
     expect((await audit(sup, 'addCharging')).map((e) => e.ok)).toEqual([true, true]);
+  });
+
+  it('instantiates the chargers the engineer sized: declared at once, booting Accepted with their derived password; a bad request names the field and saves nothing', async () => {
+    const sup = await startDemo();
+    const seed = 'rest-sizing-seed-0123456789';
+    const bad = await http<{ message: string }>(sup, 'POST', '/project/add-charging', {
+      json: { chargers: [{ parkId: 'demo-site', template: 'ac-11kw-wallbox', pattern: 'NEW-{1..3}', group: 'no-such-group' }], passwordSeed: seed },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/\/chargers\/0\/group.*"no-such-group" is not a group of park demo-site/);
+    expect(await versions(sup)).toHaveLength(1);
+
+    const group = (await http<{ project: ProjectFileV2 }>(sup, 'GET', '/project')).body.project.sites[0]?.parks[0]?.groups[0]?.id as string;
+    const sized = await http<AddChargingResult>(sup, 'POST', '/project/add-charging', {
+      json: { chargers: [{ parkId: 'demo-site', template: 'ac-11kw-wallbox', pattern: 'NEW-{1..3}', group }], passwordSeed: seed },
+    });
+    expect(sized.status).toBe(200);
+    expect(sized.body.report.stations).toEqual(['NEW-1', 'NEW-2', 'NEW-3']);
+    expect(sized.body.applied?.stations.added.map((st) => st.id)).toEqual(['NEW-1', 'NEW-2', 'NEW-3']);
+    expect(sup.registry.get('NEW-2')).toMatchObject({ declared: true, group });
+    const station = new SimulatedStation({ url: sup.ocppUrl, id: 'NEW-2', protocol: 'ocpp1.6', connectors: 1, kind: 'AC', maxPowerW: 11_000, password: derivePassword(seed, 'NEW-2'), reconnect: false });
+    const registered = new Promise((done) => station.once('registration', done));
+    void station.start();
+    try {
+      expect(await registered).toBe('Accepted');
+    } finally {
+      await station.stop();
+    }
   });
 });

@@ -22,6 +22,7 @@ import {
   powerSeriesQuerySchema,
   requestSchemas,
   transactionQuerySchema,
+  type AddChargingRequest,
   type ClientMessage,
   type GroundPlanBackgroundType,
   type Principal,
@@ -617,17 +618,18 @@ export async function startHost(options: HostOptions): Promise<Host> {
     { schema: { summary: 'Remove a template no station uses (409 naming the stations otherwise)', params: { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 48 } } } } },
     async (request) => api.dispatch('deleteTemplate', { templateId: request.params.id }, contextOf(request)),
   );
-  app.post<{ Querystring: { dryRun?: boolean; key?: string } }>(
+  app.post<{ Querystring: { dryRun?: boolean; key?: string }; Body: AddChargingRequest | undefined }>(
     '/api/v1/project/add-charging',
     {
       schema: {
-        summary: 'Merge the EV-charging library (templates, views per park, alarm rules) into the project without overwriting its customisations; ?dryRun=true only reports',
+        summary: 'Merge the EV-charging library (templates, views per park, alarm rules) into the project without overwriting its customisations, and instantiate the chargers of the body ({chargers: [{parkId, template, pattern, count?, group}], passwordSeed?}); ?dryRun=true only reports',
         querystring: { type: 'object', properties: { dryRun: { type: 'boolean' }, key: { type: 'string' } } },
       },
     },
     async (request) => {
-      if (request.query.dryRun) return { report: await api.dispatch('previewAddCharging', {}, contextOf(request)), version: null, applied: null };
-      return api.dispatch('addCharging', {}, contextOf(request));
+      const sizing = request.body ?? {};
+      if (request.query.dryRun) return { report: await api.dispatch('previewAddCharging', sizing, contextOf(request)), version: null, applied: null };
+      return api.dispatch('addCharging', sizing, contextOf(request));
     },
   );
   // ---- ground plans per park (issue 3) ---------------------------------------------------

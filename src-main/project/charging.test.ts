@@ -4,7 +4,7 @@
 // merging twice changes nothing the second time.
 import { describe, expect, it } from 'vitest';
 import type { ProjectFileV2 } from '../../src-shared/project/index.ts';
-import { VIEW_STATION_LIMIT, checkProject, chargingViews, loadTemplateLibrary, mergeLibrary, type ChargingLibrary } from './index.ts';
+import { ProjectError, VIEW_STATION_LIMIT, checkProject, chargingViews, derivePassword, loadTemplateLibrary, mergeLibrary, type ChargingLibrary } from './index.ts';
 import { smallProject, template } from './test-support.ts';
 
 const RULES = [
@@ -86,6 +86,69 @@ describe('mergeLibrary', () => {
     const { project, report } = mergeLibrary(own, lib);
     expect(report.symbols).toEqual({ added: ['dc'], kept: ['wallbox'], unchanged: [] });
     expect((project as typeof own).symbols).toEqual([{ id: 'wallbox', svg: '<svg>ours</svg>' }, { id: 'dc', svg: '<svg/>' }]);
+  });
+});
+
+describe('mergeLibrary with chargers (the engineer sizes the installation)', () => {
+  const SEED = 'sizing-test-seed-0123456789';
+
+  it('instantiates the chargers into their park with derived passwords, and the views follow the count', () => {
+    const { project, report } = mergeLibrary(building(), library(), {
+      chargers: [
+        { parkId: 'garage', template: 'ac-22kw-wallbox', pattern: 'G-CP{001..}', count: 160, group: 'tg' },
+        { parkId: 'garage', template: 'dc-150kw', pattern: 'G-DC{1..2}', group: 'tg' },
+      ],
+      passwordSeed: SEED,
+    });
+    const stations = project.sites[0]?.parks[0]?.stations ?? [];
+    expect(report.stations).toHaveLength(162);
+    expect(report.stations?.slice(0, 2)).toEqual(['G-CP001', 'G-CP002']);
+    expect(report.stations?.at(-1)).toBe('G-DC2');
+    expect(stations.map((st) => st.id)).toEqual(report.stations);
+    expect(stations[0]).toEqual({ id: 'G-CP001', template: 'ac-22kw-wallbox', group: 'tg', password: derivePassword(SEED, 'G-CP001') });
+    // 162 stations: past what one plan shows, the park's plan links to pages (the selector).
+    expect(project.views?.find((v) => v.id === 'garage-plan')?.links).toEqual(['garage-plan-p1', 'garage-plan-p2']);
+    expect(() => checkProject(project)).not.toThrow();
+    expect(report.changed).toBe(true);
+  });
+
+  it('names every faulty field of the request and changes nothing', () => {
+    const before = building();
+    before.sites[0]?.parks[0]?.stations.push({ id: 'G-CP1', template: 'x', group: 'tg' });
+    const snapshot = structuredClone(before);
+    let error: unknown;
+    try {
+      mergeLibrary(before, library(), {
+        chargers: [
+          { parkId: 'nowhere', template: 'ac-22kw-wallbox', pattern: 'A{1..2}', group: 'tg' },
+          { parkId: 'garage', template: 'no-such-template', pattern: 'B{1..2}', group: 'tg' },
+          { parkId: 'garage', template: 'ac-22kw-wallbox', pattern: 'C{1..2}', group: 'no-group' },
+          { parkId: 'garage', template: 'ac-22kw-wallbox', pattern: 'G-CP{1..3}', group: 'tg' },
+          { parkId: 'garage', template: 'ac-22kw-wallbox', pattern: 'D{1..', group: 'tg' },
+        ],
+        passwordSeed: SEED,
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ProjectError);
+    const pointers = (error as ProjectError).problems.map((p) => p.pointer);
+    expect(pointers).toEqual(['/chargers/0/parkId', '/chargers/1/template', '/chargers/2/group', '/chargers/3/pattern', '/chargers/4/pattern']);
+    expect((error as ProjectError).problems[3]?.message).toContain('"G-CP1"');
+    expect(before).toEqual(snapshot);
+  });
+
+  it('asks for the password seed when the chargers need passwords (security profile 1 or 2)', () => {
+    expect(() => mergeLibrary(building(), library(), { chargers: [{ parkId: 'garage', template: 'dc-50kw', pattern: 'P{1..3}', group: 'tg' }] })).toThrow(
+      /passwordSeed is required: 3 chargers use security profile 1 or 2/,
+    );
+  });
+
+  it('merging again without chargers changes nothing (the chargers are in the project now)', () => {
+    const first = mergeLibrary(building(), library(), { chargers: [{ parkId: 'garage', template: 'ac-22kw-wallbox', pattern: 'G{1..4}', group: 'tg' }], passwordSeed: SEED });
+    const again = mergeLibrary(first.project, library());
+    expect(again.report.changed).toBe(false);
+    expect(again.report.stations).toBeUndefined();
   });
 });
 

@@ -5,9 +5,11 @@
 // Merge rule, for every kind of item (matched by id): a new id is added; an id the project has
 // with the same content is left alone (unchanged); an id the project has with other content is the
 // project's customisation and is kept (reported). Merging twice changes nothing the second time.
-import type { GroundPlanView, ProjectAlarmRule, ProjectFileV2, StationTemplate } from '../../src-shared/project/index.ts';
-import type { AddChargingReport, MergeOutcome } from '../../src-shared/api/templates.ts';
-import { gridPositions } from './generator.ts';
+import type { GroundPlanView, ProjectAlarmRule, ProjectFileV2, StationInstance, StationTemplate } from '../../src-shared/project/index.ts';
+import type { AddChargingReport, AddChargingRequest, MergeOutcome } from '../../src-shared/api/templates.ts';
+import { ProjectError } from './errors.ts';
+import type { ProjectProblem } from './schema.ts';
+import { derivePassword, expandPattern, gridPositions } from './generator.ts';
 
 /** Stations one ground-plan view shows before a selector is needed (the plan screen's limit). */
 export const VIEW_STATION_LIMIT = 150;
@@ -90,6 +92,63 @@ export function chargingViews(project: ProjectFileV2): GroundPlanView[] {
   return views;
 }
 
+/**
+ * Instantiates the chargers asked for into their parks of `next` (templates from `templates`, the
+ * project's merged with the library's). New stations get no position: on a park already laid out
+ * they wait in the plan's unplaced list; a park with no position at all is laid out automatically.
+ * Returns the new station ids; throws ProjectError naming every faulty field of the request.
+ */
+function addChargers(next: ProjectFileV2, templates: readonly StationTemplate[], sizing: AddChargingRequest): string[] {
+  const problems: ProjectProblem[] = [];
+  const byId = new Map(templates.map((t) => [t.id, t]));
+  const taken = new Set(next.sites.flatMap((site) => site.parks.flatMap((park) => park.stations.map((st) => st.id))));
+  const made: string[] = [];
+  let needSeed = 0;
+  for (const [i, batch] of (sizing.chargers ?? []).entries()) {
+    const at = `/chargers/${i}`;
+    const park = next.sites.flatMap((site) => site.parks).find((p) => p.id === batch.parkId);
+    if (!park) {
+      const parks = next.sites.flatMap((site) => site.parks.map((p) => p.id));
+      problems.push({ pointer: `${at}/parkId`, message: `"${batch.parkId}" is not a park of the project (parks: ${parks.join(', ') || 'none'})` });
+      continue;
+    }
+    const template = byId.get(batch.template);
+    if (!template) problems.push({ pointer: `${at}/template`, message: `"${batch.template}" is not a template of the project or of the library` });
+    if (!park.groups.some((g) => g.id === batch.group)) {
+      problems.push({ pointer: `${at}/group`, message: `"${batch.group}" is not a group of park ${park.id} (groups: ${park.groups.map((g) => g.id).join(', ') || 'none'})` });
+    }
+    const expanded = expandPattern(batch.pattern, batch.count);
+    if (!expanded.ok) {
+      problems.push({ pointer: `${at}/pattern`, message: `"${batch.pattern}" ${expanded.problem}` });
+      continue;
+    }
+    const clashes = expanded.ids.filter((id) => taken.has(id));
+    if (clashes.length > 0) {
+      const shown = clashes.slice(0, 5).map((id) => `"${id}"`).join(', ') + (clashes.length > 5 ? ` and ${clashes.length - 5} more` : '');
+      problems.push({ pointer: `${at}/pattern`, message: `"${batch.pattern}" makes station id${clashes.length === 1 ? '' : 's'} ${shown} that the project already has: station ids must be unique` });
+      continue;
+    }
+    if (!template || problems.length > 0) {
+      for (const id of expanded.ids) taken.add(id);
+      continue;
+    }
+    const withPassword = template.securityProfile === 1 || template.securityProfile === 2;
+    if (withPassword && sizing.passwordSeed === undefined) needSeed += expanded.ids.length;
+    for (const id of expanded.ids) {
+      taken.add(id);
+      const station: StationInstance = { id, template: template.id, group: batch.group };
+      if (withPassword && sizing.passwordSeed !== undefined) station.password = derivePassword(sizing.passwordSeed, id);
+      park.stations.push(station);
+      made.push(id);
+    }
+  }
+  if (needSeed > 0) {
+    problems.push({ pointer: '/passwordSeed', message: `is required: ${needSeed} charger${needSeed === 1 ? '' : 's'} use security profile 1 or 2, which needs a password per station` });
+  }
+  if (problems.length > 0) throw new ProjectError('the chargers to add', problems, 'cannot be instantiated');
+  return made;
+}
+
 function homeId(project: ProjectFileV2): string {
   const taken = new Set((project.views ?? []).map((v) => v.id));
   let id = 'home';
@@ -102,15 +161,17 @@ function homeId(project: ProjectFileV2): string {
  * added, kept and already there. The home view links the views added now (a home view is made when
  * the project has none). Pure; the result still has to be validated before it is saved.
  */
-export function mergeLibrary(project: ProjectFileV2, library: ChargingLibrary): { project: ProjectFileV2; report: AddChargingReport } {
+export function mergeLibrary(project: ProjectFileV2, library: ChargingLibrary, sizing: AddChargingRequest = {}): { project: ProjectFileV2; report: AddChargingReport } {
   const next = structuredClone(project);
   const templates = mergeById(project.templates, library.templates);
   next.templates = templates.items;
+  // The engineer's chargers, instantiated before the views are laid out for the new station counts.
+  const stations = sizing.chargers && sizing.chargers.length > 0 ? addChargers(next, templates.items, sizing) : null;
   const rules = mergeById(project.alarmRules ?? [], library.alarmRules);
   if (rules.items.length > 0) next.alarmRules = rules.items;
 
   // Views: the library's own, then one per park laid out for its station count.
-  const incomingViews = [...(library.views ?? []), ...chargingViews(project)];
+  const incomingViews = [...(library.views ?? []), ...chargingViews(next)];
   const views = mergeById(project.views ?? [], incomingViews);
   const homeLinks: string[] = [];
   const topLevel = new Set(incomingViews.filter((v) => v.park !== undefined || (library.views ?? []).includes(v)).map((v) => v.id));
@@ -132,7 +193,7 @@ export function mergeLibrary(project: ProjectFileV2, library: ChargingLibrary): 
   }
   if (views.items.length > 0) next.views = views.items;
 
-  const report: AddChargingReport = { templates: templates.outcome, views: views.outcome, alarmRules: rules.outcome, homeLinks, changed: false };
+  const report: AddChargingReport = { ...(stations ? { stations } : {}), templates: templates.outcome, views: views.outcome, alarmRules: rules.outcome, homeLinks, changed: false };
   if (library.symbols !== undefined) {
     // Symbols are merged generically: whatever shape the symbol library gives them, by id.
     const target = next as unknown as { symbols?: Array<{ id: string }> };

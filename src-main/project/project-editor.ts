@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProjectFileV2, ProjectVersionInfo, StationTemplate } from '../../src-shared/project/index.ts';
-import type { AddChargingReport, BundleImportResult, TemplateCheck, TemplateInstanceChange, TemplateLibraryInfo } from '../../src-shared/api/templates.ts';
+import type { AddChargingReport, AddChargingRequest, BundleImportResult, TemplateCheck, TemplateInstanceChange, TemplateLibraryInfo } from '../../src-shared/api/templates.ts';
 import { type ChargingLibrary, mergeLibrary } from './charging.ts';
 import { ProjectError } from './errors.ts';
 import { PROJECT_FILE_NAME, checkProject } from './load.ts';
@@ -125,22 +125,22 @@ export class ProjectEditor {
     });
   }
 
-  async previewAddCharging(library: ChargingLibrary): Promise<AddChargingReport> {
+  async previewAddCharging(library: ChargingLibrary, sizing: AddChargingRequest = {}): Promise<AddChargingReport> {
     const { project } = await this.base();
-    const merged = mergeLibrary(project, library);
+    const merged = mergeLibrary(project, library, sizing);
     checkProject(merged.project, 'the project with the EV-charging library');
     return merged.report;
   }
 
   /** Merges the library; a new version only when something changes. */
-  addCharging(library: ChargingLibrary, author: string): Promise<{ report: AddChargingReport; version: ProjectVersionInfo | null }> {
+  addCharging(library: ChargingLibrary, author: string, sizing: AddChargingRequest = {}): Promise<{ report: AddChargingReport; version: ProjectVersionInfo | null }> {
     return this.run(async () => {
       const { project } = await this.base();
-      const { project: next, report } = mergeLibrary(project, library);
+      const { project: next, report } = mergeLibrary(project, library, sizing);
       if (!report.changed) return { report, version: null };
       checkProject(next, 'the project with the EV-charging library');
       const count = (o: { added: string[] }) => o.added.length;
-      const message = `EV charging added: ${count(report.templates)} template(s), ${count(report.views)} view(s), ${count(report.alarmRules)} alarm rule(s)${report.symbols ? `, ${count(report.symbols)} symbol(s)` : ''} added; ${
+      const message = `EV charging added: ${report.stations ? `${report.stations.length} charger(s), ` : ''}${count(report.templates)} template(s), ${count(report.views)} view(s), ${count(report.alarmRules)} alarm rule(s)${report.symbols ? `, ${count(report.symbols)} symbol(s)` : ''} added; ${
         report.templates.kept.length + report.views.kept.length + report.alarmRules.kept.length + (report.symbols?.kept.length ?? 0)
       } customised item(s) kept`;
       const version = await this.workspace.save(next, author, message);

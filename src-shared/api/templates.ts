@@ -65,7 +65,29 @@ export interface MergeOutcome {
   unchanged: string[];
 }
 
+/** Chargers to instantiate while adding EV charging (R-2.3: the engineer sizes the installation). */
+export interface ChargerBatch {
+  /** Park of the project the chargers go into. */
+  parkId: string;
+  /** Template id: one of the project's or of the library. */
+  template: string;
+  /** Station ids, as in the wizard: `P1-CP{01..20}`; an open range `{01..}` takes `count`. */
+  pattern: string;
+  count?: number;
+  /** Electrical group of that park. */
+  group: string;
+}
+
+/** What the add-charging commands take: optional chargers, and the seed their passwords derive from. */
+export interface AddChargingRequest {
+  chargers?: ChargerBatch[];
+  /** Needed when a charger's security profile (1 or 2) calls for a password. */
+  passwordSeed?: string;
+}
+
 export interface AddChargingReport {
+  /** Stations made from the chargers asked for (in order); absent when none were asked. */
+  stations?: string[];
   templates: MergeOutcome;
   /** Present when the library carries symbols. */
   symbols?: MergeOutcome;
@@ -99,15 +121,33 @@ export interface TemplateCommands {
   /** A bundle file: checked whole first; into an empty history its versions, else its current project as one new version. */
   importProjectBundle: { request: { content: string; fileName?: string }; response: BundleImportResult };
   /** What adding the EV-charging library to the project would add and keep; changes nothing. */
-  previewAddCharging: { request: Record<string, never>; response: AddChargingReport };
+  previewAddCharging: { request: AddChargingRequest; response: AddChargingReport };
   /** Merges the EV-charging library into the project (a new version, applied live). */
-  addCharging: { request: Record<string, never>; response: AddChargingResult };
+  addCharging: { request: AddChargingRequest; response: AddChargingResult };
 }
 
 type Schema = Record<string, unknown>;
 const empty: Schema = { type: 'object', additionalProperties: false, properties: {} };
 const templateId: Schema = { type: 'string', minLength: 1, maxLength: 48 };
 const baseVersion: Schema = { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'null' }] };
+
+const chargerBatch: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['parkId', 'template', 'pattern', 'group'],
+  properties: {
+    parkId: { type: 'string', minLength: 1, maxLength: 48 },
+    template: templateId,
+    pattern: { type: 'string', minLength: 1, maxLength: 80 },
+    count: { type: 'integer', minimum: 1, maximum: 5000 },
+    group: { type: 'string', minLength: 1, maxLength: 48 },
+  },
+};
+const addChargingRequest: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { chargers: { type: 'array', maxItems: 50, items: chargerBatch }, passwordSeed: { type: 'string', minLength: 16, maxLength: 200 } },
+};
 
 /** Envelope checks only: the template itself is checked field by field by the project module (named problems). */
 export const templateRequestSchemas: Record<keyof TemplateCommands, Schema> = {
@@ -127,6 +167,6 @@ export const templateRequestSchemas: Record<keyof TemplateCommands, Schema> = {
     required: ['content'],
     properties: { content: { type: 'string', minLength: 1, maxLength: 50_000_000 }, fileName: { type: 'string', maxLength: 255 } },
   },
-  previewAddCharging: empty,
-  addCharging: empty,
+  previewAddCharging: addChargingRequest,
+  addCharging: addChargingRequest,
 };
