@@ -163,15 +163,33 @@ describe('template library', () => {
   test('add EV charging: the preview lists what comes in and what is kept; a second time there is nothing to add', async () => {
     await page.click(tid('project-tab-templates'));
     await page.waitForSelector(tid('add-charging-panel'));
+    // The engineer sizes the installation: four 11 kW wallboxes; an id the park already has is refused at its field.
+    await page.click(tid('charger-add'));
+    await page.selectOption(tid('charger-template-0'), 'ac-11kw-wallbox');
+    await page.fill(tid('charger-pattern-0'), 'DEMO-AC-0{1..2}');
+    await page.click(tid('add-charging-preview'));
+    await page.waitForSelector(tid('charger-error-0-pattern'));
+    expect(await page.textContent(tid('charger-error-0-pattern'))).toContain('"DEMO-AC-01"');
+    expect(await page.getAttribute(tid('charger-pattern-0'), 'aria-invalid')).toBe('true');
+    await page.fill(tid('charger-pattern-0'), 'NEW-CP{01..}');
+    await page.fill(tid('charger-count-0'), '4');
     await page.click(tid('add-charging-preview'));
     await page.waitForSelector(`${tid('add-charging-report')}[data-changed="true"]`);
-    expect(Number(await page.textContent(tid('add-charging-added')))).toBeGreaterThanOrEqual(9);
+    expect(await page.locator(`${tid('add-charging-table')} tr[data-kind="stations"][data-outcome="added"]`).count()).toBe(4);
+    expect(await page.locator(tid('charger-error-0-pattern')).count()).toBe(0);
+    expect(Number(await page.textContent(tid('add-charging-added')))).toBeGreaterThanOrEqual(13);
+    await page.$eval(tid('add-charging-panel'), (panel) => panel.scrollIntoView());
+    await screenshot(page, 'add-charging.png');
     expect(await page.locator(`${tid('add-charging-table')} tr[data-kind="templates"][data-id="ac-22kw-wallbox"][data-outcome="added"]`).count()).toBe(1);
     const before = (await versions()).length;
     await page.click(tid('add-charging-apply'));
     await confirm();
     await page.waitForSelector(tid('add-charging-report'), { state: 'detached' });
     await until('the merged version', async () => (await versions()).length === before + 1);
+    const merged = await server.rest<{ project: ProjectFileV2 }>('/project');
+    const added = merged.project.sites[0]?.parks[0]?.stations.filter((st) => st.id.startsWith('NEW-CP')) ?? [];
+    expect(added.map((st) => [st.id, st.template])).toEqual(['NEW-CP01', 'NEW-CP02', 'NEW-CP03', 'NEW-CP04'].map((id) => [id, 'ac-11kw-wallbox']));
+    expect(await page.locator(tid('charger-row-0')).count()).toBe(0);
     await page.waitForSelector(tid('template-row-project-truck-mcs'));
     await page.click(tid('add-charging-preview'));
     await page.waitForSelector(tid('add-charging-nothing'));

@@ -1,19 +1,22 @@
-// "Add EV charging to this project" (R-2.3): a preview of what the charging library would add and
-// what customised items of the project it keeps, then a confirmed merge (a new version, applied live).
+// "Add EV charging to this project" (R-2.3): the engineer sizes the installation (chargers per park:
+// template, id pattern, count, group), previews what the charging library and those chargers would
+// add and which customised items of the project it keeps, then confirms (a new version, applied live).
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AddChargingReport, MergeOutcome } from '../../../src-shared/api/index.ts';
-import { Panel } from '../../components/Field.tsx';
+import type { AddChargingReport, AddChargingRequest, MergeOutcome } from '../../../src-shared/api/index.ts';
+import { Field, Panel } from '../../components/Field.tsx';
 import { Pill } from '../../components/StatusBadge.tsx';
 import { Tile } from '../../components/Tile.tsx';
 import { describeError } from '../../lib/errors.ts';
+import { randomSeed, serverProblems } from '../../lib/wizard.ts';
 import type { Column } from '../../lib/table.ts';
 import { api } from '../../store/client.ts';
 import { confirmAction } from '../../store/confirm.ts';
+import { useProject } from '../../store/project.ts';
 import { useToasts } from '../../store/toasts.ts';
 import { ProjectTable } from './ProjectTable.tsx';
 
-type ItemKind = 'templates' | 'symbols' | 'views' | 'alarmRules' | 'homeLinks';
+type ItemKind = 'stations' | 'templates' | 'symbols' | 'views' | 'alarmRules' | 'homeLinks';
 type ItemOutcome = 'added' | 'kept' | 'unchanged' | 'linked';
 
 interface ReportRow {
@@ -30,6 +33,7 @@ export function reportRows(report: AddChargingReport): ReportRow[] {
     if (!outcome) return;
     for (const o of ['added', 'kept', 'unchanged'] as const) for (const id of outcome[o]) rows.push({ key: `${kind}/${id}/${o}`, kind, id, outcome: o });
   };
+  for (const id of report.stations ?? []) rows.push({ key: `stations/${id}`, kind: 'stations', id, outcome: 'added' });
   push('templates', report.templates);
   push('symbols', report.symbols);
   push('views', report.views);
@@ -40,11 +44,53 @@ export function reportRows(report: AddChargingReport): ReportRow[] {
 
 const TONE: Record<ItemOutcome, 'ok' | 'warn' | 'info'> = { added: 'ok', linked: 'ok', kept: 'warn', unchanged: 'info' };
 
-export function AddChargingPanel(props: { onAdded: () => Promise<void> }) {
+/** One line of the sizing form (count as typed). */
+interface ChargerDraft {
+  parkId: string;
+  template: string;
+  pattern: string;
+  count: string;
+  group: string;
+}
+
+/** The request the form stands for: no chargers, no seed. */
+export function sizingRequest(drafts: readonly ChargerDraft[], seed: string): AddChargingRequest {
+  if (drafts.length === 0) return {};
+  return {
+    chargers: drafts.map((d) => ({ parkId: d.parkId, template: d.template, pattern: d.pattern.trim(), group: d.group, ...(d.count.trim() !== '' ? { count: Number(d.count) } : {}) })),
+    passwordSeed: seed.trim(),
+  };
+}
+
+export function AddChargingPanel(props: { onAdded: () => Promise<void>; templateIds: readonly string[] }) {
   const { t } = useTranslation();
+  const project = useProject((s) => s.project);
   const [report, setReport] = useState<AddChargingReport | null>(null);
   const [busy, setBusy] = useState<'previewing' | 'applying' | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [drafts, setDrafts] = useState<ChargerDraft[]>([]);
+  const [seed, setSeed] = useState(randomSeed);
+  /** Field problems of the last refused request, by pointer (`/chargers/0/group`, `/passwordSeed`). */
+  const [problems, setProblems] = useState<Record<string, string>>({});
+
+  const parks = useMemo(() => (project?.sites ?? []).flatMap((site) => site.parks.map((park) => ({ id: park.id, label: `${site.name} / ${park.name || park.id}`, groups: park.groups.map((g) => g.id) }))), [project]);
+  const request = useMemo(() => sizingRequest(drafts, seed), [drafts, seed]);
+  const edit = (i: number, change: Partial<ChargerDraft>) => {
+    setDrafts((all) => all.map((d, j) => (j === i ? { ...d, ...change } : d)));
+    setReport(null);
+  };
+  const addRow = () => {
+    const park = parks[0];
+    setDrafts((all) => [...all, { parkId: park?.id ?? '', template: props.templateIds[0] ?? '', pattern: `${park?.id ?? 'P1'}-CP{01..10}`, count: '', group: park?.groups[0] ?? '' }]);
+    setReport(null);
+  };
+  const problemAt = (pointer: string) => problems[pointer];
+  const refused = (e: unknown) => {
+    const message = describeError(e, t);
+    const found = Object.fromEntries(serverProblems(e instanceof Error ? e.message : String(e)).map((p) => [p.pointer, p.message]));
+    setProblems(found);
+    setError(message);
+  };
 
   const rows = useMemo(() => (report ? reportRows(report) : []), [report]);
   const count = (o: ItemOutcome) => rows.filter((r) => r.outcome === o).length;
@@ -52,10 +98,11 @@ export function AddChargingPanel(props: { onAdded: () => Promise<void> }) {
   const preview = async () => {
     setBusy('previewing');
     setError(null);
+    setProblems({});
     try {
-      setReport(await api().call('previewAddCharging', {}));
+      setReport(await api().call('previewAddCharging', request));
     } catch (e) {
-      setError(describeError(e, t));
+      refused(e);
     } finally {
       setBusy(null);
     }
@@ -67,13 +114,15 @@ export function AddChargingPanel(props: { onAdded: () => Promise<void> }) {
     if (!ok) return;
     setBusy('applying');
     try {
-      const result = await api().call('addCharging', {});
+      const result = await api().call('addCharging', request);
       setReport(null);
+      setDrafts([]);
+      setSeed(randomSeed());
       if (result.version) useToasts.getState().push('ok', t('templateLibrary.charging.done', { version: result.version.id }));
       else useToasts.getState().push('info', t('templateLibrary.charging.nothing'));
       await props.onAdded();
     } catch (e) {
-      setError(describeError(e, t));
+      refused(e);
     } finally {
       setBusy(null);
     }
@@ -105,6 +154,68 @@ export function AddChargingPanel(props: { onAdded: () => Promise<void> }) {
       }
     >
       <p className="hint">{t('templateLibrary.charging.hint')}</p>
+      <div className="charger-sizing" data-testid="charger-sizing">
+        <h3>{t('templateLibrary.charging.chargers.title')}</h3>
+        <p className="hint">{t('templateLibrary.charging.chargers.hint')}</p>
+        {drafts.map((d, i) => {
+          const park = parks.find((p) => p.id === d.parkId);
+          const at = `/chargers/${i}`;
+          const fieldError = (name: string) => problemAt(`${at}/${name}`);
+          const invalid = (name: string) => (fieldError(name) ? { 'aria-invalid': true as const } : {});
+          return (
+            <div className="charger-row" key={i} data-testid={`charger-row-${i}`}>
+              <Field label={t('templateLibrary.charging.chargers.park')}>
+                <select value={d.parkId} onChange={(e) => edit(i, { parkId: e.target.value, group: parks.find((p) => p.id === e.target.value)?.groups[0] ?? '' })} data-testid={`charger-park-${i}`} {...invalid('parkId')}>
+                  {parks.map((p) => (
+                    <option key={p.id} value={p.id}>
+                      {p.label}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+              <Field label={t('templateLibrary.charging.chargers.template')}>
+                <select value={d.template} onChange={(e) => edit(i, { template: e.target.value })} data-testid={`charger-template-${i}`} {...invalid('template')}>
+                  {props.templateIds.map((id) => (
+                    <option key={id} value={id}>
+                      {id}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+              <Field label={t('templateLibrary.charging.chargers.pattern')}>
+                <input value={d.pattern} onChange={(e) => edit(i, { pattern: e.target.value })} spellCheck={false} className="mono" data-testid={`charger-pattern-${i}`} {...invalid('pattern')} />
+              </Field>
+              <Field label={t('templateLibrary.charging.chargers.count')}>
+                <input value={d.count} onChange={(e) => edit(i, { count: e.target.value.replace(/\D/g, '') })} inputMode="numeric" placeholder={t('templateLibrary.charging.chargers.fromPattern')} data-testid={`charger-count-${i}`} {...invalid('count')} />
+              </Field>
+              <Field label={t('templateLibrary.charging.chargers.group')}>
+                <select value={d.group} onChange={(e) => edit(i, { group: e.target.value })} data-testid={`charger-group-${i}`} {...invalid('group')}>
+                  {(park?.groups ?? []).map((g) => (
+                    <option key={g} value={g}>
+                      {g}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+              <button type="button" className="icon-button small" aria-label={t('templateLibrary.charging.chargers.remove')} title={t('templateLibrary.charging.chargers.remove')} onClick={() => { setDrafts((all) => all.filter((_, j) => j !== i)); setReport(null); }} data-testid={`charger-remove-${i}`}>
+                ×
+              </button>
+              {['parkId', 'template', 'pattern', 'count', 'group'].flatMap((name) => (fieldError(name) ? [<p key={name} className="form-error charger-error" data-testid={`charger-error-${i}-${name}`}>{fieldError(name)}</p>] : []))}
+            </div>
+          );
+        })}
+        <div className="toolbar">
+          <button type="button" className="button" onClick={addRow} disabled={parks.length === 0 || props.templateIds.length === 0} data-testid="charger-add">
+            {t('templateLibrary.charging.chargers.add')}
+          </button>
+          {drafts.length > 0 ? (
+            <Field label={t('templateLibrary.charging.chargers.seed')} className="charger-seed">
+              <input value={seed} onChange={(e) => { setSeed(e.target.value); setReport(null); }} spellCheck={false} className="mono" data-testid="charger-seed" {...(problemAt('/passwordSeed') ? { 'aria-invalid': true as const } : {})} />
+            </Field>
+          ) : null}
+        </div>
+        {drafts.length > 0 ? <p className="hint">{t('templateLibrary.charging.chargers.seedHint')}</p> : null}
+      </div>
       {busy ? (
         <div className="project-progress" data-testid="add-charging-busy">
           <progress />

@@ -248,6 +248,7 @@ export function TemplatesPanel() {
       ) : null}
       {mayEdit ? (
         <AddChargingPanel
+          templateIds={rows.map((r) => r.template.id).filter((id, i, all) => all.indexOf(id) === i)}
           onAdded={async () => {
             await Promise.all([load(), reloadProject()]);
           }}
