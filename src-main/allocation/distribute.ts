@@ -132,11 +132,25 @@ export function distributeWeighted(p: Problem): Distribution {
   const value = new Float64Array(n);
   const blockedBy = new Int32Array(n).fill(-1);
   // Most urgent first; among equals, first come first (two stable sorts: the last key leads).
-  const order = stableSortByKey(arrivalOrder(p), p.admissionKey, true);
+  const order = stableSortByKey(stableSortByKey(arrivalOrder(p), p.admissionKey, true), p.band, true);
   const slack = Float64Array.from(p.rowCap);
-  const admitted = admitMinimums(p, order, value, blockedBy, slack);
   const level = new Float64Array(n);
-  waterFill(p, admitted, slack, level);
+  const admittedAll = new Int32Array(n);
+  let admittedCount = 0;
+  // Band by band, most urgent first: a band's minimums, then its share, from what the bands
+  // before it left; a less urgent band only gets its minimums from what remains.
+  for (let from = 0; from < order.length; ) {
+    let to = from + 1;
+    while (to < order.length && p.band[order[to] as number] === p.band[order[from] as number]) to++;
+    const members = admitMinimums(p, order.subarray(from, to), value, blockedBy, slack);
+    waterFill(p, members, slack, level);
+    for (const i of members) {
+      take(p, i, (level[i] as number) - (p.lo[i] as number), slack);
+      admittedAll[admittedCount++] = i;
+    }
+    from = to;
+  }
+  const admitted = admittedAll.subarray(0, admittedCount);
   roundAndTopUp(p, admitted, level, value);
   grantIdleMinimums(p, value, blockedBy);
   return { value, blockedBy };
@@ -396,10 +410,10 @@ function roundAndTopUp(p: Problem, admitted: Int32Array, level: Float64Array, va
     if ((loss[i] as number) > 1e-6 && (value[i] as number) + (step[i] as number) <= (hi[i] as number) + EPS) lostAll[lostCount++] = i;
   }
   const wW = p.weightW;
-  const lost = stableSortByKey(stableSortByKey(lostAll.subarray(0, lostCount), wW, true), loss, true);
+  const lost = stableSortByKey(stableSortByKey(stableSortByKey(lostAll.subarray(0, lostCount), wW, true), loss, true), p.band, true);
   for (const i of lost) if (fits(i, step[i] as number)) add(i, step[i] as number);
 
-  const byWeight = stableSortByKey(admitted.slice(), wW, true);
+  const byWeight = stableSortByKey(stableSortByKey(admitted.slice(), wW, true), p.band, true);
   for (const i of byWeight) {
     const st = step[i] as number;
     let steps = Math.floor(((hi[i] as number) - (value[i] as number)) / st + EPS);

@@ -93,6 +93,8 @@ const sessionShape = fc.record({
   energyRequestWh: maybe(fc.integer({ min: 0, max: 80_000 }), 30),
   energyDeliveredWh: maybe(fc.integer({ min: 0, max: 40_000 })),
   departureIn: maybe(fc.integer({ min: -HOUR, max: 12 * HOUR }), 60),
+  // Expectations from history (history.ts): urgency only, never a cap.
+  estimate: maybe(fc.record({ energyWh: maybe(fc.integer({ min: 0, max: 60_000 })), departureIn: maybe(fc.integer({ min: -2 * HOUR, max: 12 * HOUR })) }), 40),
   preconditioningW: maybe(fc.integer({ min: 500, max: 5_000 }), 10),
   manual: maybe(fc.record({ value: fc.integer({ min: 0, max: 40_000 }), unit: fc.constantFrom('A' as const, 'W' as const) }), 5),
   measured: maybe(
@@ -170,6 +172,14 @@ const scenario: fc.Arbitrary<Scenario> = fc
           ...(shape.energyRequestWh !== undefined ? { energyRequestWh: shape.energyRequestWh } : {}),
           ...(shape.energyDeliveredWh !== undefined ? { energyDeliveredWh: shape.energyDeliveredWh } : {}),
           ...(shape.departureIn !== undefined ? { departureAt: NOW + shape.departureIn } : {}),
+          ...(shape.estimate
+            ? {
+                estimate: {
+                  ...(shape.estimate.energyWh !== undefined ? { energyWh: shape.estimate.energyWh } : {}),
+                  ...(shape.estimate.departureIn !== undefined ? { departureAt: NOW + shape.estimate.departureIn } : {}),
+                },
+              }
+            : {}),
           ...(shape.preconditioningW !== undefined ? { preconditioning: { fromAt: NOW - 60_000, powerW: shape.preconditioningW } } : {}),
           ...(shape.manual ? { manual: shape.manual } : {}),
         };
