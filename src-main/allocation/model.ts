@@ -593,7 +593,10 @@ function planSession(
   plan.weightW = options.useUrgency ? classWeight * Math.max(requiredW, MIN_URGENCY_W) * (URGENCY_HORIZON_S / timeLeftS) : 1;
   const running = measured !== undefined && ((finite(measured.offered?.value) ?? 0) > 0 || (finite(measured.powerW) ?? 0) > 0);
   plan.admissionKey = plan.weightW * (running ? settings.runningBonus : 1);
-  if (options.useUrgency) plan.band = urgencyBand(timeLeftS, expectedNeed, plan.max * plan.meterFactor);
+  // Without a known or estimated departure the time left is a guess from the site's average
+  // stay: the session is put with the typical one (a laxity of the average stay) rather than
+  // made more urgent the longer it stays, which would favour the long stays.
+  if (options.useUrgency) plan.band = urgencyBand(expectedDeparture !== undefined ? timeLeftS : settings.defaultDwellS, expectedDeparture !== undefined ? expectedNeed : null, plan.max * plan.meterFactor);
   return plan;
 }
 
