@@ -183,3 +183,45 @@ describe('profile verification', () => {
     expect(Object.values(sup.smartCharging?.view().pushes ?? {})[0]?.compliance).toBe('compliant');
   });
 });
+
+describe('history estimates', () => {
+  it('serves first a badge whose past stays were short, from the archive of finished sessions', async () => {
+    const badges = ['SHORT', 'LONG-1', 'LONG-2'].map((idTag) => ({ idTag, status: 'Accepted' as const, expiresAt: null, parentIdTag: null, label: null }));
+    const project: ProjectFile = { ...PROJECT, badges: [...PROJECT.badges, ...badges] };
+    const sup = await startTestSupervisor({ project, smartCharging: true, smartChargingOptions: { debounceMs: 100, periodMs: 500 } });
+    cleanups.push(() => sup.dispose());
+    // Three past days: SHORT stayed 30 min and took 12 kWh (more than 16 A can give in that
+    // time: no slack at all); LONG-1 and LONG-2 stayed 9 h for 10 kWh (hours of slack).
+    const day = 86_400_000;
+    const now = Date.now();
+    for (let d = 1; d <= 3; d++) {
+      for (const [idTag, stationId, stayH, energyWh] of [
+        ['SHORT', 'SC-1', 0.5, 12_000],
+        ['LONG-1', 'SC-2', 9, 10_000],
+        ['LONG-2', 'SC-3', 9, 10_000],
+      ] as const) {
+        const startedAt = new Date(now - d * day).toISOString();
+        const { transaction } = await sup.archive.insertTransaction({ stationId, ocppTransactionId: null, startKey: `history|${idTag}|${d}`, evseId: 1, connectorId: 1, idTag, startedAt, meterStartWh: 0, socStart: null, receivedAt: startedAt });
+        const stoppedAt = new Date(now - d * day + stayH * 3_600_000).toISOString();
+        await sup.archive.stopTransaction(transaction.id, { stoppedAt, meterStopWh: energyWh, energyWh, socEnd: null, stopReason: 'EVDisconnected' }, stoppedAt);
+      }
+    }
+    const sims = STATIONS.slice(0, 3).map((d) => new SimulatedStation({ url: sup.ocppUrl, id: d.id, protocol: d.protocol, connectors: 1, kind: 'AC', maxPowerW: d.maxPowerW, phases: 3, tickMs: 100, meterIntervalS: 1 }));
+    cleanups.push(async () => {
+      for (const s of sims) await s.stop();
+    });
+    await Promise.all(sims.map((s) => s.start()));
+    for (const [i, badge] of ['SHORT', 'LONG-1', 'LONG-2'].entries()) {
+      const sim = sims[i] as SimulatedStation;
+      sim.plugIn(1);
+      expect((await sim.startCharging(1, badge)).accepted).toBe(true);
+    }
+    // Without history the three would share 32 A about equally (10/11/11); with it SHORT, due to
+    // leave soon, gets its station's 16 A first and the two long stays share the rest.
+    await eventually(() => {
+      const limits = limitsA(sims);
+      return limits[0] === 16 && limits[1] === 8 && limits[2] === 8;
+    }, 15_000);
+    expect(limitsA(sims)).toEqual([16, 8, 8]);
+  });
+});

@@ -14,6 +14,10 @@ export interface VehicleObservation {
   voltageV?: number;
   /** Drawing more than half of this (W at the meter) under the offer counts as limiting itself; a known maximum is probed up by this. Default: 2 A per phase (AC), 2,000 W (DC). */
   marginW?: number;
+  /** The instant of the measurement, epoch ms, with graceS: a vehicle still ramping up to a new offer says nothing of its maximum. */
+  now?: number;
+  /** Default 60 s (the closed loop's ramp-up grace). */
+  graceS?: number;
 }
 
 /**
@@ -27,6 +31,7 @@ export function observeVehicleMaxW(previousW: number | undefined, station: Stati
   const powerW = m?.powerW;
   const offered = m?.offered;
   if (powerW === undefined || !Number.isFinite(powerW) || !offered || !Number.isFinite(offered.value) || offered.value <= 0) return previousW;
+  if (o.now !== undefined && offered.since !== undefined && o.now - offered.since < (o.graceS ?? 60) * 1000) return previousW;
   const V = o.voltageV !== undefined && o.voltageV > 0 ? o.voltageV : 230;
   const phases = station.kind === 'AC' ? (station.phases === 1 ? 1 : (o.phases ?? station.phases)) : 3;
   const offeredW = offered.unit === 'W' ? offered.value : offered.value * V * phases;
