@@ -187,7 +187,7 @@ describe('profile verification', () => {
 describe('history estimates', () => {
   it('serves first a badge whose past stays were short, from the archive of finished sessions', async () => {
     const badges = ['SHORT', 'LONG-1', 'LONG-2'].map((idTag) => ({ idTag, status: 'Accepted' as const, expiresAt: null, parentIdTag: null, label: null }));
-    const project: ProjectFile = { ...PROJECT, badges: [...PROJECT.badges, ...badges] };
+    const project: ProjectFile = { ...PROJECT, badges: [...(PROJECT.badges ?? []), ...badges] };
     const sup = await startTestSupervisor({ project, smartCharging: true, smartChargingOptions: { debounceMs: 100, periodMs: 500 } });
     cleanups.push(() => sup.dispose());
     // Three past days: SHORT stayed 30 min and took 12 kWh (more than 16 A can give in that
