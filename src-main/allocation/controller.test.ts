@@ -225,3 +225,49 @@ describe('history estimates', () => {
     expect(limitsA(sims)).toEqual([16, 8, 8]);
   });
 });
+
+describe('ISO 15118 charging needs (2.0.1 NotifyEVChargingNeeds)', () => {
+  it('takes the energy, departure and maximum a vehicle sends as its session’s need, departure and limit', async () => {
+    const sup = await startTestSupervisor({ project: PROJECT, smartCharging: true, smartChargingOptions: { debounceMs: 50, periodMs: 300 } });
+    cleanups.push(() => sup.dispose());
+    await sup.smartCharging?.setLimit('feeder', { maxW: 1_000_000, maxAPerPhase: [20, 20, 20] });
+    // SC-1: a simulated 1.6 station, a vehicle that says nothing.
+    const sim = new SimulatedStation({ url: sup.ocppUrl, id: 'SC-1', protocol: 'ocpp1.6', connectors: 1, kind: 'AC', maxPowerW: 11_040, phases: 3, tickMs: 100, meterIntervalS: 1 });
+    cleanups.push(() => sim.stop());
+    await sim.start();
+    sim.plugIn(1);
+    expect((await sim.startCharging(1, 'FLEET')).accepted).toBe(true);
+    // SC-2: a 2.0.1 station whose vehicle sends its needs: 20 kWh within 30 minutes, 16 A at most.
+    const c = strictClient({ endpoint: sup.ocppUrl, identity: 'SC-2', protocols: ['ocpp2.0.1'] });
+    cleanups.push(async () => void (await c.close({ force: true })));
+    c.handle('SetChargingProfile', async () => ({ status: 'Accepted' }));
+    c.handle('GetCompositeSchedule', async () => ({ status: 'Rejected' }));
+    await c.connect();
+    await c.call('BootNotification', { reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V' } });
+    await c.call('TransactionEvent', {
+      eventType: 'Started',
+      timestamp: new Date().toISOString(),
+      triggerReason: 'Authorized',
+      seqNo: 0,
+      transactionInfo: { transactionId: 'tx-needs-1', chargingState: 'Charging' },
+      evse: { id: 1, connectorId: 1 },
+      idToken: { idToken: 'FLEET', type: 'ISO14443' },
+    });
+    const departureTime = new Date(Date.now() + 30 * 60_000).toISOString();
+    const answer = await c.call('NotifyEVChargingNeeds', {
+      evseId: 1,
+      chargingNeeds: { requestedEnergyTransfer: 'AC_three_phase', departureTime, acChargingParameters: { energyAmount: 20_000, evMinCurrent: 6, evMaxCurrent: 16, evMaxVoltage: 400 } },
+    });
+    expect(answer).toEqual({ status: 'Accepted' });
+    expect(sup.registry.get('SC-2')?.connectors[0]?.chargingNeeds).toMatchObject({ energyWh: 20_000, maxCurrentA: 16, departureAt: departureTime });
+    // Least laxity first: SC-2 cannot get its 20 kWh in 30 minutes even at 16 A, so it gets its
+    // 16 A before SC-1, whose stay is unknown, gets its minimum (4 A left < 6 A: paused).
+    // Without the needs the two would share the 20 A (10 A each).
+    const setpoints = await eventually(async () => {
+      const r = (await sup.api.dispatch('getAllocation', {})).result as { setpoints: Array<{ stationId: string; value: number; reason: { kind: string } }> } | null;
+      const byStation = new Map(r?.setpoints.map((sp) => [sp.stationId, sp]) ?? []);
+      return byStation.get('SC-2')?.value === 16 && byStation.get('SC-1')?.value === 0 ? byStation : null;
+    }, 10_000);
+    expect(setpoints.get('SC-1')?.reason.kind).toBe('minimumNotReachable');
+  });
+});

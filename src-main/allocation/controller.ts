@@ -288,6 +288,12 @@ export class AllocationController {
         };
         if (c.soc !== null) session.socPercent = c.soc;
         if (tx.energyWh !== null) session.energyDeliveredWh = tx.energyWh;
+        // What an ISO 15118 vehicle said (2.0.1 NotifyEVChargingNeeds) wins over any estimate.
+        const needs = c.chargingNeeds;
+        if (needs) {
+          if (needs.energyWh !== null) session.energyRequestWh = needs.deliveredWhAtRequest + needs.energyWh;
+          if (needs.departureAt !== null) session.departureAt = Date.parse(needs.departureAt);
+        }
         const manual = this.manual.get(id);
         if (manual) session.manual = { ...manual };
         sessions.push(session);
@@ -299,11 +305,13 @@ export class AllocationController {
         const push = this.pushes.get(id);
         if (push?.status === 'accepted') m.offered = { value: push.value, unit: push.unit, since: Date.parse(push.at) };
         measured[id] = m;
-        const learned = observeVehicleMaxW(this.learnedMaxW.get(id), stationModel(declaration), m, { now, graceS: this.options.settings.closedLoop?.graceS ?? 60 });
-        if (learned !== undefined) {
-          this.learnedMaxW.set(id, learned);
-          session.vehicleMaxW = learned;
-        }
+        const model = stationModel(declaration);
+        const learned = observeVehicleMaxW(this.learnedMaxW.get(id), model, m, { now, graceS: this.options.settings.closedLoop?.graceS ?? 60 });
+        if (learned !== undefined) this.learnedMaxW.set(id, learned);
+        // The vehicle's declared maximum until its draws have shown one.
+        const declaredMaxW = needs?.maxPowerW ?? (needs?.maxCurrentA != null && model.kind === 'AC' ? needs.maxCurrentA * VOLTAGE_V * model.phases : null);
+        const vehicleMaxW = learned ?? declaredMaxW;
+        if (vehicleMaxW !== null) session.vehicleMaxW = vehicleMaxW;
         const estimate = this.estimateFor(id, station.id, tx.idTag, Date.parse(tx.startedAt));
         if (estimate) session.estimate = { ...estimate };
       }
