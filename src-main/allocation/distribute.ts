@@ -3,8 +3,10 @@
 //
 // All three keep every row within its capacity and give each load 0 or a value in [lo, hi] on
 // its step grid. They differ in who gets what:
-// - weighted: minimums admitted by urgency, then weighted max-min fairness (water-filling) over
-//   every row at once, rounded to the steps and topped up until no load can take one more step;
+// - weighted: least laxity first by urgency bands (model.ts urgencyBand): band by band, most
+//   urgent first, the band's minimums are admitted by urgency and its share is weighted max-min
+//   fair (water-filling) over every row at once, from what the bands before it left; then
+//   everything is rounded to the steps and topped up until no load can take one more step;
 // - equal share: minimums admitted first come first served, then every load gets the same share
 //   of each row's remaining capacity (the tightest row deciding), no redistribution;
 // - first come, first served: each load in arrival order takes all it can.
@@ -120,8 +122,12 @@ function admitMinimums(p: Problem, order: Int32Array, value: Float64Array, block
 // ---------------------------------------------------------------------------------------------
 
 /**
- * The priority-and-urgency strategy. Admission: when not every minimum fits, the most urgent
- * (the highest weight: priority class × urgency, see planSession in model.ts) keep theirs. Share: progressive
+ * The priority-and-urgency strategy. Bands: a session with little laxity (time it can still wait
+ * and yet get its need by its departure) is served before one with hours of it gets even its
+ * minimum: power held back from a car with slack can be given to it later, power not given to
+ * one leaving soon is lost (the replayed day in bench/ measures it). Within a band, admission:
+ * when not every minimum fits, the most urgent (the highest weight: priority class × urgency,
+ * see planSession in model.ts) keep theirs. Share: progressive
  * filling: a common level t rises, every load sits at clamp(weight·t, lo, hi); a load stops
  * when it reaches its cap or when a row it uses is full. The result is the weighted max-min
  * fair point of the polytope: no load can get more without taking from one whose weighted
