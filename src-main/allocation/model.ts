@@ -555,6 +555,9 @@ function planSession(
   // Caps, smallest wins; each remembers why (the reason shown when the session sits at it).
   const vehicleMaxW = finite(rawVehicleMaxW);
   if (vehicleMaxW !== undefined && vehicleMaxW >= 0) lowerCap(plan, floorToStep(vehicleMaxW / plan.meterFactor, plan.step), VEHICLE_MAX);
+  // The rate the laxity is counted at: station and vehicle, not the closed loop's or the
+  // cycle's caps, which move from cycle to cycle and would make a session hop between bands.
+  const fullRateW = plan.max * plan.meterFactor;
   if (state === 'vehiclePaused') makeIdle(plan, VEHICLE_PAUSED);
   if (options.closedLoop && settings.closedLoop.enabled && measured && state === 'charging') {
     const undrawn = closedLoopCap(plan, station, startedAt, measured, now, settings);
@@ -596,7 +599,7 @@ function planSession(
   // Without a known or estimated departure the time left is a guess from the site's average
   // stay: the session is put with the typical one (a laxity of the average stay) rather than
   // made more urgent the longer it stays, which would favour the long stays.
-  if (options.useUrgency) plan.band = urgencyBand(expectedDeparture !== undefined ? timeLeftS : settings.defaultDwellS, expectedDeparture !== undefined ? expectedNeed : null, plan.max * plan.meterFactor);
+  if (options.useUrgency) plan.band = urgencyBand(expectedDeparture !== undefined ? timeLeftS : settings.defaultDwellS, expectedDeparture !== undefined ? expectedNeed : null, fullRateW);
   return plan;
 }
 
