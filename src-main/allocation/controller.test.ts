@@ -183,3 +183,91 @@ describe('profile verification', () => {
     expect(Object.values(sup.smartCharging?.view().pushes ?? {})[0]?.compliance).toBe('compliant');
   });
 });
+
+describe('history estimates', () => {
+  it('serves first a badge whose past stays were short, from the archive of finished sessions', async () => {
+    const badges = ['SHORT', 'LONG-1', 'LONG-2'].map((idTag) => ({ idTag, status: 'Accepted' as const, expiresAt: null, parentIdTag: null, label: null }));
+    const project: ProjectFile = { ...PROJECT, badges: [...(PROJECT.badges ?? []), ...badges] };
+    const sup = await startTestSupervisor({ project, smartCharging: true, smartChargingOptions: { debounceMs: 100, periodMs: 500 } });
+    cleanups.push(() => sup.dispose());
+    // Three past days: SHORT stayed 30 min and took 12 kWh (more than 16 A can give in that
+    // time: no slack at all); LONG-1 and LONG-2 stayed 9 h for 10 kWh (hours of slack).
+    const day = 86_400_000;
+    const now = Date.now();
+    for (let d = 1; d <= 3; d++) {
+      for (const [idTag, stationId, stayH, energyWh] of [
+        ['SHORT', 'SC-1', 0.5, 12_000],
+        ['LONG-1', 'SC-2', 9, 10_000],
+        ['LONG-2', 'SC-3', 9, 10_000],
+      ] as const) {
+        const startedAt = new Date(now - d * day).toISOString();
+        const { transaction } = await sup.archive.insertTransaction({ stationId, ocppTransactionId: null, startKey: `history|${idTag}|${d}`, evseId: 1, connectorId: 1, idTag, startedAt, meterStartWh: 0, socStart: null, receivedAt: startedAt });
+        const stoppedAt = new Date(now - d * day + stayH * 3_600_000).toISOString();
+        await sup.archive.stopTransaction(transaction.id, { stoppedAt, meterStopWh: energyWh, energyWh, socEnd: null, stopReason: 'EVDisconnected' }, stoppedAt);
+      }
+    }
+    const sims = STATIONS.slice(0, 3).map((d) => new SimulatedStation({ url: sup.ocppUrl, id: d.id, protocol: d.protocol, connectors: 1, kind: 'AC', maxPowerW: d.maxPowerW, phases: 3, tickMs: 100, meterIntervalS: 1 }));
+    cleanups.push(async () => {
+      for (const s of sims) await s.stop();
+    });
+    await Promise.all(sims.map((s) => s.start()));
+    for (const [i, badge] of ['SHORT', 'LONG-1', 'LONG-2'].entries()) {
+      const sim = sims[i] as SimulatedStation;
+      sim.plugIn(1);
+      expect((await sim.startCharging(1, badge)).accepted).toBe(true);
+    }
+    // Without history the three would share 32 A about equally (10/11/11); with it SHORT, due to
+    // leave soon, gets its station's 16 A first and the two long stays share the rest.
+    await eventually(() => {
+      const limits = limitsA(sims);
+      return limits[0] === 16 && limits[1] === 8 && limits[2] === 8;
+    }, 15_000);
+    expect(limitsA(sims)).toEqual([16, 8, 8]);
+  });
+});
+
+describe('ISO 15118 charging needs (2.0.1 NotifyEVChargingNeeds)', () => {
+  it('takes the energy, departure and maximum a vehicle sends as its session’s need, departure and limit', async () => {
+    const sup = await startTestSupervisor({ project: PROJECT, smartCharging: true, smartChargingOptions: { debounceMs: 50, periodMs: 300 } });
+    cleanups.push(() => sup.dispose());
+    await sup.smartCharging?.setLimit('feeder', { maxW: 1_000_000, maxAPerPhase: [20, 20, 20] });
+    // SC-1: a simulated 1.6 station, a vehicle that says nothing.
+    const sim = new SimulatedStation({ url: sup.ocppUrl, id: 'SC-1', protocol: 'ocpp1.6', connectors: 1, kind: 'AC', maxPowerW: 11_040, phases: 3, tickMs: 100, meterIntervalS: 1 });
+    cleanups.push(() => sim.stop());
+    await sim.start();
+    sim.plugIn(1);
+    expect((await sim.startCharging(1, 'FLEET')).accepted).toBe(true);
+    // SC-2: a 2.0.1 station whose vehicle sends its needs: 20 kWh within 30 minutes, 16 A at most.
+    const c = strictClient({ endpoint: sup.ocppUrl, identity: 'SC-2', protocols: ['ocpp2.0.1'] });
+    cleanups.push(async () => void (await c.close({ force: true })));
+    c.handle('SetChargingProfile', async () => ({ status: 'Accepted' }));
+    c.handle('GetCompositeSchedule', async () => ({ status: 'Rejected' }));
+    await c.connect();
+    await c.call('BootNotification', { reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V' } });
+    await c.call('TransactionEvent', {
+      eventType: 'Started',
+      timestamp: new Date().toISOString(),
+      triggerReason: 'Authorized',
+      seqNo: 0,
+      transactionInfo: { transactionId: 'tx-needs-1', chargingState: 'Charging' },
+      evse: { id: 1, connectorId: 1 },
+      idToken: { idToken: 'FLEET', type: 'ISO14443' },
+    });
+    const departureTime = new Date(Date.now() + 30 * 60_000).toISOString();
+    const answer = await c.call('NotifyEVChargingNeeds', {
+      evseId: 1,
+      chargingNeeds: { requestedEnergyTransfer: 'AC_three_phase', departureTime, acChargingParameters: { energyAmount: 20_000, evMinCurrent: 6, evMaxCurrent: 16, evMaxVoltage: 400 } },
+    });
+    expect(answer).toEqual({ status: 'Accepted' });
+    expect(sup.registry.get('SC-2')?.connectors[0]?.chargingNeeds).toMatchObject({ energyWh: 20_000, maxCurrentA: 16, departureAt: departureTime });
+    // Least laxity first: SC-2 cannot get its 20 kWh in 30 minutes even at 16 A, so it gets its
+    // 16 A before SC-1, whose stay is unknown, gets its minimum (4 A left < 6 A: paused).
+    // Without the needs the two would share the 20 A (10 A each).
+    const setpoints = await eventually(async () => {
+      const r = (await sup.api.dispatch('getAllocation', {})).result as { setpoints: Array<{ stationId: string; value: number; reason: { kind: string } }> } | null;
+      const byStation = new Map(r?.setpoints.map((sp) => [sp.stationId, sp]) ?? []);
+      return byStation.get('SC-2')?.value === 16 && byStation.get('SC-1')?.value === 0 ? byStation : null;
+    }, 10_000);
+    expect(setpoints.get('SC-1')?.reason.kind).toBe('minimumNotReachable');
+  });
+});

@@ -9,7 +9,9 @@ import type { DomainBus } from '../bus/index.ts';
 import type { StationRegistry } from '../stations/index.ts';
 import type { TransactionService } from '../transactions/index.ts';
 import { allocate } from './engine.ts';
+import { indexHistory, sessionEstimate, type PastSession } from './history.ts';
 import { compositeLimitAt } from './library.ts';
+import { observeVehicleMaxW } from './observe.ts';
 import { verifyAllocation } from './verify.ts';
 import type {
   AllocationResult,
@@ -19,6 +21,7 @@ import type {
   ElectricalNode,
   Measurements,
   PhaseTriple,
+  SessionMeasurement,
   Setpoint,
   StaggeredStartSettings,
   Station,
@@ -28,6 +31,9 @@ export type CommandRunner = (stationId: string, command: StationCommand, operato
 
 export const SMART_CHARGING_OPERATOR = 'smart charging';
 const VOLTAGE_V = 230;
+/** Past sessions read per badge and per station for the history estimates (history.ts). */
+const HISTORY_PER_BADGE = 20;
+const HISTORY_PER_STATION = 200;
 
 export interface ControllerOptions {
   /** Quiet time after an event before the engine runs, ms (events come in bursts). */
@@ -130,6 +136,10 @@ export class AllocationController {
   /** Stations that answered GetCompositeSchedule with an error or refusal (until they reconnect). */
   private readonly noCompositeSchedule = new Set<string>();
   private readonly scheduleChecks = new Set<NodeJS.Timeout>();
+  /** Per session: what the archive's history expects of it (once, at its first cycle); null = no estimate. */
+  private readonly estimates = new Map<string, { energyWh: number; departureAt: number } | null>();
+  /** Per session: the vehicle's maximum learned from its draws (observe.ts), meter W. */
+  private readonly learnedMaxW = new Map<string, number>();
 
   constructor(project: ProjectFile, registry: StationRegistry, transactions: TransactionService, bus: DomainBus, run: CommandRunner, log: Logger, options: ControllerOptions = {}) {
     this.registry = registry;
@@ -259,10 +269,11 @@ export class AllocationController {
   /** Sessions and measurements from live state: every open transaction of a connected station. */
   private demand(now: number): { sessions: ChargingSession[]; measurements: Measurements } {
     const sessions: ChargingSession[] = [];
-    const measured: Record<string, { powerW?: number; currentA?: PhaseTriple }> = {};
-    const declared = new Set([...this.stationsByGroup.values()].flat().map((d) => d.id));
+    const measured: Record<string, SessionMeasurement> = {};
+    const declared = new Map([...this.stationsByGroup.values()].flat().map((d) => [d.id, d]));
     for (const station of this.registry.list()) {
-      if (!station.connected || !declared.has(station.id)) continue;
+      const declaration = declared.get(station.id);
+      if (!station.connected || !declaration) continue;
       for (const c of station.connectors) {
         if (c.transactionId === null) continue;
         const tx = this.transactions.byId(c.transactionId);
@@ -277,16 +288,62 @@ export class AllocationController {
         };
         if (c.soc !== null) session.socPercent = c.soc;
         if (tx.energyWh !== null) session.energyDeliveredWh = tx.energyWh;
+        // What an ISO 15118 vehicle said (2.0.1 NotifyEVChargingNeeds) wins over any estimate.
+        const needs = c.chargingNeeds;
+        if (needs) {
+          if (needs.energyWh !== null) session.energyRequestWh = needs.deliveredWhAtRequest + needs.energyWh;
+          if (needs.departureAt !== null) session.departureAt = Date.parse(needs.departureAt);
+        }
         const manual = this.manual.get(id);
         if (manual) session.manual = { ...manual };
         sessions.push(session);
-        const m: { powerW?: number; currentA?: PhaseTriple } = {};
+        const m: { -readonly [K in keyof SessionMeasurement]: SessionMeasurement[K] } = {};
         if (c.powerW !== null) m.powerW = c.powerW;
         if (c.currentA.every((x) => x !== null)) m.currentA = c.currentA as unknown as PhaseTriple;
+        // The limit in force (the last one the station accepted): the closed loop compares the
+        // draw with it, and a vehicle drawing clearly less shows its own maximum.
+        const push = this.pushes.get(id);
+        if (push?.status === 'accepted') m.offered = { value: push.value, unit: push.unit, since: Date.parse(push.at) };
         measured[id] = m;
+        const model = stationModel(declaration);
+        const learned = observeVehicleMaxW(this.learnedMaxW.get(id), model, m, { now, graceS: this.options.settings.closedLoop?.graceS ?? 60 });
+        if (learned !== undefined) this.learnedMaxW.set(id, learned);
+        // The vehicle's declared maximum until its draws have shown one.
+        const declaredMaxW = needs?.maxPowerW ?? (needs?.maxCurrentA != null && model.kind === 'AC' ? needs.maxCurrentA * VOLTAGE_V * model.phases : null);
+        const vehicleMaxW = learned ?? declaredMaxW;
+        if (vehicleMaxW !== null) session.vehicleMaxW = vehicleMaxW;
+        const estimate = this.estimateFor(id, station.id, tx.idTag, Date.parse(tx.startedAt));
+        if (estimate) session.estimate = { ...estimate };
       }
     }
     return { sessions, measurements: { now, sessions: measured } };
+  }
+
+  /**
+   * What history expects of a session (history.ts): its badge's recent finished sessions and its
+   * station's, all started before it, read from the archive once per session.
+   */
+  private estimateFor(id: string, stationId: string, badge: string | null, startedAt: number): { energyWh: number; departureAt: number } | null {
+    const known = this.estimates.get(id);
+    if (known !== undefined) return known;
+    const before = new Date(startedAt).toISOString();
+    const past = new Map<number, PastSession>();
+    const add = (list: ReturnType<TransactionService['finishedBefore']>) => {
+      for (const t of list) {
+        if (t.stoppedAt === null || t.energyWh === null) continue;
+        past.set(t.id, { badge: t.idTag, stationId: t.stationId, startedAt: Date.parse(t.startedAt), stoppedAt: Date.parse(t.stoppedAt), energyWh: t.energyWh });
+      }
+    };
+    try {
+      if (badge !== null) add(this.transactions.finishedBefore({ idTag: badge, before, limit: HISTORY_PER_BADGE }));
+      add(this.transactions.finishedBefore({ stationId, before, limit: HISTORY_PER_STATION }));
+    } catch (error) {
+      // History is a refinement: without it the session is allocated as one of unknown stay.
+      this.log.warn({ err: error, session: id }, 'history of the session could not be read');
+    }
+    const estimate = sessionEstimate(indexHistory(past.values()), { badge, stationId, startedAt }) ?? null;
+    this.estimates.set(id, estimate);
+    return estimate;
   }
 
   /** Runs the engine now and pushes what changed; overlapping calls collapse into one more run. */
@@ -324,6 +381,8 @@ export class AllocationController {
     const live = new Set(sessions.map((s) => s.id));
     for (const id of [...this.pushes.keys()]) if (!live.has(id)) this.pushes.delete(id);
     for (const id of [...this.manual.keys()]) if (!live.has(id)) this.manual.delete(id);
+    for (const id of [...this.estimates.keys()]) if (!live.has(id)) this.estimates.delete(id);
+    for (const id of [...this.learnedMaxW.keys()]) if (!live.has(id)) this.learnedMaxW.delete(id);
     // A station that does not comply keeps its last accepted limit as the instruction (its
     // measured draw is reserved above); re-pushing its own draw would hide the fault.
     await Promise.all(result.setpoints.filter((sp) => this.pushes.get(sp.sessionId)?.compliance !== 'nonCompliant').map((sp) => this.push(sp)));

@@ -3,8 +3,10 @@
 //
 // All three keep every row within its capacity and give each load 0 or a value in [lo, hi] on
 // its step grid. They differ in who gets what:
-// - weighted: minimums admitted by urgency, then weighted max-min fairness (water-filling) over
-//   every row at once, rounded to the steps and topped up until no load can take one more step;
+// - weighted: least laxity first by urgency bands (model.ts urgencyBand): band by band, most
+//   urgent first, the band's minimums are admitted by urgency and its share is weighted max-min
+//   fair (water-filling) over every row at once, from what the bands before it left; then
+//   everything is rounded to the steps and topped up until no load can take one more step;
 // - equal share: minimums admitted first come first served, then every load gets the same share
 //   of each row's remaining capacity (the tightest row deciding), no redistribution;
 // - first come, first served: each load in arrival order takes all it can.
@@ -120,8 +122,12 @@ function admitMinimums(p: Problem, order: Int32Array, value: Float64Array, block
 // ---------------------------------------------------------------------------------------------
 
 /**
- * The priority-and-urgency strategy. Admission: when not every minimum fits, the most urgent
- * (the highest weight: priority class × urgency, see planSession in model.ts) keep theirs. Share: progressive
+ * The priority-and-urgency strategy. Bands: a session with little laxity (time it can still wait
+ * and yet get its need by its departure) is served before one with hours of it gets even its
+ * minimum: power held back from a car with slack can be given to it later, power not given to
+ * one leaving soon is lost (the replayed day in bench/ measures it). Within a band, admission:
+ * when not every minimum fits, the most urgent (the highest weight: priority class × urgency,
+ * see planSession in model.ts) keep theirs. Share: progressive
  * filling: a common level t rises, every load sits at clamp(weight·t, lo, hi); a load stops
  * when it reaches its cap or when a row it uses is full. The result is the weighted max-min
  * fair point of the polytope: no load can get more without taking from one whose weighted
@@ -132,11 +138,25 @@ export function distributeWeighted(p: Problem): Distribution {
   const value = new Float64Array(n);
   const blockedBy = new Int32Array(n).fill(-1);
   // Most urgent first; among equals, first come first (two stable sorts: the last key leads).
-  const order = stableSortByKey(arrivalOrder(p), p.admissionKey, true);
+  const order = stableSortByKey(stableSortByKey(arrivalOrder(p), p.admissionKey, true), p.band, true);
   const slack = Float64Array.from(p.rowCap);
-  const admitted = admitMinimums(p, order, value, blockedBy, slack);
   const level = new Float64Array(n);
-  waterFill(p, admitted, slack, level);
+  const admittedAll = new Int32Array(n);
+  let admittedCount = 0;
+  // Band by band, most urgent first: a band's minimums, then its share, from what the bands
+  // before it left; a less urgent band only gets its minimums from what remains.
+  for (let from = 0; from < order.length; ) {
+    let to = from + 1;
+    while (to < order.length && p.band[order[to] as number] === p.band[order[from] as number]) to++;
+    const members = admitMinimums(p, order.subarray(from, to), value, blockedBy, slack);
+    waterFill(p, members, slack, level);
+    for (const i of members) {
+      take(p, i, (level[i] as number) - (p.lo[i] as number), slack);
+      admittedAll[admittedCount++] = i;
+    }
+    from = to;
+  }
+  const admitted = admittedAll.subarray(0, admittedCount);
   roundAndTopUp(p, admitted, level, value);
   grantIdleMinimums(p, value, blockedBy);
   return { value, blockedBy };
@@ -396,10 +416,10 @@ function roundAndTopUp(p: Problem, admitted: Int32Array, level: Float64Array, va
     if ((loss[i] as number) > 1e-6 && (value[i] as number) + (step[i] as number) <= (hi[i] as number) + EPS) lostAll[lostCount++] = i;
   }
   const wW = p.weightW;
-  const lost = stableSortByKey(stableSortByKey(lostAll.subarray(0, lostCount), wW, true), loss, true);
+  const lost = stableSortByKey(stableSortByKey(stableSortByKey(lostAll.subarray(0, lostCount), wW, true), loss, true), p.band, true);
   for (const i of lost) if (fits(i, step[i] as number)) add(i, step[i] as number);
 
-  const byWeight = stableSortByKey(admitted.slice(), wW, true);
+  const byWeight = stableSortByKey(stableSortByKey(admitted.slice(), wW, true), p.band, true);
   for (const i of byWeight) {
     const st = step[i] as number;
     let steps = Math.floor(((hi[i] as number) - (value[i] as number)) / st + EPS);

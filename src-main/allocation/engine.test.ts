@@ -2,7 +2,7 @@
 // worked out by hand in the comments.
 import { describe, expect, it } from 'vitest';
 import { allocate, equalShare, firstComeFirstServed, guardLimits } from './engine.ts';
-import { buildModel } from './model.ts';
+import { buildModel, urgencyBand } from './model.ts';
 import type { AcStation, AllocationResult, ChargingSession, ElectricalNode, PhaseRotation, Setpoint } from './types.ts';
 import { verifyAllocation } from './verify.ts';
 
@@ -141,9 +141,10 @@ describe('priority and urgency', () => {
       session('relaxed', 'S2', { energyRequestWh: 10_000, departureAt: NOW + 10 * HOUR }), // needs 1 kW
     ];
     const result = allocate(tree, sessions, { now: NOW }, {});
-    // Weighted 10 : 1 the relaxed one would get 2.9 A: it holds its 6 A minimum, the urgent one the rest.
-    expect(byId(result).urgent?.value).toBe(26);
-    expect(byId(result).relaxed?.value).toBe(6);
+    // Least laxity first: the urgent one (1.1 h of slack at 22 kW) is served before the relaxed
+    // one (9.5 h of slack) gets even its minimum: it takes all 32 A, the relaxed one waits.
+    expect(byId(result).urgent?.value).toBe(32);
+    expect(byId(result).relaxed).toMatchObject({ value: 0, reason: { kind: 'minimumNotReachable' } });
     // Equal needs and departures: equal shares.
     const equal = [session('a', 'S1', { energyRequestWh: 10_000, departureAt: NOW + 4 * HOUR }), session('b', 'S2', { energyRequestWh: 10_000, departureAt: NOW + 4 * HOUR })];
     expect(values(allocate(tree, equal, { now: NOW }, {}))).toEqual([16, 16]);
@@ -166,6 +167,54 @@ describe('priority and urgency', () => {
     expect(byId(result).early?.reason.kind).toBe('minimumNotReachable');
     // First come first served would have kept the early one.
     expect(byId(firstComeFirstServed(small, sessions, { now: NOW }, {})).early?.value).toBe(10);
+  });
+});
+
+describe('least laxity first (urgency bands)', () => {
+  const tree = feeder(32, [ac('S1', { maxA: 32 }), ac('S2', { maxA: 32 }), ac('S3', { maxA: 32 })]);
+
+  it('bands by laxity, doubling from 15 minutes; an unknown need counts as none', () => {
+    // 22 kW for 2 h: 20 kWh take 55 min, 65 min of slack: the (30 min, 1 h] band is -2, (1 h, 2 h] is -3.
+    expect(urgencyBand(2 * 3600, 20_000, 22_000)).toBe(-3);
+    expect(urgencyBand(2 * 3600, 40_000, 22_000)).toBe(0); // cannot make it: most urgent
+    expect(urgencyBand(20 * 60, null, 22_000)).toBe(-1);
+    expect(urgencyBand(10 * 3600, null, 22_000)).toBe(-6);
+    expect(urgencyBand(1000 * 3600, 0, 22_000)).toBe(-8); // the last band holds every long stay
+  });
+
+  it('serves a car leaving soon before a car with hours of slack gets even its minimum', () => {
+    const sessions = [
+      session('staff', 'S1', { energyRequestWh: 15_000, departureAt: NOW + 8 * HOUR }),
+      session('visitor', 'S2', { energyRequestWh: 10_000, departureAt: NOW + HOUR }),
+    ];
+    const result = safe(tree, sessions, allocate(tree, sessions, { now: NOW }, {}));
+    expect(byId(result).visitor?.value).toBe(32);
+    expect(byId(result).staff).toMatchObject({ value: 0, reason: { kind: 'minimumNotReachable' } });
+  });
+
+  it('shares fairly within a band and gives what the urgent band leaves to the next', () => {
+    const sessions = [
+      session('a', 'S1', { energyRequestWh: 5_000, departureAt: NOW + HOUR, vehicleMaxW: 3 * 230 * 10 }),
+      session('b', 'S2', { energyRequestWh: 5_000, departureAt: NOW + HOUR, vehicleMaxW: 3 * 230 * 10 }),
+      session('c', 'S3', { energyRequestWh: 15_000, departureAt: NOW + 8 * HOUR }),
+    ];
+    const result = safe(tree, sessions, allocate(tree, sessions, { now: NOW }, {}));
+    // a and b are capped by their vehicles at 10 A each; c gets the 12 A they leave.
+    expect(values(result)).toEqual([10, 10, 12]);
+  });
+
+  it('uses history estimates for urgency only: an estimate reached never pauses nor caps the car', () => {
+    const sessions = [
+      session('usual', 'S1', { energyDeliveredWh: 12_000, estimate: { energyWh: 10_000, departureAt: NOW + 30 * MINUTE } }),
+      session('leaving', 'S2', { estimate: { energyWh: 20_000, departureAt: NOW + 45 * MINUTE } }),
+    ];
+    const result = safe(tree, sessions, allocate(tree, sessions, { now: NOW }, { cyclePeriodS: 300 }));
+    // usual took more than its estimate: need unknown again (30 min left: band -1); leaving:
+    // 20 kWh cannot come in 45 min at 22 kW: most urgent, it gets all 32 A first.
+    expect(byId(result).leaving?.value).toBe(32);
+    expect(byId(result).usual?.value).toBe(0);
+    const alone = safe(tree, [sessions[0] as ChargingSession], allocate(tree, [sessions[0] as ChargingSession], { now: NOW }, { cyclePeriodS: 300 }));
+    expect(byId(alone).usual).toMatchObject({ value: 32, reason: { kind: 'stationMax' } });
   });
 });
 

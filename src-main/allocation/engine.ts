@@ -18,10 +18,12 @@ import type {
 /**
  * Smart charging: every session gets 0 or a legal value (≥ its minimum, on its station's step,
  * ≤ its station's, vehicle's and closed-loop caps) such that no limit of the tree is exceeded on
- * any phase once the non-EV load is counted; the minimums go to the most urgent sessions first,
- * the rest is shared by weighted max-min fairness (weight = priority class × energy still needed
- * ÷ time to departure), power a vehicle does not draw goes to the others, and whatever rounding
- * leaves is handed out until no session could take one more step.
+ * any phase once the non-EV load is counted; sessions are served by urgency band (least laxity
+ * first: known, announced or estimated need and departure), each band's minimums before its
+ * share and both from what the more urgent bands left; within a band the share is weighted
+ * max-min fair (weight = priority class × energy still needed ÷ time to departure); power a
+ * vehicle does not draw goes to the others, and whatever rounding leaves is handed out until no
+ * session could take one more step.
  */
 export function allocate(
   tree: ElectricalNode,

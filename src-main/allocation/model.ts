@@ -59,6 +59,10 @@ const MIN_TIME_LEFT_S = 900;
 const URGENCY_HORIZON_S = 3600;
 /** Floor of a session's urgency (W), so that every weight is positive. */
 const MIN_URGENCY_W = 100;
+/** Laxity of the most urgent band, s: bands double from there (15 min, 30 min, 1 h, 2 h...). */
+const BAND_BASE_S = 900;
+/** Laxity bands below the first; longer laxities all share the last. */
+const BAND_COUNT = 8;
 /** Slack for comparisons on values that went through floating-point sums. */
 export const EPS = 1e-9;
 
@@ -186,6 +190,8 @@ export interface SessionPlan {
   weightW: number;
   /** Key for who keeps its minimum when not all can (bigger first). */
   admissionKey: number;
+  /** Urgency band (bigger first): a band is served before the next one shares what it leaves. */
+  band: number;
   /** Fixed outside the distribution (manual, finished, invalid...): its setpoint. */
   fixed: { value: number; reason: SetpointReason } | null;
   /** Index in the problem's loads, -1 when fixed. */
@@ -221,6 +227,8 @@ export interface Problem {
   /** Grid-W weight, for orderings. */
   weightW: Float64Array;
   admissionKey: Float64Array;
+  /** Urgency band of each load (bigger first). */
+  band: Float64Array;
   startedAt: Float64Array;
   /** 1 for idle loads: served after all the others, with at most their minimum. */
   idle: Uint8Array;
@@ -481,6 +489,7 @@ function newPlan(session: ChargingSession, station: Station | null, node: number
     capReason: STATION_MAX,
     weightW: 1,
     admissionKey: 1,
+    band: 0,
     fixed: null,
     load: -1,
     rowStart: 0,
@@ -530,6 +539,7 @@ function planSession(
   // read of an object of many shapes costs a slow, megamorphic property lookup.
   const { state = 'charging', preconditioning: pre, vehicleMaxW: rawVehicleMaxW, priorityClass, startedAt } = session;
   const departure = finite(session.departureAt);
+  const estimatedDeparture = finite(session.estimate?.departureAt);
   if (state === 'finished') {
     plan.fixed = { value: 0, reason: FINISHED };
     return plan;
@@ -545,6 +555,9 @@ function planSession(
   // Caps, smallest wins; each remembers why (the reason shown when the session sits at it).
   const vehicleMaxW = finite(rawVehicleMaxW);
   if (vehicleMaxW !== undefined && vehicleMaxW >= 0) lowerCap(plan, floorToStep(vehicleMaxW / plan.meterFactor, plan.step), VEHICLE_MAX);
+  // The rate the laxity is counted at: station and vehicle, not the closed loop's or the
+  // cycle's caps, which move from cycle to cycle and would make a session hop between bands.
+  const fullRateW = plan.max * plan.meterFactor;
   if (state === 'vehiclePaused') makeIdle(plan, VEHICLE_PAUSED);
   if (options.closedLoop && settings.closedLoop.enabled && measured && state === 'charging') {
     const undrawn = closedLoopCap(plan, station, startedAt, measured, now, settings);
@@ -570,16 +583,50 @@ function planSession(
   // many long ones and leave short; leaning towards the earliest departure keeps every
   // kilowatt-hour deliverable later for later (the replayed day in bench/ shows the difference).
   const classWeight = positiveWeight(priorityClass === undefined ? 1 : (settings.priorityWeights[priorityClass] ?? 1));
-  const timeLeftS = Math.max(MIN_TIME_LEFT_S, departure !== undefined ? (departure - now) / 1000 : settings.defaultDwellS - (now - startedAt) / 1000);
+  // Known departure, else the one estimated from history while it is still ahead, else the
+  // site's usual stay.
+  const expectedDeparture = departure ?? (estimatedDeparture !== undefined && estimatedDeparture > now ? estimatedDeparture : undefined);
+  const timeLeftS = Math.max(MIN_TIME_LEFT_S, expectedDeparture !== undefined ? (expectedDeparture - now) / 1000 : settings.defaultDwellS - (now - startedAt) / 1000);
   // Unknown need: entitled as if it needed its station's full power. The station's, not the
   // vehicle's or the closed loop's cap: caps already stop a session at what it can draw, and
   // weighing by them would shrink the share of a car that is still ramping up.
+  const expectedNeed = need ?? estimatedNeedWh(session);
   const requiredW =
-    need !== null ? ((Math.max(0, need) * 3600) / timeLeftS + preconditioningW) * (plan.gridFactor / plan.meterFactor) : plan.stationMax * plan.gridFactor;
+    expectedNeed !== null ? ((Math.max(0, expectedNeed) * 3600) / timeLeftS + preconditioningW) * (plan.gridFactor / plan.meterFactor) : plan.stationMax * plan.gridFactor;
   plan.weightW = options.useUrgency ? classWeight * Math.max(requiredW, MIN_URGENCY_W) * (URGENCY_HORIZON_S / timeLeftS) : 1;
   const running = measured !== undefined && ((finite(measured.offered?.value) ?? 0) > 0 || (finite(measured.powerW) ?? 0) > 0);
   plan.admissionKey = plan.weightW * (running ? settings.runningBonus : 1);
+  // Without a known or estimated departure the time left is a guess from the site's average
+  // stay: the session is put with the typical one (a laxity of the average stay) rather than
+  // made more urgent the longer it stays, which would favour the long stays.
+  if (options.useUrgency) plan.band = urgencyBand(expectedDeparture !== undefined ? timeLeftS : settings.defaultDwellS, expectedDeparture !== undefined ? expectedNeed : null, fullRateW);
   return plan;
+}
+
+/**
+ * Urgency band from the session's laxity: the time it could still wait and yet get its
+ * (expected) need by its (expected) departure at its own maximum rate. Bands are served in
+ * order, each from what the more urgent left (distribute.ts): power given now to a car with
+ * hours of slack could have been given to it later, power not given to one leaving soon is lost
+ * for good (least laxity first). Bands double in width (15 min, 30 min, 1 h, 2 h... 32 h) so
+ * that sessions of similar laxity share fairly instead of queueing. Unknown need: laxity is the
+ * time left.
+ */
+export function urgencyBand(timeLeftS: number, needWh: number | null, rateW: number): number {
+  const neededS = needWh !== null && rateW > 0 ? (Math.max(0, needWh) * 3600) / rateW : 0;
+  const laxityS = Math.max(BAND_BASE_S, timeLeftS - neededS);
+  return -Math.min(BAND_COUNT, Math.ceil(Math.log2(laxityS / BAND_BASE_S) - 1e-9));
+}
+
+/**
+ * Remaining need estimated from history (drives urgency only), Wh; null when there is no
+ * estimate or the vehicle already took more than estimated (it needs more than usual: unknown).
+ */
+export function estimatedNeedWh(session: ChargingSession): number | null {
+  const estimate = finite(session.estimate?.energyWh);
+  if (estimate === undefined) return null;
+  const left = estimate - (finite(session.energyDeliveredWh) ?? 0);
+  return left > 0 ? left : null;
 }
 
 /** An idle session may get at most its minimum (one step when it has none), to be able to resume. */
@@ -893,6 +940,7 @@ function packProblem(plans: SessionPlan[], rowCap: Float64Array, row: Int32Array
     weight: new Float64Array(n),
     weightW: new Float64Array(n),
     admissionKey: new Float64Array(n),
+    band: new Float64Array(n),
     startedAt: new Float64Array(n),
     idle: new Uint8Array(n),
     start: new Int32Array(n),
@@ -911,6 +959,7 @@ function packProblem(plans: SessionPlan[], rowCap: Float64Array, row: Int32Array
     problem.weight[i] = p.weightW / p.gridFactor;
     problem.weightW[i] = p.weightW;
     problem.admissionKey[i] = p.admissionKey;
+    problem.band[i] = p.band;
     problem.startedAt[i] = p.session.startedAt;
     problem.idle[i] = p.idle ? 1 : 0;
     problem.start[i] = p.rowStart;

@@ -93,6 +93,8 @@ const sessionShape = fc.record({
   energyRequestWh: maybe(fc.integer({ min: 0, max: 80_000 }), 30),
   energyDeliveredWh: maybe(fc.integer({ min: 0, max: 40_000 })),
   departureIn: maybe(fc.integer({ min: -HOUR, max: 12 * HOUR }), 60),
+  // Expectations from history (history.ts): urgency only, never a cap.
+  estimate: maybe(fc.record({ energyWh: maybe(fc.integer({ min: 0, max: 60_000 })), departureIn: maybe(fc.integer({ min: -2 * HOUR, max: 12 * HOUR })) }), 40),
   preconditioningW: maybe(fc.integer({ min: 500, max: 5_000 }), 10),
   manual: maybe(fc.record({ value: fc.integer({ min: 0, max: 40_000 }), unit: fc.constantFrom('A' as const, 'W' as const) }), 5),
   measured: maybe(
@@ -170,6 +172,14 @@ const scenario: fc.Arbitrary<Scenario> = fc
           ...(shape.energyRequestWh !== undefined ? { energyRequestWh: shape.energyRequestWh } : {}),
           ...(shape.energyDeliveredWh !== undefined ? { energyDeliveredWh: shape.energyDeliveredWh } : {}),
           ...(shape.departureIn !== undefined ? { departureAt: NOW + shape.departureIn } : {}),
+          ...(shape.estimate
+            ? {
+                estimate: {
+                  ...(shape.estimate.energyWh !== undefined ? { energyWh: shape.estimate.energyWh } : {}),
+                  ...(shape.estimate.departureIn !== undefined ? { departureAt: NOW + shape.estimate.departureIn } : {}),
+                },
+              }
+            : {}),
           ...(shape.preconditioningW !== undefined ? { preconditioning: { fromAt: NOW - 60_000, powerW: shape.preconditioningW } } : {}),
           ...(shape.manual ? { manual: shape.manual } : {}),
         };
@@ -302,6 +312,48 @@ describe('allocation properties (random trees, wirings, stations, sessions)', ()
         expect(reordered.nodes).toEqual(first.nodes);
       }),
       { numRuns: Math.ceil(RUNS / 2) },
+    );
+  });
+
+  it('allocate: least laxity first — a car with hours of slack gets power only once every car leaving soon is at its maximum', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ soon: fc.boolean(), estimated: fc.boolean(), vehicleA: maybe(fc.integer({ min: 6, max: 32 })), phases: fc.constantFrom<1 | 3>(1, 3) }), { minLength: 2, maxLength: 12 }),
+        fc.integer({ min: 0, max: 120 }),
+        fc.constantFrom(...rotations),
+        (cars, limit, rotation) => {
+          const tree: ElectricalNode = {
+            id: 'site',
+            maxA: [limit, limit, limit],
+            stations: cars.map((_, i) => ({ kind: 'AC' as const, id: `S${i}`, phases: 3 as const, rotation, maxA: 32, profileUnit: 'A' as const })),
+          };
+          // Soon: 30 kWh within 30 min (no slack at all); late: 5 kWh within 10 h. Told by the
+          // vehicle or estimated from history: the same urgency.
+          const sessions: ChargingSession[] = cars.map((c, i) => {
+            const need = c.soon ? { energyWh: 30_000, departureAt: NOW + HOUR / 2 } : { energyWh: 5_000, departureAt: NOW + 10 * HOUR };
+            return {
+              id: `v${i}`,
+              stationId: `S${i}`,
+              connectorId: 1,
+              startedAt: NOW - HOUR,
+              vehiclePhases: c.phases,
+              ...(c.vehicleA !== undefined ? { vehicleMaxW: c.vehicleA * 230 * c.phases } : {}),
+              ...(c.estimated ? { estimate: need } : { energyRequestWh: need.energyWh, departureAt: need.departureAt }),
+            };
+          });
+          const result = allocate(tree, sessions, { now: NOW }, {});
+          expect(verifyAllocation(tree, sessions, { now: NOW }, result)).toEqual([]);
+          // Setpoints come sorted by session id (v10 before v2): look cars up by id.
+          const soon = (id: string) => cars[Number(id.slice(1))]?.soon === true;
+          const soonPaused = result.setpoints.filter((sp) => soon(sp.sessionId) && sp.paused);
+          const latePowered = result.setpoints.filter((sp) => !soon(sp.sessionId) && !sp.paused);
+          // Same minimum (6 A) on every car, and every car on the rotation's L1: a late car gets
+          // power only once every soon car is at its own maximum.
+          if (soonPaused.length > 0) expect(latePowered).toEqual([]);
+          if (latePowered.length > 0) expect(result.setpoints.filter((sp) => soon(sp.sessionId) && sp.value < sp.max)).toEqual([]);
+        },
+      ),
+      { numRuns: RUNS },
     );
   });
 

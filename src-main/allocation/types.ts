@@ -123,6 +123,12 @@ export interface ChargingSession {
   energyDeliveredWh?: number;
   /** Expected departure, epoch ms (badge category, reservation or operator). */
   departureAt?: number;
+  /**
+   * Expectations learned from past sessions (same badge, or same station and time of day; see
+   * history.ts): they set the urgency only, never stop a charge nor cap it, since a vehicle may
+   * need more or stay longer than usual today.
+   */
+  estimate?: { energyWh?: number; departureAt?: number };
   /** Cabin pre-conditioning before departure: the vehicle needs this power from `fromAt` on, even full. */
   preconditioning?: { fromAt: number; powerW: number };
   /** Operator setpoint (manual override); the engine still clamps it to every limit. */

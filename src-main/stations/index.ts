@@ -3,6 +3,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type {
   ConnectorState,
+  EvChargingNeeds,
   ConnectorStatus,
   OcppProtocol,
   StationState,
@@ -384,6 +385,15 @@ export class StationRegistry {
     this.touch(station);
   }
 
+  /** The charging needs the vehicle on an EVSE sent (2.0.1 NotifyEVChargingNeeds); forgotten when its transaction ends. */
+  chargingNeeds(stationId: string, evseId: number, needs: EvChargingNeeds): void {
+    const station = this.stations.get(stationId);
+    if (!station || evseId === 0) return;
+    const c = station.connectors.find((x) => x.evseId === evseId) ?? this.connector(station, evseId, 1);
+    c.chargingNeeds = needs;
+    this.touch(station);
+  }
+
   transactionChanged(stationId: string, evseId: number, connectorId: number, transactionId: number | null, idTag: string | null): void {
     const station = this.stations.get(stationId);
     if (!station || evseId === 0) return;
@@ -394,6 +404,9 @@ export class StationRegistry {
       c.powerW = null;
       c.currentA = [null, null, null];
       c.soc = null;
+      // Needs may come before the transaction starts (ISO 15118 talks before the power path
+      // closes, a common 2.0.1 TxStartPoint): kept until the transaction ends.
+      c.chargingNeeds = null;
     }
     this.touch(station);
   }

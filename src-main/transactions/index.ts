@@ -141,6 +141,22 @@ export class TransactionService {
   }
 
   /**
+   * Finished transactions of a badge or of a station that started before `before` (ISO time),
+   * newest first, at most `limit`: the history smart charging learns stays and energies from.
+   */
+  finishedBefore(q: { idTag?: string; stationId?: string; before: string; limit: number }): Transaction[] {
+    return this.archive.queryTransactions({
+      ...(q.idTag !== undefined ? { idTag: q.idTag } : {}),
+      ...(q.stationId !== undefined ? { stationId: q.stationId } : {}),
+      to: q.before,
+      open: false,
+      sort: 'startedAt',
+      direction: 'desc',
+      limit: q.limit,
+    }).items;
+  }
+
+  /**
    * Stores meter readings (in or out of a transaction); resolves once the samples are
    * committed. The transaction row's running totals (energy, SoC, last update) are derived
    * from those samples and written coalesced, at most every `summaryIntervalMs` per

@@ -41,6 +41,26 @@ export interface ConnectorState {
   transactionId: number | null;
   idTag: string | null;
   updatedAt: string;
+  /** What the vehicle of the transaction in progress said it needs (absent: nothing said). */
+  chargingNeeds?: EvChargingNeeds | null;
+}
+
+/**
+ * A vehicle's charging needs (ISO 15118 through OCPP 2.0.1 NotifyEVChargingNeeds), as smart
+ * charging uses them: energy, departure, the vehicle's maximum.
+ */
+export interface EvChargingNeeds {
+  /** Energy the vehicle requested when it sent its needs, Wh. */
+  energyWh: number | null;
+  /** Energy the transaction had delivered by then, Wh: the request counts from there. */
+  deliveredWhAtRequest: number;
+  /** Departure time the driver set, ISO. */
+  departureAt: string | null;
+  /** AC: the vehicle's maximum current per phase, A. */
+  maxCurrentA: number | null;
+  /** DC: the vehicle's maximum power, W. */
+  maxPowerW: number | null;
+  receivedAt: string;
 }
 
 export interface StationState {

@@ -46,6 +46,16 @@ interface StatusNotificationReq {
   evseId: number;
   connectorId: number;
 }
+/** The parts of NotifyEVChargingNeeds smart charging uses (the schema validates the whole). */
+interface NotifyEvChargingNeedsReq {
+  evseId: number;
+  chargingNeeds: {
+    departureTime?: string;
+    acChargingParameters?: { energyAmount: number; evMaxCurrent: number };
+    dcChargingParameters?: { energyAmount?: number; evMaxPower?: number };
+  };
+}
+
 interface NotifyReportReq {
   requestId: number;
   generatedAt: string;
@@ -171,6 +181,26 @@ const routes: Record<string, RouteHandler> = {
       }
     }
     return {};
+  },
+
+  // ISO 15118 vehicles tell their energy request, departure time and maximum: smart charging
+  // takes them as the session's need, departure and vehicle limit (the allocation controller).
+  NotifyEVChargingNeeds: (ctx: RouteContext, p: NotifyEvChargingNeedsReq) => {
+    const needs = p.chargingNeeds;
+    const ac = needs.acChargingParameters;
+    const dc = needs.dcChargingParameters;
+    const connector = ctx.services.registry.get(ctx.stationId)?.connectors.find((c) => c.evseId === p.evseId);
+    const transaction = connector?.transactionId != null ? ctx.services.transactions.byId(connector.transactionId) : null;
+    const departure = needs.departureTime !== undefined ? normaliseTimestamp(needs.departureTime) : null;
+    ctx.services.registry.chargingNeeds(ctx.stationId, p.evseId, {
+      energyWh: ac?.energyAmount ?? dc?.energyAmount ?? null,
+      deliveredWhAtRequest: transaction?.stoppedAt === null ? (transaction.energyWh ?? 0) : 0,
+      departureAt: departure !== null && Number.isFinite(Date.parse(departure)) ? departure : null,
+      maxCurrentA: ac?.evMaxCurrent ?? null,
+      maxPowerW: dc?.evMaxPower ?? null,
+      receivedAt: new Date().toISOString(),
+    });
+    return { status: 'Accepted' };
   },
 
   DataTransfer: () => ({ status: 'UnknownVendorId' }),
