@@ -110,3 +110,7 @@ export { runSelfTest, selfTestHtml, type SelfTestReport, type SelfTestOptions, t
 // Ground plans per park (issue 3)
 export { GROUND_PLAN_ASPECT, GroundPlanError, groundPlanBackgroundPath, groundPlansOf, groundPlansOfRuntime, moveStations, placementProblems, type PlanSource } from './ground-plans.ts';
 export { DEFAULT_GROUND_PLAN_BACKGROUND, GroundPlanStore, backgroundProblem, type GroundPlanStoreOptions } from './ground-plan-store.ts';
+// Ground-plan symbol library (issue 7)
+export { DEFAULT_SYMBOL_DIR, SymbolError, loadSymbolLibrary, symbolLibraryOf, symbolProblems, withSymbol, withoutSymbol } from './symbols.ts';
+export { SymbolStore, type SymbolSaveResult, type SymbolStoreOptions } from './symbol-store.ts';
+export { planSymbolSchema } from './schema.ts';
