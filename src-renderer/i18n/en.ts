@@ -1,4 +1,5 @@
 // English strings: the reference catalogue. fr.ts must have exactly the same shape (typed).
+import { symbolsEn } from './symbols.en.ts';
 export const en = {
   app: { name: 'EV Supervisor' },
   header: {
@@ -1184,6 +1185,7 @@ export const en = {
   },
   // ---- end of issue 5 ----
   // Project screen (issue 7): overview, wizard, versions, import, self-test, live apply.
+  symbols: symbolsEn,
   project: {
     readOnly: 'Read-only: only engineers change the project',
     running: 'Running version {{id}}',

@@ -1,5 +1,6 @@
 // Chaînes françaises : même forme que en.ts (vérifiée par le type Translation).
 import type { Translation } from './en.ts';
+import { symbolsFr } from './symbols.fr.ts';
 
 export const fr: Translation = {
   app: { name: 'EV Supervisor' },
@@ -1186,6 +1187,7 @@ export const fr: Translation = {
   },
   // ---- end of issue 5 ----
   // Écran Projet (issue 7) : vue d'ensemble, assistant, versions, import, autotest, application à chaud.
+  symbols: symbolsFr,
   project: {
     readOnly: 'Lecture seule : seuls les ingénieurs modifient le projet',
     running: 'Version {{id}} en service',

@@ -18,10 +18,11 @@ import { LoadChart } from './project/LoadChart.tsx';
 import { ImportPanel } from './project/ImportPanel.tsx';
 import { ProjectTable } from './project/ProjectTable.tsx';
 import { SelfTestPanel } from './project/SelfTestPanel.tsx';
+import { SymbolsPanel } from './project/SymbolsPanel.tsx';
 import { VersionsPanel } from './project/VersionsPanel.tsx';
 import { WizardPanel } from './project/WizardPanel.tsx';
 
-const TABS = ['overview', 'wizard', 'versions', 'import', 'selftest'] as const;
+const TABS = ['overview', 'wizard', 'versions', 'import', 'selftest', 'symbols'] as const;
 type ProjectTab = (typeof TABS)[number];
 /** Tabs that change the project: engineers only. */
 const EDIT_TABS: ReadonlySet<ProjectTab> = new Set(['wizard', 'import', 'selftest']);
@@ -126,7 +127,7 @@ export function ProjectView() {
       <div className="tabs" role="tablist" aria-label={t('nav.project')}>
         {tabs.map((x) => (
           <button key={x} type="button" role="tab" aria-selected={shown === x} className={`tab ${shown === x ? 'active' : ''}`} onClick={() => setTab(x)} data-testid={`project-tab-${x}`}>
-            {t(`project.tabs.${x}`)}
+            {x === 'symbols' ? t('symbols.tab') : t(`project.tabs.${x}`)}
           </button>
         ))}
       </div>
@@ -138,6 +139,7 @@ export function ProjectView() {
       {shown === 'versions' ? <VersionsPanel /> : null}
       {shown === 'import' ? <ImportPanel /> : null}
       {shown === 'selftest' ? <SelfTestPanel /> : null}
+      {shown === 'symbols' ? <SymbolsPanel /> : null}
     </div>
   );
 }
