@@ -41,7 +41,7 @@ function useSlotText() {
       case 'soc':
         return `${formatPercent(content.n, locale)}${t('units.percent')}`;
       case 'energy':
-        return `${formatKwh(content.n, locale, 1)} ${t('units.kwh')}`;
+        return `${formatKwh(content.n, locale)} ${t('units.kwh')}`;
       case 'badge':
         return content.text;
       case 'status':

@@ -7,7 +7,7 @@ export const symbolsEn = {
   csvFile: 'symbols',
   empty: 'No symbol.',
   loading: 'Loading the symbols…',
-  columns: { colors: 'Colours', id: 'Id', name: 'Name', shape: 'Shape', size: 'Size', primary: 'Main value', secondary: 'Second value', origin: 'Origin', usedBy: 'Used by', stations: 'Stations' },
+  columns: { colors: 'Colours', id: 'Id', name: 'Name', shape: 'Shape · size', values: 'Values (main · second)', origin: 'Origin', usedBy: 'Used by (stations)' },
   shapes: { card: 'Card', tile: 'Compact tile', pantograph: 'Bus pantograph', pole: 'Round post' },
   sizes: { small: 'Small', medium: 'Medium', large: 'Large' },
   values: { power: 'Power', soc: 'State of charge', energy: 'Session energy', badge: 'Badge', status: 'Status text', none: 'Nothing' },

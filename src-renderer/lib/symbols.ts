@@ -24,7 +24,7 @@ export interface ShapeLayout {
 
 export const SHAPE_LAYOUT: Record<SymbolShape, ShapeLayout> = {
   card: { width: 168, top: 28, row: 30, padding: 6 },
-  tile: { width: 128, top: 24, row: 22, padding: 5 },
+  tile: { width: 156, top: 24, row: 22, padding: 5 },
   pantograph: { width: 150, top: 70, row: 22, padding: 5 },
   pole: { width: 84, top: 22, row: 48, padding: 4 },
 };

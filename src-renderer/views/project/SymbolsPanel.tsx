@@ -290,7 +290,7 @@ export function SymbolsPanel() {
       {
         id: 'colors',
         label: t('symbols.columns.colors'),
-        width: '9rem',
+        width: '6rem',
         csvValue: (r) => SYMBOL_STATES.map((s) => `${s} ${r.colors[s]}`).join('; '),
         render: (r) => (
           <span className="symbols-swatches" title={SYMBOL_STATES.map((s) => `${t(`symbols.states.${s}`)} ${r.colors[s]}`).join('\n')}>
@@ -301,15 +301,25 @@ export function SymbolsPanel() {
         ),
       },
       { id: 'id', label: t('symbols.columns.id'), width: '9rem', sortValue: (r) => r.id, render: (r) => <span className="mono">{r.id}</span> },
-      { id: 'name', label: t('symbols.columns.name'), sortValue: (r) => r.name, render: (r) => r.name },
-      { id: 'shape', label: t('symbols.columns.shape'), width: '9rem', sortValue: (r) => t(`symbols.shapes.${r.shape}`), render: (r) => t(`symbols.shapes.${r.shape}`) },
-      { id: 'size', label: t('symbols.columns.size'), width: '6rem', sortValue: (r) => t(`symbols.sizes.${r.size}`), render: (r) => t(`symbols.sizes.${r.size}`) },
-      { id: 'primary', label: t('symbols.columns.primary'), width: '9rem', sortValue: (r) => t(`symbols.values.${r.slots.primary}`), render: (r) => t(`symbols.values.${r.slots.primary}`) },
-      { id: 'secondary', label: t('symbols.columns.secondary'), width: '9rem', sortValue: (r) => t(`symbols.values.${r.slots.secondary}`), render: (r) => t(`symbols.values.${r.slots.secondary}`) },
+      { id: 'name', label: t('symbols.columns.name'), width: '10rem', sortValue: (r) => r.name, render: (r) => r.name },
+      {
+        id: 'shape',
+        label: t('symbols.columns.shape'),
+        width: '11rem',
+        sortValue: (r) => `${t(`symbols.shapes.${r.shape}`)} · ${t(`symbols.sizes.${r.size}`)}`,
+        render: (r) => `${t(`symbols.shapes.${r.shape}`)} · ${t(`symbols.sizes.${r.size}`)}`,
+      },
+      {
+        id: 'values',
+        label: t('symbols.columns.values'),
+        width: '12rem',
+        sortValue: (r) => `${t(`symbols.values.${r.slots.primary}`)} · ${t(`symbols.values.${r.slots.secondary}`)}`,
+        render: (r) => `${t(`symbols.values.${r.slots.primary}`)} · ${t(`symbols.values.${r.slots.secondary}`)}`,
+      },
       {
         id: 'origin',
         label: t('symbols.columns.origin'),
-        width: '9rem',
+        width: '8.5rem',
         sortValue: (r) => t(`symbols.origins.${r.origin}`),
         render: (r) => (
           <Pill tone={r.origin === 'builtin' ? 'idle' : r.origin === 'customised' ? 'warn' : 'info'} testId={`symbol-origin-${r.id}`} status={r.origin}>
@@ -320,22 +330,14 @@ export function SymbolsPanel() {
       {
         id: 'usedBy',
         label: t('symbols.columns.usedBy'),
-        width: '12rem',
+        width: '10rem',
         sortValue: (r) => usersText(r.users),
         render: (r) => <span title={usersText(r.users)}>{r.users.templates.length + r.users.stations.length === 0 ? t('symbols.usedBy.nobody') : usersText(r.users)}</span>,
       },
       {
-        id: 'stations',
-        label: t('symbols.columns.stations'),
-        width: '6rem',
-        align: 'end',
-        sortValue: (r) => Object.values(info?.stationSymbols ?? {}).filter((id) => id === r.id).length,
-        render: (r) => <span className="num">{Object.values(info?.stationSymbols ?? {}).filter((id) => id === r.id).length}</span>,
-      },
-      {
         id: 'actions',
         label: '',
-        width: '15rem',
+        width: '14.5rem',
         render: (r) => (
           <span className="inline-actions">
             <button type="button" className="button button-small" onClick={() => edit(r)} data-testid={`symbol-edit-${r.id}`}>
@@ -376,14 +378,16 @@ export function SymbolsPanel() {
             ) : null
           }
         >
-          <ProjectTable columns={columns} rows={rows} rowKey={(r) => r.id} label={t('symbols.table')} csvBase={t('symbols.csvFile')} testId="symbols-table" empty={t('symbols.empty')} rowAttributes={(r) => ({ 'data-testid': `symbol-row-${r.id}`, className: draft?.symbol.id === r.id ? 'selected' : undefined })} />
+          <ProjectTable columns={columns} rows={rows} rowKey={(r) => r.id} label={t('symbols.table')} csvBase={t('symbols.csvFile')} testId="symbols-table" empty={t('symbols.empty')} rowAttributes={(r) => ({ 'data-testid': `symbol-row-${r.id}`, className: draft?.symbol.id === r.id ? 'row-selected' : undefined })} />
         </Panel>
         <Panel title={draft ? (draft.isNew ? t('symbols.form.creating') : t('symbols.form.editing', { id: draft.symbol.id })) : t('symbols.form.preview')} testId="symbols-editor">
           {draft ? (
-            <div className="stack">
+            <div className="symbols-editor-body">
               <SymbolForm draft={draft} taken={taken} mayEdit={mayEdit} saving={saving} onChange={(symbol) => setDraft({ ...draft, symbol })} onSave={() => void onSave()} onCancel={() => setDraft(null)} />
-              <h3 className="field-label">{t('symbols.form.preview')}</h3>
-              <SymbolPreview symbol={draft.symbol} />
+              <div className="stack">
+                <h3 className="field-label">{t('symbols.form.preview')}</h3>
+                <SymbolPreview symbol={draft.symbol} />
+              </div>
             </div>
           ) : (
             <p className="muted">{t('symbols.form.pick')}</p>
