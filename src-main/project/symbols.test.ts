@@ -182,5 +182,20 @@ describe('editing the library', () => {
       ['wallbox', 'customised', 1],
     ]);
     expect(info.stationSymbols).toEqual({ CP1: 'wallbox', CP2: 'wallbox', CP3: 'wallbox' });
+    expect(info.unknown).toEqual([]);
+  });
+
+  it('names the templates and stations whose symbol the library does not have', () => {
+    const project = smallProject();
+    project.templates = [template({ symbol: 'gone' })];
+    const cp3 = project.sites[0]?.parks[1]?.stations[0];
+    if (!cp3) throw new Error('fixture changed');
+    cp3.overrides = { symbol: 'lost' };
+    const info = symbolLibraryOf(project, builtIn, null);
+    expect(info.unknown).toEqual([
+      { kind: 'template', id: 't-ac22', symbol: 'gone' },
+      { kind: 'station', id: 'CP3', symbol: 'lost' },
+    ]);
+    expect(info.stationSymbols).toEqual({ CP1: 'default', CP2: 'default', CP3: 'default' });
   });
 });

@@ -10,6 +10,7 @@ import {
   mergeSymbols,
   stationSymbolIds,
   symbolUsers,
+  unknownSymbolRefs,
   type PlanSymbol,
   type ProjectFileV2,
   type SymbolLibraryInfo,
@@ -73,6 +74,7 @@ export function symbolLibraryOf(project: ProjectFileV2 | null, builtIn: readonly
     stationSymbols: stationSymbolIds(project ?? empty, known),
     defaultSymbol: DEFAULT_SYMBOL_ID,
     version,
+    unknown: unknownSymbolRefs(project ?? empty, known),
   };
 }
 

@@ -54,5 +54,7 @@ export const symbolsEn = {
   saved: 'Symbol {{id}} saved: project version {{version}}.',
   deleted: 'Symbol {{id}} deleted: project version {{version}}.',
   reverted: 'Symbol {{id}} is the built-in one again: project version {{version}}.',
+  unknown: 'These name a symbol the library does not have, and are drawn with the next one in line (template, then default): {{refs}}.',
+  refKinds: { template: 'template', station: 'station' },
   inUse: 'Used by {{users}}: choose another symbol for them before deleting it.',
 };

@@ -58,5 +58,7 @@ export const symbolsFr: Shape<typeof symbolsEn> = {
   saved: 'Symbole {{id}} enregistré : version {{version}} du projet.',
   deleted: 'Symbole {{id}} supprimé : version {{version}} du projet.',
   reverted: 'Le symbole {{id}} est de nouveau l’intégré : version {{version}} du projet.',
+  unknown: 'Ces éléments nomment un symbole absent de la bibliothèque et sont dessinés avec le suivant (modèle, puis défaut) : {{refs}}.',
+  refKinds: { template: 'modèle', station: 'borne' },
   inUse: 'Utilisé par {{users}} : choisissez-leur un autre symbole avant de le supprimer.',
 };

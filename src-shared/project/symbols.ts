@@ -68,6 +68,14 @@ export interface SymbolLibraryInfo {
   defaultSymbol: string;
   /** Project version the project symbols come from (null: the project started with, never saved). */
   version: number | null;
+  /** Templates and stations naming a symbol the library does not have (they are drawn with the next in line). */
+  unknown: UnknownSymbolRef[];
+}
+
+export interface UnknownSymbolRef {
+  kind: 'template' | 'station';
+  id: string;
+  symbol: string;
 }
 
 /** The classic card, used when even the library's default is missing. */
@@ -148,6 +156,21 @@ export function stationSymbolIds(project: SymbolProjectView, known: ReadonlySet<
     }
   }
   return out;
+}
+
+/** Templates and station overrides that name a symbol not in `known`. */
+export function unknownSymbolRefs(project: SymbolProjectView, known: ReadonlySet<string>): UnknownSymbolRef[] {
+  const refs: UnknownSymbolRef[] = [];
+  for (const t of project.templates) if (t.symbol !== undefined && !known.has(t.symbol)) refs.push({ kind: 'template', id: t.id, symbol: t.symbol });
+  for (const site of project.sites) {
+    for (const park of site.parks) {
+      for (const station of park.stations) {
+        const own = station.overrides?.symbol;
+        if (own !== undefined && !known.has(own)) refs.push({ kind: 'station', id: station.id, symbol: own });
+      }
+    }
+  }
+  return refs;
 }
 
 /** Templates naming a symbol (with how many stations use them without an override) and stations overriding to it. */

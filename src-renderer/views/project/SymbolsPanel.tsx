@@ -366,6 +366,11 @@ export function SymbolsPanel() {
       <p className="muted">{t('symbols.intro')}</p>
       {error ? <p className="notice tone-fault">{describeError(error, t)}</p> : null}
       {!loaded ? <p className="muted">{t('symbols.loading')}</p> : null}
+      {info && info.unknown.length > 0 ? (
+        <p className="notice tone-warn" data-testid="symbols-unknown">
+          {t('symbols.unknown', { refs: info.unknown.map((r) => `${t(`symbols.refKinds.${r.kind}`)} ${r.id} → ${r.symbol}`).join(', ') })}
+        </p>
+      ) : null}
       <div className="symbols-layout">
         <Panel
           title={t('symbols.title')}
