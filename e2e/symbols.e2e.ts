@@ -3,13 +3,15 @@
 // saves (a new project version, applied at once), and the ground plan draws the DC stations'
 // charging connectors in the new colour with the session energy. A symbol in use cannot be
 // deleted (the message names the station); the screen in French; a viewer reads but cannot edit.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { AuditEntry, Page as ResultPage } from '../src-shared/api/index.ts';
 import type { ProjectVersionInfo, SymbolLibraryInfo } from '../src-shared/project/index.ts';
 import { launchBrowser, openPage } from './browser.ts';
 import { startServer, type RunningServer } from './server.ts';
-import { screenshot, until } from './support.ts';
+import { SCREENSHOTS, screenshot, until } from './support.ts';
 
 const ADMIN_PASSWORD = 'admin-symbols-Pa55word';
 const ENGINEER = { username: 'eng1', role: 'engineer', password: 'engineer-sym-Pa55word' };
@@ -33,6 +35,8 @@ async function signIn(p: Page, username: string, password: string): Promise<void
 async function openSymbols(): Promise<void> {
   await page.goto(`${server.url}/#/project`);
   await page.waitForSelector('[data-testid="project-tab-symbols"]');
+  // Through another tab, so that the library is read again (the page may already show the tab).
+  await page.click('[data-testid="project-tab-overview"]');
   await page.click('[data-testid="project-tab-symbols"]');
   await page.waitForSelector('[data-testid="symbol-row-dc-charger"]');
 }
@@ -116,6 +120,45 @@ describe('symbol library', () => {
     await screenshot(page, 'symbols-plan.png');
   });
 
+  test('charging pulses where the symbol asks, never with reduced motion', async () => {
+    const animation = () =>
+      page.$$eval('[data-symbol="dc-charger"] [data-testid^="plan-connector-"][data-status="Charging"] .plan-connector-chip', (nodes) => nodes.map((n) => getComputedStyle(n).animationName));
+    await until('a DC connector pulsing', async () => (await animation()).includes('symbol-pulse'));
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await until('no animation with reduced motion', async () => {
+      const names = await animation();
+      return names.length > 0 && names.every((name) => name === 'none');
+    });
+    await page.emulateMedia({ reducedMotion: 'no-preference' });
+  });
+
+  test('an engineer duplicates a symbol into a large bus pantograph, saves it, then deletes it', async () => {
+    await openSymbols();
+    await page.click('[data-testid="symbol-duplicate-pantograph"]');
+    await page.waitForSelector('[data-testid="symbol-form"][data-symbol-id="pantograph-copy"]');
+    await page.fill('[data-testid="symbol-id"]', 'dc-charger');
+    await page.waitForSelector('[data-testid="symbol-problem-id"]');
+    expect(await page.isDisabled('[data-testid="symbol-save"]')).toBe(true);
+    await page.fill('[data-testid="symbol-id"]', 'bus-bay');
+    await page.fill('[data-testid="symbol-name"]', 'Bus bay');
+    await page.selectOption('[data-testid="symbol-size"]', 'large');
+    await page.selectOption('[data-testid="symbol-slot-secondary"]', 'badge');
+    await page.waitForSelector('[data-testid="symbol-preview-live"] .symbol-pantograph');
+    const still = await page.addStyleTag({ content: '*{animation:none!important} .toasts{display:none!important}' });
+    await page.locator('[data-testid="symbols-editor"]').screenshot({ path: join(SCREENSHOTS, 'symbols-pantograph.png') });
+    await still.evaluate((node) => (node as Element).remove());
+    await page.click('[data-testid="symbol-save"]');
+    await page.click('[data-testid="confirm-ok"]');
+    await page.waitForSelector('[data-testid="symbol-origin-bus-bay"][data-status="project"]');
+    const saved = (await server.rest<SymbolLibraryInfo>('/project/symbols')).symbols.find((x) => x.id === 'bus-bay');
+    expect(saved).toMatchObject({ shape: 'pantograph', size: 'large', slots: { primary: 'power', secondary: 'badge' }, origin: 'project' });
+
+    await page.click('[data-testid="symbol-delete-bus-bay"]');
+    await page.click('[data-testid="confirm-ok"]');
+    await until('deleted', async () => (await page.locator('[data-testid="symbol-row-bus-bay"]').count()) === 0);
+    expect((await server.rest<ProjectVersionInfo[]>('/project/versions')).at(-1)?.message).toBe('symbol bus-bay deleted');
+  });
+
   test('a symbol in use is not deleted: the message names the station', async () => {
     // A project symbol that one station uses (set through the REST API and a station-list import).
     const library = await server.rest<SymbolLibraryInfo>('/project/symbols');
@@ -133,6 +176,12 @@ describe('symbol library', () => {
     const toast = await page.waitForSelector('[data-testid="toast"].tone-fault');
     expect(await toast.textContent()).toContain('DEMO-DC-02');
     expect((await server.rest<SymbolLibraryInfo>('/project/symbols')).symbols.some((s) => s.id === 'bay-post')).toBe(true);
+
+    // The station is drawn with its own symbol: a round post.
+    await page.goto(`${server.url}/#/groundPlan`);
+    await page.waitForSelector('[data-testid="plan-station-DEMO-DC-02"][data-symbol="bay-post"][data-shape="pole"]');
+    expect(await page.locator('[data-testid="plan-station-DEMO-DC-02"] circle.plan-connector-chip').count()).toBe(2);
+    await page.locator('[data-testid="plan-station-DEMO-DC-02"]').screenshot({ path: join(tmpdir(), 'symbols-pole.png') });
   });
 
   test('the symbol screen in French', async () => {
