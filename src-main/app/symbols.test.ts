@@ -50,6 +50,10 @@ describe('symbol library over REST', () => {
     expect(info.stationSymbols['DEMO-DC-01']).toBe('dc-charger');
     expect(info.stationSymbols['DEMO-AC-01']).toBe('wallbox');
     expect(info.symbols.find((s) => s.id === 'dc-charger')?.users).toEqual({ templates: [{ id: 'evs-sim-dc150-2', stations: 4 }], stations: [] });
+    expect(info.unknown).toEqual([]);
+    const openapi = await http<{ paths: Record<string, Record<string, unknown>> }>('GET', '/openapi.json');
+    expect(Object.keys(openapi.body.paths['/api/v1/project/symbols'] ?? {})).toContain('get');
+    expect(Object.keys(openapi.body.paths['/api/v1/project/symbols/{id}'] ?? {}).sort()).toEqual(expect.arrayContaining(['delete', 'put']));
   });
 
   it('saves an edited built-in symbol as a new version applied live, served at once and audited', async () => {
