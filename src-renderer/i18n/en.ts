@@ -1184,8 +1184,9 @@ export const en = {
     unsaved: 'Unsaved changes: the test uses the saved settings.',
   },
   // ---- end of issue 5 ----
-  // Project screen (issue 7): overview, wizard, versions, import, self-test, live apply.
+  // Ground-plan symbol library (issue 7): symbols.en.ts
   symbols: symbolsEn,
+  // Project screen (issue 7): overview, wizard, versions, import, self-test, live apply.
   project: {
     readOnly: 'Read-only: only engineers change the project',
     running: 'Running version {{id}}',

@@ -1186,8 +1186,9 @@ export const fr: Translation = {
     unsaved: 'Modifications non enregistrées : le test utilise les réglages enregistrés.',
   },
   // ---- end of issue 5 ----
-  // Écran Projet (issue 7) : vue d'ensemble, assistant, versions, import, autotest, application à chaud.
+  // Ground-plan symbol library (issue 7): symbols.fr.ts
   symbols: symbolsFr,
+  // Écran Projet (issue 7) : vue d'ensemble, assistant, versions, import, autotest, application à chaud.
   project: {
     readOnly: 'Lecture seule : seuls les ingénieurs modifient le projet',
     running: 'Version {{id}} en service',
