@@ -37,8 +37,10 @@ async function centreOf(stationId: string): Promise<{ x: number; y: number }> {
   const transform = (await symbol.getAttribute('transform')) ?? '';
   const match = /translate\(([-\d.e]+) ([-\d.e]+)\)/.exec(transform);
   if (!match) throw new Error(`no transform on ${stationId}: ${transform}`);
+  // The card's own size: symbols differ in shape (the demo's AC wallboxes are compact tiles).
   const height = Number(await symbol.locator('.plan-card').getAttribute('height'));
-  return { x: Number(match[1]) + 84, y: Number(match[2]) + height / 2 };
+  const width = Number(await symbol.locator('.plan-card').getAttribute('width'));
+  return { x: Number(match[1]) + width / 2, y: Number(match[2]) + height / 2 };
 }
 
 async function screenCentreOf(stationId: string): Promise<{ x: number; y: number }> {

@@ -31,6 +31,7 @@ import type { EnergyWorker } from '../energy/index.ts';
 import type { LiveProject } from './live-project.ts';
 // Template library, project bundle, add EV charging (issue 7)
 import { ProjectEditor, TemplateEditError, type ChargingLibrary } from '../project/index.ts';
+import { SymbolError, SymbolStore } from '../project/index.ts';
 
 export interface ApiServices {
   registry: StationRegistry;
@@ -180,6 +181,17 @@ export function createApi(services: ApiServices) {
     }
   };
   const who = (ctx: CallContext) => ctx.principal?.username ?? 'unknown';
+  // ---- Ground-plan symbol library (issue 7): saved as project versions, applied live ----
+  const symbols = new SymbolStore({ workspace, runtime: () => live.runtime, live: { get version() { return live.version; }, apply: (id) => live.apply(id) } });
+  const symbolCall = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof SymbolError) throw new ApiError(error.code, error.message);
+      if (error instanceof ProjectError) throw new ApiError('BadRequest', error.message);
+      throw error;
+    }
+  };
   /** Refused rules and settings are the caller's to fix: 400 naming every problem; unknown rules 404. */
   const editorCall = async <T>(work: () => Promise<T>): Promise<T> => {
     try {
@@ -395,6 +407,10 @@ export function createApi(services: ApiServices) {
         const { report, version } = await editor.addCharging(chargingLibrary(), who(ctx), request);
         return { report, version, applied: version ? await live.apply(version.id) : null };
       }),
+    // ---- Ground-plan symbol library (issue 7) ----
+    listSymbols: () => symbolCall(() => symbols.list()),
+    putSymbol: ({ symbol, baseVersion }, ctx) => symbolCall(() => symbols.put(symbol, who(ctx), baseVersion)),
+    deleteSymbol: ({ id, baseVersion }, ctx) => symbolCall(() => symbols.delete(id, who(ctx), baseVersion)),
   };
 
   let lastSelfTest: SelfTestReport | null = null;

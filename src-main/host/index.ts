@@ -677,6 +677,36 @@ export async function startHost(options: HostOptions): Promise<Host> {
       .send(bytes);
   });
 
+  // ---- ground-plan symbol library (issue 7) ----------------------------------------------
+  const symbolParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 48 } } };
+  const baseVersionQuery = { type: 'object', properties: { baseVersion: { type: 'integer', minimum: 1 }, key: { type: 'string' } } };
+  app.get('/api/v1/project/symbols', { schema: { summary: 'The ground-plan symbol library (built-in + the project\'s), who uses each symbol, and every station\'s symbol' } }, async (request) =>
+    api.dispatch('listSymbols', {}, contextOf(request)),
+  );
+  app.put<{ Params: { id: string }; Body: Record<string, unknown>; Querystring: { baseVersion?: number } }>(
+    '/api/v1/project/symbols/:id',
+    {
+      schema: {
+        summary: 'Add or replace a symbol (the body is the symbol; its id defaults to the path\'s): a new project version, applied live (engineer, audited); ?baseVersion=n refuses (409) when the project changed since',
+        params: symbolParams,
+        querystring: baseVersionQuery,
+        body: { type: 'object' },
+      },
+    },
+    async (request) => {
+      const symbol = { ...(request.body ?? {}) };
+      if (symbol.id === undefined) symbol.id = request.params.id;
+      if (symbol.id !== request.params.id) throw new ApiError('BadRequest', `The symbol's id "${String(symbol.id)}" differs from the address (${request.params.id})`);
+      return api.dispatch('putSymbol', { symbol: symbol as never, ...(request.query.baseVersion !== undefined ? { baseVersion: request.query.baseVersion } : {}) }, contextOf(request));
+    },
+  );
+  app.delete<{ Params: { id: string }; Querystring: { baseVersion?: number } }>(
+    '/api/v1/project/symbols/:id',
+    { schema: { summary: 'Delete a project symbol (409 naming its users while a template or station uses it); an edited built-in symbol goes back to the original', params: symbolParams, querystring: baseVersionQuery } },
+    async (request) => api.dispatch('deleteSymbol', { id: request.params.id, ...(request.query.baseVersion !== undefined ? { baseVersion: request.query.baseVersion } : {}) }, contextOf(request)),
+  );
+  // ---- end of the symbol library ----
+
   app.get('/api/v1/events', { schema: { summary: 'Server-sent events: every domain event as JSON (event: <type>)' } }, (request, reply) => {
     streamEvents(request, reply, bus);
   });

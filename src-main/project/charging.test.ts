@@ -3,8 +3,8 @@
 // station count (pages and a selector past what a plan shows); the home view links the new views;
 // merging twice changes nothing the second time.
 import { describe, expect, it } from 'vitest';
-import type { ProjectFileV2 } from '../../src-shared/project/index.ts';
-import { ProjectError, VIEW_STATION_LIMIT, checkProject, chargingViews, derivePassword, loadTemplateLibrary, mergeLibrary, type ChargingLibrary } from './index.ts';
+import type { PlanSymbol, ProjectFileV2 } from '../../src-shared/project/index.ts';
+import { ProjectError, VIEW_STATION_LIMIT, checkProject, chargingViews, derivePassword, loadSymbolLibrary, loadTemplateLibrary, mergeLibrary, type ChargingLibrary } from './index.ts';
 import { smallProject, template } from './test-support.ts';
 
 const RULES = [
@@ -79,13 +79,15 @@ describe('mergeLibrary', () => {
     expect(() => checkProject(merged)).not.toThrow();
   });
 
-  it('merges symbols generically when the library has them, keeping the project ones', () => {
-    const own = building() as ProjectFileV2 & { symbols?: unknown[] };
-    own.symbols = [{ id: 'wallbox', svg: '<svg>ours</svg>' }];
-    const lib: ChargingLibrary = { ...library(), symbols: [{ id: 'wallbox', svg: '<svg/>' }, { id: 'dc', svg: '<svg/>' }] };
+  it('merges symbols when the library has them, keeping the project ones', () => {
+    const [wallbox, dc] = ['wallbox', 'dc-charger'].map((id) => loadSymbolLibrary().find((sym) => sym.id === id)) as [PlanSymbol, PlanSymbol];
+    const ours: PlanSymbol = { ...structuredClone(wallbox), name: 'Our wallbox', colors: { ...wallbox.colors, Charging: '#ff00aa' } };
+    const own: ProjectFileV2 = { ...building(), symbols: [ours] };
+    const lib: ChargingLibrary = { ...library(), symbols: [wallbox, dc] };
     const { project, report } = mergeLibrary(own, lib);
-    expect(report.symbols).toEqual({ added: ['dc'], kept: ['wallbox'], unchanged: [] });
-    expect((project as typeof own).symbols).toEqual([{ id: 'wallbox', svg: '<svg>ours</svg>' }, { id: 'dc', svg: '<svg/>' }]);
+    expect(report.symbols).toEqual({ added: ['dc-charger'], kept: ['wallbox'], unchanged: [] });
+    expect(project.symbols).toEqual([ours, dc]);
+    expect(() => checkProject(project)).not.toThrow();
   });
 });
 

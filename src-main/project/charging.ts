@@ -5,7 +5,7 @@
 // Merge rule, for every kind of item (matched by id): a new id is added; an id the project has
 // with the same content is left alone (unchanged); an id the project has with other content is the
 // project's customisation and is kept (reported). Merging twice changes nothing the second time.
-import type { GroundPlanView, ProjectAlarmRule, ProjectFileV2, StationInstance, StationTemplate } from '../../src-shared/project/index.ts';
+import type { GroundPlanView, PlanSymbol, ProjectAlarmRule, ProjectFileV2, StationInstance, StationTemplate } from '../../src-shared/project/index.ts';
 import type { AddChargingReport, AddChargingRequest, MergeOutcome } from '../../src-shared/api/templates.ts';
 import { ProjectError } from './errors.ts';
 import type { ProjectProblem } from './schema.ts';
@@ -14,13 +14,13 @@ import { derivePassword, expandPattern, gridPositions } from './generator.ts';
 /** Stations one ground-plan view shows before a selector is needed (the plan screen's limit). */
 export const VIEW_STATION_LIMIT = 150;
 
-/** What the EV-charging library brings. `symbols` is merged only when present (items with an id). */
+/** What the EV-charging library brings. `symbols` is merged only when present. */
 export interface ChargingLibrary {
   templates: StationTemplate[];
   alarmRules: ProjectAlarmRule[];
   /** Fixed views of the library, besides the ones laid out per park. */
   views?: GroundPlanView[];
-  symbols?: Array<{ id: string } & Record<string, unknown>>;
+  symbols?: PlanSymbol[];
 }
 
 /** Same JSON value, whatever the key order. */
@@ -195,10 +195,8 @@ export function mergeLibrary(project: ProjectFileV2, library: ChargingLibrary, s
 
   const report: AddChargingReport = { ...(stations ? { stations } : {}), templates: templates.outcome, views: views.outcome, alarmRules: rules.outcome, homeLinks, changed: false };
   if (library.symbols !== undefined) {
-    // Symbols are merged generically: whatever shape the symbol library gives them, by id.
-    const target = next as unknown as { symbols?: Array<{ id: string }> };
-    const symbols = mergeById(target.symbols ?? [], library.symbols);
-    if (symbols.items.length > 0) target.symbols = symbols.items;
+    const symbols = mergeById(next.symbols ?? [], library.symbols);
+    if (symbols.items.length > 0) next.symbols = symbols.items;
     report.symbols = symbols.outcome;
   }
   report.changed = !sameJson(project, next);

@@ -116,3 +116,7 @@ export { DEFAULT_GROUND_PLAN_BACKGROUND, GroundPlanStore, backgroundProblem, typ
 export { TemplateEditError, checkTemplateDraft, putTemplate, removeTemplate, templateInstanceChanges, templateUsage } from './template-edit.ts';
 export { VIEW_STATION_LIMIT, chargingViews, mergeLibrary, type ChargingLibrary } from './charging.ts';
 export { ProjectEditor } from './project-editor.ts';
+// Ground-plan symbol library (issue 7)
+export { DEFAULT_SYMBOL_DIR, SymbolError, loadSymbolLibrary, symbolLibraryOf, symbolProblems, withSymbol, withoutSymbol } from './symbols.ts';
+export { SymbolStore, type SymbolSaveResult, type SymbolStoreOptions } from './symbol-store.ts';
+export { planSymbolSchema } from './schema.ts';

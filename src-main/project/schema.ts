@@ -1,7 +1,7 @@
 // JSON Schemas of every project format (format 1 kept to read old files), of a station template and of
 // the wizard's answers, plus the translation of ajv errors into plain words at a JSON pointer.
 import { badgeSchema } from '../../src-shared/api/schemas.ts';
-import { ALARM_SEVERITY_NAMES, CONNECTOR_TYPES } from '../../src-shared/project/index.ts';
+import { ALARM_SEVERITY_NAMES, CONNECTOR_TYPES, SYMBOL_SHAPES, SYMBOL_SIZES, SYMBOL_SLOTS, SYMBOL_STATES, SYMBOL_VALUES } from '../../src-shared/project/index.ts';
 import { createAjv, type ErrorObject, type ValidateFunction } from '../schemas/index.ts';
 
 type Schema = Record<string, unknown>;
@@ -220,6 +220,26 @@ const projectBadge: Schema = {
   properties: { ...(badgeSchema.properties as Record<string, Schema>), category: id },
 };
 
+// ---- Ground-plan symbols (issue 7) ----
+const symbolColor: Schema = { type: 'string', pattern: '^#[0-9a-fA-F]{6}$', description: 'a colour written #rrggbb, e.g. #3b9eff' };
+const symbolValue: Schema = { enum: [...SYMBOL_VALUES] };
+export const planSymbolSchema: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'name', 'shape', 'size', 'colors', 'slots', 'animation'],
+  properties: {
+    id,
+    name: nonEmptyText,
+    description: { type: 'string', maxLength: 2000 },
+    shape: { enum: [...SYMBOL_SHAPES] },
+    size: { enum: [...SYMBOL_SIZES] },
+    colors: { type: 'object', additionalProperties: false, required: [...SYMBOL_STATES], properties: Object.fromEntries(SYMBOL_STATES.map((s) => [s, symbolColor])) },
+    slots: { type: 'object', additionalProperties: false, required: [...SYMBOL_SLOTS], properties: Object.fromEntries(SYMBOL_SLOTS.map((s) => [s, symbolValue])) },
+    animation: { type: 'object', additionalProperties: false, required: ['charging', 'faulted'], properties: { charging: { type: 'boolean' }, faulted: { type: 'boolean' } } },
+  },
+};
+// ---- end of ground-plan symbols ----
+
 // ---------------------------------------------------------------------------------------------
 // Project formats
 
@@ -294,6 +314,7 @@ export const projectSchemaV2: Schema = {
     archive: archiveSettingsSchema,
     badgeCategories: { type: 'array', items: badgeCategory },
     badges: { type: 'array', items: projectBadge },
+    symbols: { type: 'array', items: planSymbolSchema },
   },
 };
 

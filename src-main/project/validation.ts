@@ -137,6 +137,9 @@ export function validateV2(data: unknown): ProjectProblem[] {
     if (!roles.has(user.role)) problems.push({ pointer: `/users/${ui}/role`, message: `"${user.role}" is not a role of the project` });
   }
 
+  const symbols = new UniqueIds(problems, 'symbol');
+  for (const [si, symbol] of (project.symbols ?? []).entries()) symbols.add(symbol.id, `/symbols/${si}/id`);
+
   const categories = new UniqueIds(problems, 'category');
   for (const [ci, category] of (project.badgeCategories ?? []).entries()) categories.add(category.id, `/badgeCategories/${ci}/id`);
   for (const [bi, badge] of (project.badges ?? []).entries()) {

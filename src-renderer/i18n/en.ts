@@ -1,6 +1,7 @@
 // English strings: the reference catalogue. fr.ts must have exactly the same shape (typed).
 import { templateLibraryEn } from './templates.en.ts';
 
+import { symbolsEn } from './symbols.en.ts';
 export const en = {
   app: { name: 'EV Supervisor' },
   header: {
@@ -1187,6 +1188,8 @@ export const en = {
   // ---- end of issue 5 ----
   // Template library, project bundle, add EV charging (issue 7, templates branch).
   templateLibrary: templateLibraryEn,
+  // Ground-plan symbol library (issue 7): symbols.en.ts
+  symbols: symbolsEn,
   // Project screen (issue 7): overview, wizard, versions, import, self-test, live apply.
   project: {
     readOnly: 'Read-only: only engineers change the project',

@@ -1,6 +1,7 @@
 // Chaînes françaises : même forme que en.ts (vérifiée par le type Translation).
 import type { Translation } from './en.ts';
 import { templateLibraryFr } from './templates.fr.ts';
+import { symbolsFr } from './symbols.fr.ts';
 
 export const fr: Translation = {
   app: { name: 'EV Supervisor' },
@@ -1186,6 +1187,8 @@ export const fr: Translation = {
     unsaved: 'Modifications non enregistrées : le test utilise les réglages enregistrés.',
   },
   // ---- end of issue 5 ----
+  // Ground-plan symbol library (issue 7): symbols.fr.ts
+  symbols: symbolsFr,
   // Écran Projet (issue 7) : vue d'ensemble, assistant, versions, import, autotest, application à chaud.
   templateLibrary: templateLibraryFr,
   project: {

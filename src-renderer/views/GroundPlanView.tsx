@@ -12,7 +12,7 @@
 // Smooth with hundreds of stations: events reach the store in one batch per animation frame
 // (store/events.ts); each symbol subscribes to its own station only and is memoised, and the
 // symbol layer is a memoised element so panning and zooming never re-render it.
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type PointerEvent as ReactPointerEvent } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent as ReactKeyboardEvent, type PointerEvent as ReactPointerEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AlarmSeverity } from '../../src-shared/alarms/types.ts';
 import type { GroundPlanInfo } from '../../src-shared/api/index.ts';
@@ -24,9 +24,13 @@ import { isUnacknowledged, severityRank } from '../lib/alarms.ts';
 import { DASH, formatKw, formatKwh, formatPercent } from '../lib/format.ts';
 import { describeError } from '../lib/errors.ts';
 import { useLinkOpen, useLocale } from '../lib/hooks.ts';
-import { autoPlan, centreOn, fitView, moveBy, parkPlan, placementPoint, planSize, pointsInRect, powerFraction, snapPoint, SYMBOL, symbolHeight, zoomAt, type Plan, type Point, type View } from '../lib/plan.ts';
+import { autoPlan, centreOn, fitView, moveBy, parkPlan, placementPoint, planSize, pointsInRect, snapPoint, zoomAt, type Plan, type Point, type View } from '../lib/plan.ts';
 import { pinchView, type ScreenPoint } from '../lib/pinch.ts';
 import { connectorTone } from '../lib/status.ts';
+import { symbolStateOf, symbolStyle } from '../../src-shared/project/symbols.ts';
+import { PlanSymbolBody } from '../components/PlanSymbolBody.tsx';
+import { symbolBox, type ConnectorView } from '../lib/symbols.ts';
+import { useSymbols } from '../store/symbols.ts';
 import { useAlarms } from '../store/alarms.ts';
 import { useGroundPlans } from '../store/groundPlans.ts';
 import { useMayUse } from '../store/session.ts';
@@ -39,6 +43,8 @@ import { PLAN_SHOW_LIMIT, PlanEditToolbar, StationChooser, UnplacedList, usePlan
 /** Below this zoom the symbols are too small to read: text is dropped, colours stay. */
 const DETAIL_ZOOM = 0.45;
 const DRAG_THRESHOLD = 4;
+/** Past this many stations on the plan, symbol animations stop (each animated shape repaints the plan every frame). */
+const ANIMATED_SYMBOLS_LIMIT = 200;
 
 function isTyping(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
@@ -57,47 +63,36 @@ interface SymbolProps {
   onOpen: (stationId: string) => void;
 }
 
-function ConnectorRow({ c, row, online, maxPowerW }: { c: ConnectorState; row: number; online: boolean; maxPowerW: number | null }) {
-  const { t } = useTranslation();
-  const locale = useLocale();
-  const y = SYMBOL.header + row * SYMBOL.row;
-  const tone = connectorTone(c.status, online);
-  const fraction = online ? powerFraction(c.powerW, maxPowerW) : 0;
-  const charging = c.transactionId !== null;
-  const barX = 34;
-  const barW = 74;
-  return (
-    <g transform={`translate(0 ${y})`} className={`plan-connector tone-${tone}`} data-status={c.status} data-testid={`plan-connector-${c.evseId}`}>
-      <title>{`${t('common.connectorN', { n: c.evseId })} · ${t(`status.${c.status}`)}${c.errorCode && c.errorCode !== 'NoError' ? ` (${c.errorCode})` : ''}`}</title>
-      <rect className="plan-connector-chip" x={8} y={4} width={20} height={20} rx={4} />
-      <text className="plan-connector-number" x={18} y={18} textAnchor="middle">
-        {c.evseId}
-      </text>
-      <rect className="plan-bar-track" x={barX} y={8} width={barW} height={5} rx={2.5} />
-      <rect className="plan-bar" x={barX} y={8} width={Math.max(fraction > 0 ? 2 : 0, barW * fraction)} height={5} rx={2.5} />
-      <text className="plan-value" x={barX} y={25}>
-        {online && c.powerW !== null ? `${formatKw(c.powerW, locale)} ${t('units.kw')}` : t(`status.${c.status}`)}
-      </text>
-      <text className="plan-soc" x={SYMBOL.width - 8} y={18} textAnchor="end">
-        {online && charging && c.soc !== null ? `${formatPercent(c.soc, locale)}${t('units.percent')}` : ''}
-      </text>
-    </g>
-  );
+/** Session energy per connector (Wh, '' when none) as one string, so a symbol re-renders only when it changes. */
+function energyKey(connectors: readonly ConnectorState[], open: Record<number, { energyWh: number | null }>): string {
+  return connectors.map((c) => (c.transactionId !== null ? (open[c.transactionId]?.energyWh ?? '') : '')).join('|');
 }
 
 const StationSymbol = memo(function StationSymbol(props: SymbolProps) {
   const station = useStations((s) => s.stations[props.stationId]);
+  // The station's symbol from the library (its own, else its template's, else the default).
+  const symbol = useSymbols((s) => s.byStation[props.stationId] ?? s.fallback);
+  const usesEnergy = symbol.slots.primary === 'energy' || symbol.slots.secondary === 'energy';
+  const energies = useStations((s) => (usesEnergy && station ? energyKey(station.connectors, s.openTransactions) : ''));
   if (!station) return null;
-  const h = symbolHeight(station.connectors.length);
+  const box = symbolBox(symbol, station.connectors.length);
   const online = station.connected;
   const tone = connectorTone(station.status, online);
+  const energyOf = energies.split('|');
+  const connectors: ConnectorView[] = station.connectors.map((c, i) => {
+    const energy = energyOf[i] ?? '';
+    return { evseId: c.evseId, status: c.status, powerW: c.powerW, soc: c.soc, energyWh: energy === '' ? null : Number(energy), idTag: c.idTag, charging: c.transactionId !== null };
+  });
   return (
     <g
       className={`plan-station tone-${tone} ${online ? '' : 'offline'} ${props.selected ? 'selected' : ''}`}
-      transform={`translate(${props.x - SYMBOL.width / 2} ${props.y - h / 2})`}
+      transform={`translate(${props.x - box.width / 2} ${props.y - box.height / 2})${box.scale !== 1 ? ` scale(${box.scale})` : ''}`}
+      style={{ '--tone': symbolStyle(symbol, symbolStateOf(station.status, online)).color } as CSSProperties}
       data-testid={`plan-station-${station.id}`}
       data-online={online ? 'true' : 'false'}
       data-station-id={station.id}
+      data-symbol={symbol.id}
+      data-shape={symbol.shape}
       tabIndex={0}
       role="button"
       aria-label={station.id}
@@ -111,23 +106,7 @@ const StationSymbol = memo(function StationSymbol(props: SymbolProps) {
         }
       }}
     >
-      <rect className="plan-card" width={SYMBOL.width} height={h} rx={6} />
-      <rect className="plan-card-edge" width={4} height={h} rx={2} />
-      <text className="plan-station-id" x={12} y={19}>
-        {station.id}
-      </text>
-      <circle className={`plan-link ${online ? 'on' : 'off'}`} cx={SYMBOL.width - 12} cy={14} r={4} />
-      {props.alarm ? (
-        <g className={`plan-alarm sev-${props.alarm}`} transform={`translate(${SYMBOL.width - 30} 5)`} data-testid={`plan-alarm-${station.id}`}>
-          <path d="M7 0L14 13H0Z" />
-          <text x={7} y={11.5} textAnchor="middle">
-            !
-          </text>
-        </g>
-      ) : null}
-      {station.connectors.map((c, i) => (
-        <ConnectorRow key={`${c.evseId}-${c.connectorId}`} c={c} row={i} online={online} maxPowerW={station.maxPowerW} />
-      ))}
+      <PlanSymbolBody symbol={symbol} stationId={station.id} online={online} status={station.status} connectors={connectors} maxPowerW={station.maxPowerW} alarm={props.alarm} />
     </g>
   );
 });
@@ -325,9 +304,10 @@ export function GroundPlanView() {
   const pointers = useRef(new Map<number, ScreenPoint>());
   const suppressClick = useRef(false);
 
+  const loadSymbols = useSymbols((s) => s.load);
   useEffect(() => {
-    if (linkOpen) void loadPlans();
-  }, [linkOpen, loadPlans]);
+    if (linkOpen) void Promise.all([loadPlans(), loadSymbols()]);
+  }, [linkOpen, loadPlans, loadSymbols]);
 
   // The park shown: the one chosen, else the park of the station named in the route, else the first.
   const routePark = route.stationId ? parkPlans.find((p) => p.placements.some((x) => x.stationId === route.stationId) || p.unplaced.includes(route.stationId ?? ''))?.parkId : undefined;
@@ -678,7 +658,8 @@ export function GroundPlanView() {
   const placement = selected && !editor.editing ? plan.placements.find((p) => p.stationId === selected) : undefined;
   if (view && placement && selectedStation) {
     const pt = placementPoint(plan, placement);
-    anchor = { x: view.x + pt.x * view.k, y: view.y + pt.y * view.k, half: (SYMBOL.width / 2) * view.k, w: size.w, h: size.h };
+    const selectedSymbol = useSymbols.getState().byStation[selectedStation.id] ?? useSymbols.getState().fallback;
+    anchor = { x: view.x + pt.x * view.k, y: view.y + pt.y * view.k, half: (symbolBox(selectedSymbol, selectedStation.connectors.length).width / 2) * view.k, w: size.w, h: size.h };
   }
 
   const onKeyDownSearch = (event: ReactKeyboardEvent<HTMLDivElement>) => {
@@ -731,7 +712,7 @@ export function GroundPlanView() {
       {editor.editing && park ? <PlanEditToolbar editor={editor} plan={park} onFit={fit} /> : null}
       <div className="plan-body">
         <div
-          className={`plan-viewport ${view && view.k < DETAIL_ZOOM ? 'low-detail' : ''}`}
+          className={`plan-viewport ${view && view.k < DETAIL_ZOOM ? 'low-detail' : ''} ${plan.placements.length > ANIMATED_SYMBOLS_LIMIT ? 'symbols-static' : ''}`}
           ref={viewport}
           data-testid="plan-viewport"
           data-zoom={view?.k.toFixed(3) ?? ''}

@@ -18,11 +18,12 @@ import { LoadChart } from './project/LoadChart.tsx';
 import { ImportPanel } from './project/ImportPanel.tsx';
 import { ProjectTable } from './project/ProjectTable.tsx';
 import { SelfTestPanel } from './project/SelfTestPanel.tsx';
+import { SymbolsPanel } from './project/SymbolsPanel.tsx';
 import { TemplatesPanel } from './project/TemplatesPanel.tsx';
 import { VersionsPanel } from './project/VersionsPanel.tsx';
 import { WizardPanel } from './project/WizardPanel.tsx';
 
-const TABS = ['overview', 'templates', 'wizard', 'versions', 'import', 'selftest'] as const;
+const TABS = ['overview', 'templates', 'symbols', 'wizard', 'versions', 'import', 'selftest'] as const;
 type ProjectTab = (typeof TABS)[number];
 /** Tabs that change the project: engineers only. */
 const EDIT_TABS: ReadonlySet<ProjectTab> = new Set(['wizard', 'import', 'selftest']);
@@ -127,7 +128,7 @@ export function ProjectView() {
       <div className="tabs" role="tablist" aria-label={t('nav.project')}>
         {tabs.map((x) => (
           <button key={x} type="button" role="tab" aria-selected={shown === x} className={`tab ${shown === x ? 'active' : ''}`} onClick={() => setTab(x)} data-testid={`project-tab-${x}`}>
-            {x === 'templates' ? t('templateLibrary.tab') : t(`project.tabs.${x}`)}
+            {x === 'templates' ? t('templateLibrary.tab') : x === 'symbols' ? t('symbols.tab') : t(`project.tabs.${x}`)}
           </button>
         ))}
       </div>
@@ -140,6 +141,7 @@ export function ProjectView() {
       {shown === 'versions' ? <VersionsPanel /> : null}
       {shown === 'import' ? <ImportPanel /> : null}
       {shown === 'selftest' ? <SelfTestPanel /> : null}
+      {shown === 'symbols' ? <SymbolsPanel /> : null}
     </div>
   );
 }

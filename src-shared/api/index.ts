@@ -22,6 +22,7 @@ import type { EnergySummary, EnergySummaryQuery, MeterTrend, MeterTrendQuery, Po
 import type { ProjectApplyPlan, ProjectDiff, ProjectFileV2, ProjectVersionInfo, StationTemplate, WizardAnswers } from '../project/index.ts';
 // Template library, project bundle, add EV charging (issue 7): commands declared in ./templates.ts.
 import type { TemplateCommands } from './templates.ts';
+import type { PlanSymbol, SymbolLibraryInfo } from '../project/symbols.ts';
 
 export type SortDirection = 'asc' | 'desc';
 
@@ -234,6 +235,21 @@ export interface ApiCommands extends TemplateCommands {
    * (`{contentType, data}`) or removes (`null`) the park's background image; applied at once.
    */
   saveGroundPlan: { request: SaveGroundPlanRequest; response: { plan: GroundPlanInfo; version: ProjectVersionInfo | null } };
+  // ---- Ground-plan symbol library (issue 7) ----
+  /** The effective symbol library (built-in + the project's), who uses each symbol, and every station's symbol. */
+  listSymbols: { request: Record<string, never>; response: SymbolLibraryInfo };
+  /** Adds or replaces a project symbol (an edited built-in one is kept as the project's copy): a new project version, applied live. */
+  putSymbol: { request: { symbol: PlanSymbol; baseVersion?: number | null }; response: SymbolSaveInfo };
+  /** Deletes a project symbol (refused while a template or station uses it); an edited built-in one goes back to the original. */
+  deleteSymbol: { request: { id: string; baseVersion?: number | null }; response: SymbolSaveInfo & { reverted: boolean } };
+  // ---- end of the symbol library ----
+}
+
+/** What a symbol save answers: the library after it, the new project version, and whether it runs now. */
+export interface SymbolSaveInfo {
+  library: SymbolLibraryInfo;
+  version: ProjectVersionInfo;
+  applied: boolean;
 }
 
 /** One connector's power curve: [time (ms since epoch, bucket middle), average W]. */

@@ -46,6 +46,8 @@ export const READ_COMMANDS: ReadonlySet<ApiCommandName> = new Set<ApiCommandName
   // Ground plans (issue 3): every role sees the plans.
   'listGroundPlans',
   'getGroundPlanBackground',
+  // Ground-plan symbol library (issue 7): every role sees the symbols.
+  'listSymbols',
 ]);
 
 /**
@@ -114,6 +116,9 @@ const MINIMUM_ROLE: Partial<Record<ApiCommandName, Role>> = {
   addCharging: 'engineer',
   // Ground plans (issue 3): placing stations changes the project.
   saveGroundPlan: 'engineer',
+  // Ground-plan symbol library (issue 7): editing symbols changes the project.
+  putSymbol: 'engineer',
+  deleteSymbol: 'engineer',
 };
 
 /** The least role for each operator command sent to a station. */

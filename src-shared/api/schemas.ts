@@ -531,6 +531,16 @@ export const requestSchemas: Record<ApiCommandName, Schema> = {
       disabled: { type: 'boolean' },
     },
   },
+  // ---- Ground-plan symbol library (issue 7): the symbol itself is checked field by field by the
+  // project schema (planSymbolSchema), whose messages point at the faulty field.
+  listSymbols: empty,
+  putSymbol: { type: 'object', additionalProperties: false, required: ['symbol'], properties: { symbol: { type: 'object' }, baseVersion: { anyOf: [positiveInt, { type: 'null' }] } } },
+  deleteSymbol: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['id'],
+    properties: { id: { type: 'string', minLength: 1, maxLength: 48 }, baseVersion: { anyOf: [positiveInt, { type: 'null' }] } },
+  },
   // ---- Overview (hypervision) and energy dashboard ---------------------------------------------
   listSites: empty,
   energySummary: energySummaryQuerySchema,

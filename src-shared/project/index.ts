@@ -9,6 +9,9 @@
 // badges and badge categories. src-main/project migrates any older format to the latest one, resolves
 // templates, and derives the format-1 runtime view from it.
 import type { Badge, OcppProtocol } from '../domain/index.ts';
+import type { PlanSymbol } from './symbols.ts';
+// Ground-plan symbol library (issue 7): types and pure core in symbols.ts.
+export * from './symbols.ts';
 
 /** Format of the runtime view (`ProjectFile`). The latest file format is `PROJECT_FORMAT_LATEST`. */
 export const PROJECT_FORMAT_VERSION = 1;
@@ -286,6 +289,8 @@ export interface ProjectFileV2 {
   archive?: ArchiveSettings;
   badgeCategories?: BadgeCategory[];
   badges?: ProjectBadge[];
+  /** Ground-plan symbols of the project: its own, and edited copies of built-in ones (same id). */
+  symbols?: PlanSymbol[];
 }
 
 // ---------------------------------------------------------------------------------------------
