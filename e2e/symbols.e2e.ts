@@ -117,6 +117,15 @@ describe('symbol library', () => {
     expect(charging.value).toBe('energy');
     const acCharging = await page.$$eval('[data-symbol="wallbox"] [data-testid^="plan-connector-"][data-status="Charging"] .plan-connector-chip', (nodes) => nodes.map((n) => getComputedStyle(n).stroke));
     for (const stroke of acCharging) expect(stroke).not.toBe('rgb(255, 0, 170)');
+    // The AC wallboxes show the time charging (hours:minutes) at the end of a charging connector.
+    const acTimes = await page.$$eval('[data-symbol="wallbox"] [data-testid^="plan-connector-"][data-status="Charging"] [data-slot="secondary"]', (nodes) =>
+      nodes.map((n) => [n.getAttribute('data-value'), n.textContent ?? '']),
+    );
+    expect(acTimes.length).toBeGreaterThan(0);
+    for (const [value, text] of acTimes) {
+      expect(value).toBe('duration');
+      expect(text).toMatch(/^\d+:[0-5]\d$/);
+    }
     await screenshot(page, 'symbols-plan.png');
   });
 

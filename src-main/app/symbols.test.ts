@@ -92,7 +92,7 @@ describe('symbol library over REST', () => {
     expect(badColour.body.message).toContain('/colors/Charging has characters that are not allowed (a colour written #rrggbb');
     const badSlot = await http<{ message: string }>('PUT', '/project/symbols/dc-charger', { json: { ...symbol, slots: { primary: 'voltage', secondary: 'soc' } } });
     expect(badSlot.status).toBe(400);
-    expect(badSlot.body.message).toContain('/slots/primary must be one of "power", "soc", "energy", "badge", "status", "none"');
+    expect(badSlot.body.message).toContain('/slots/primary must be one of "power", "soc", "energy", "duration", "badge", "status", "none"');
     const otherId = await http<{ message: string }>('PUT', '/project/symbols/other', { json: symbol });
     expect(otherId.status).toBe(400);
     expect(otherId.body.message).toBe('The symbol\'s id "dc-charger" differs from the address (other)');

@@ -120,7 +120,7 @@ describe('symbols in the project file', () => {
       symbol({ id: 'x' }),
     ];
     const problems = validateV2(project);
-    expect(problems).toContainEqual({ pointer: '/symbols/0/slots/primary', message: 'must be one of "power", "soc", "energy", "badge", "status", "none"' });
+    expect(problems).toContainEqual({ pointer: '/symbols/0/slots/primary', message: 'must be one of "power", "soc", "energy", "duration", "badge", "status", "none"' });
     expect(problems).toContainEqual({ pointer: '/symbols/1/shape', message: 'must be one of "card", "tile", "pantograph", "pole"' });
     const missing = smallProject() as unknown as { symbols: unknown[] };
     const { colors: _c, ...noColors } = symbol();

@@ -12,7 +12,7 @@ import { symbolStateOf, symbolStyle, type PlanSymbol } from '../../src-shared/pr
 import { formatKw, formatKwh, formatPercent } from '../lib/format.ts';
 import { useLocale } from '../lib/hooks.ts';
 import { powerFraction } from '../lib/plan.ts';
-import { SHAPE_LAYOUT, slotContent, type ConnectorView, type SlotContent } from '../lib/symbols.ts';
+import { SHAPE_LAYOUT, formatChargingTime, slotContent, type ConnectorView, type SlotContent } from '../lib/symbols.ts';
 import '../styles/symbols.css';
 
 export interface PlanSymbolBodyProps {
@@ -24,6 +24,8 @@ export interface PlanSymbolBodyProps {
   /** Maximum power per connector, W (power bar scale). */
   maxPowerW: number | null;
   alarm: AlarmSeverity | null;
+  /** Clock for the time charging (default: now). */
+  now?: number;
 }
 
 function toneStyle(color: string): CSSProperties {
@@ -42,6 +44,8 @@ function useSlotText() {
         return `${formatPercent(content.n, locale)}${t('units.percent')}`;
       case 'energy':
         return `${formatKwh(content.n, locale)} ${t('units.kwh')}`;
+      case 'duration':
+        return formatChargingTime(content.n);
       case 'badge':
         return content.text;
       case 'status':
@@ -50,13 +54,13 @@ function useSlotText() {
   };
 }
 
-function Connector({ symbol, c, row, online, maxPowerW }: { symbol: PlanSymbol; c: ConnectorView; row: number; online: boolean; maxPowerW: number | null }) {
+function Connector({ symbol, c, row, online, maxPowerW, now }: { symbol: PlanSymbol; c: ConnectorView; row: number; online: boolean; maxPowerW: number | null; now: number | undefined }) {
   const { t } = useTranslation();
   const text = useSlotText();
   const layout = SHAPE_LAYOUT[symbol.shape];
   const style = symbolStyle(symbol, symbolStateOf(c.status, online));
-  const primary = text(slotContent(symbol.slots.primary, c, online, true), c.status);
-  const secondary = text(slotContent(symbol.slots.secondary, c, online, false), c.status);
+  const primary = text(slotContent(symbol.slots.primary, c, online, true, now), c.status);
+  const secondary = text(slotContent(symbol.slots.secondary, c, online, false, now), c.status);
   const y = layout.top + row * layout.row;
   const common = {
     className: `plan-connector${style.animation ? ` anim-${style.animation}` : ''}`,
@@ -158,7 +162,7 @@ export function PlanSymbolBody(props: PlanSymbolBodyProps) {
         </g>
       ) : null}
       {props.connectors.map((c, i) => (
-        <Connector key={`${c.evseId}-${i}`} symbol={symbol} c={c} row={i} online={online} maxPowerW={props.maxPowerW} />
+        <Connector key={`${c.evseId}-${i}`} symbol={symbol} c={c} row={i} online={online} maxPowerW={props.maxPowerW} now={props.now} />
       ))}
     </>
   );

@@ -10,7 +10,7 @@ export const symbolsEn = {
   columns: { colors: 'Colours', id: 'Id', name: 'Name', shape: 'Shape · size', values: 'Values (main · second)', origin: 'Origin', usedBy: 'Used by (stations)' },
   shapes: { card: 'Card', tile: 'Compact tile', pantograph: 'Bus pantograph', pole: 'Round post' },
   sizes: { small: 'Small', medium: 'Medium', large: 'Large' },
-  values: { power: 'Power', soc: 'State of charge', energy: 'Session energy', badge: 'Badge', status: 'Status text', none: 'Nothing' },
+  values: { power: 'Power', soc: 'State of charge', energy: 'Session energy', duration: 'Time charging', badge: 'Badge', status: 'Status text', none: 'Nothing' },
   origins: { builtin: 'Built in', project: 'Project', customised: 'Built in, edited' },
   states: { Available: 'Available', Preparing: 'Preparing', Charging: 'Charging', SuspendedEV: 'Suspended EV', SuspendedEVSE: 'Suspended EVSE', Finishing: 'Finishing', Reserved: 'Reserved', Faulted: 'Faulted', Unavailable: 'Unavailable', Offline: 'Offline' },
   usedBy: { templates: '{{count}} template(s)', stations: '{{count}} station(s)', nobody: 'Not used' },

@@ -14,7 +14,7 @@ export const symbolsFr: Shape<typeof symbolsEn> = {
   columns: { colors: 'Couleurs', id: 'Id', name: 'Nom', shape: 'Forme · taille', values: 'Valeurs (principale · seconde)', origin: 'Origine', usedBy: 'Utilisé par (bornes)' },
   shapes: { card: 'Carte', tile: 'Tuile compacte', pantograph: 'Pantographe bus', pole: 'Borne ronde' },
   sizes: { small: 'Petite', medium: 'Moyenne', large: 'Grande' },
-  values: { power: 'Puissance', soc: 'État de charge', energy: 'Énergie de la session', badge: 'Badge', status: 'Texte d’état', none: 'Rien' },
+  values: { power: 'Puissance', soc: 'État de charge', energy: 'Énergie de la session', duration: 'Durée de charge', badge: 'Badge', status: 'Texte d’état', none: 'Rien' },
   origins: { builtin: 'Intégré', project: 'Projet', customised: 'Intégré, modifié' },
   states: { Available: 'Disponible', Preparing: 'Préparation', Charging: 'En charge', SuspendedEV: 'Suspendu VE', SuspendedEVSE: 'Suspendu borne', Finishing: 'Fin de charge', Reserved: 'Réservé', Faulted: 'En défaut', Unavailable: 'Indisponible', Offline: 'Hors ligne' },
   usedBy: { templates: '{{count}} modèle(s)', stations: '{{count}} borne(s)', nobody: 'Inutilisé' },

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { FALLBACK_SYMBOL, type PlanSymbol } from '../../src-shared/project/symbols.ts';
-import { SHAPE_LAYOUT, copyId, slotContent, symbolBox, symbolFormProblems, type ConnectorView } from './symbols.ts';
+import { SHAPE_LAYOUT, copyId, formatChargingTime, slotContent, symbolBox, symbolFormProblems, type ConnectorView } from './symbols.ts';
 import { SYMBOL, symbolHeight } from './plan.ts';
 
 const charging: ConnectorView = { evseId: 1, status: 'Charging', powerW: 42_500, soc: 63, energyWh: 12_400, idTag: 'BADGE-1', charging: true };
@@ -61,5 +61,19 @@ describe('editor form', () => {
   test('a duplicate gets a free id', () => {
     expect(copyId('dc', new Set(['dc']))).toBe('dc-copy');
     expect(copyId('dc', new Set(['dc', 'dc-copy', 'dc-copy-2']))).toBe('dc-copy-3');
+  });
+});
+
+describe('time charging slot', () => {
+  test('shows the time since the session began while charging, as hours:minutes, and nothing for an idle connector', () => {
+    const now = Date.parse('2026-11-24T12:00:00Z');
+    const since = { ...charging, startedAt: '2026-11-24T09:13:30Z' };
+    const content = slotContent('duration', since, true, false, now);
+    expect(content).toEqual({ kind: 'duration', n: (2 * 60 + 46) * 60_000 + 30_000 });
+    expect(formatChargingTime(content?.kind === 'duration' ? content.n : 0)).toBe('2:46');
+    expect(formatChargingTime(59_999)).toBe('0:00');
+    expect(slotContent('duration', { ...idle, startedAt: null }, true, false, now)).toBeNull();
+    // The primary slot falls back to the status text like any unknown value.
+    expect(slotContent('duration', charging, true, true, now)).toEqual({ kind: 'status' });
   });
 });

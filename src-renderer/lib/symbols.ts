@@ -47,16 +47,24 @@ export interface ConnectorView {
   energyWh: number | null;
   idTag: string | null;
   charging: boolean;
+  /** Start of the session in progress (ISO), for the time charging. */
+  startedAt?: string | null;
 }
 
-export type SlotContent = { kind: 'power' | 'soc' | 'energy'; n: number } | { kind: 'badge'; text: string } | { kind: 'status' };
+export type SlotContent = { kind: 'power' | 'soc' | 'energy' | 'duration'; n: number } | { kind: 'badge'; text: string } | { kind: 'status' };
+
+/** Time charging as the symbols show it: "0:07", "2:45" (hours:minutes). */
+export function formatChargingTime(ms: number): string {
+  const minutes = Math.max(0, Math.floor(ms / 60_000));
+  return `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}`;
+}
 
 /**
- * The content of a slot: the value it names when known (power while online, SoC, session energy
- * and badge while charging), else null; the primary slot falls back to the status text (so an idle
+ * The content of a slot: the value it names when known (power while online, SoC, session energy,
+ * time charging and badge while charging), else null; the primary slot falls back to the status text (so an idle
  * or offline connector still says what it is), 'none' shows nothing.
  */
-export function slotContent(value: SymbolValue, c: ConnectorView, online: boolean, primary: boolean): SlotContent | null {
+export function slotContent(value: SymbolValue, c: ConnectorView, online: boolean, primary: boolean, now: number = Date.now()): SlotContent | null {
   const known = ((): SlotContent | null => {
     switch (value) {
       case 'power':
@@ -65,6 +73,10 @@ export function slotContent(value: SymbolValue, c: ConnectorView, online: boolea
         return online && c.charging && c.soc !== null ? { kind: 'soc', n: c.soc } : null;
       case 'energy':
         return online && c.charging && c.energyWh !== null ? { kind: 'energy', n: c.energyWh } : null;
+      case 'duration': {
+        const since = c.charging && c.startedAt ? Date.parse(c.startedAt) : Number.NaN;
+        return Number.isFinite(since) ? { kind: 'duration', n: Math.max(0, now - since) } : null;
+      }
       case 'badge':
         return c.charging && c.idTag ? { kind: 'badge', text: c.idTag } : null;
       case 'status':

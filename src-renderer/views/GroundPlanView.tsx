@@ -35,6 +35,7 @@ import { useAlarms } from '../store/alarms.ts';
 import { useGroundPlans } from '../store/groundPlans.ts';
 import { useMayUse } from '../store/session.ts';
 import { useStations } from '../store/stations.ts';
+import { useMinuteClock } from '../store/clock.ts';
 import { useToasts } from '../store/toasts.ts';
 import { useUi } from '../store/ui.ts';
 import { softReset, stopCharge, unlockConnector } from './actions.ts';
@@ -74,14 +75,19 @@ const StationSymbol = memo(function StationSymbol(props: SymbolProps) {
   const symbol = useSymbols((s) => s.byStation[props.stationId] ?? s.fallback);
   const usesEnergy = symbol.slots.primary === 'energy' || symbol.slots.secondary === 'energy';
   const energies = useStations((s) => (usesEnergy && station ? energyKey(station.connectors, s.openTransactions) : ''));
+  const usesDuration = symbol.slots.primary === 'duration' || symbol.slots.secondary === 'duration';
+  const starts = useStations((s) => (usesDuration && station ? station.connectors.map((c) => (c.transactionId !== null ? (s.openTransactions[c.transactionId]?.startedAt ?? '') : '')).join('|') : ''));
+  // Only symbols showing the time charging follow the shared clock.
+  const now = useMinuteClock((s) => (usesDuration ? s.now : 0));
   if (!station) return null;
   const box = symbolBox(symbol, station.connectors.length);
   const online = station.connected;
   const tone = connectorTone(station.status, online);
   const energyOf = energies.split('|');
+  const startOf = starts.split('|');
   const connectors: ConnectorView[] = station.connectors.map((c, i) => {
     const energy = energyOf[i] ?? '';
-    return { evseId: c.evseId, status: c.status, powerW: c.powerW, soc: c.soc, energyWh: energy === '' ? null : Number(energy), idTag: c.idTag, charging: c.transactionId !== null };
+    return { evseId: c.evseId, status: c.status, powerW: c.powerW, soc: c.soc, energyWh: energy === '' ? null : Number(energy), idTag: c.idTag, charging: c.transactionId !== null, startedAt: startOf[i] || null };
   });
   return (
     <g
@@ -106,7 +112,7 @@ const StationSymbol = memo(function StationSymbol(props: SymbolProps) {
         }
       }}
     >
-      <PlanSymbolBody symbol={symbol} stationId={station.id} online={online} status={station.status} connectors={connectors} maxPowerW={station.maxPowerW} alarm={props.alarm} />
+      <PlanSymbolBody symbol={symbol} stationId={station.id} online={online} status={station.status} connectors={connectors} maxPowerW={station.maxPowerW} alarm={props.alarm} {...(usesDuration ? { now } : {})} />
     </g>
   );
 });

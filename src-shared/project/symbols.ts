@@ -23,7 +23,7 @@ export const SYMBOL_STATES = ['Available', 'Preparing', 'Charging', 'SuspendedEV
 export type SymbolState = (typeof SYMBOL_STATES)[number];
 
 /** Live values a slot may show ("badge" is the id tag of the session). */
-export const SYMBOL_VALUES = ['power', 'soc', 'energy', 'badge', 'status', 'none'] as const;
+export const SYMBOL_VALUES = ['power', 'soc', 'energy', 'duration', 'badge', 'status', 'none'] as const;
 export type SymbolValue = (typeof SYMBOL_VALUES)[number];
 
 /** Where values go: `primary` under the connector, `secondary` at its right-hand end. */

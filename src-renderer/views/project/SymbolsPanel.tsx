@@ -60,6 +60,8 @@ function sampleConnector(evseId: number, state: SymbolState): ConnectorView {
     energyWh: charging ? 12_400 : null,
     idTag: charging ? 'BADGE-0042' : null,
     charging,
+    // A session that began 1 h 47 ago, for the time charging.
+    startedAt: charging ? new Date(Date.now() - 107 * 60_000).toISOString() : null,
   };
 }
 
