@@ -8,6 +8,7 @@ import type { RegistrationStatus } from '../simulator/index.ts';
 import { SimulatedStation } from '../simulator/index.ts';
 import { derivePassword, loadProject, toRuntimeProject } from '../project/index.ts';
 import { startTestSupervisor, type TestSupervisor } from './test-support.ts';
+import { unavailableArchive } from './live-project.ts';
 import type { CallContext } from './api.ts';
 
 const DEMO = resolve(import.meta.dirname, '../../assets/demo/project.json');
@@ -161,5 +162,15 @@ describe('live apply of a project version', () => {
     await expect(sup.api.dispatch('applyProject', { versionId: 9 }, ENGINEER)).rejects.toThrow(/version 9 does not exist/);
     expect(sup.live.version).toBe(1);
     expect(sup.registry.get('DEMO-AC-01')?.declared).toBe(true);
+  });
+});
+
+describe('archive a project asks for', () => {
+  it('says plainly that a SQL Server archive is not available (SQLite is used) and has nothing to say for SQLite', () => {
+    const resolved = loadProject(DEMO);
+    expect(unavailableArchive(resolved)).toBeNull();
+    resolved.project.archive = { kind: 'sqlserver', server: 'sql01.park.local', database: 'evs' };
+    expect(unavailableArchive(resolved)).toMatch(/SQL Server archive \(sql01\.park\.local\/evs\).*archives to SQLite in the data folder/);
+    expect(unavailableArchive(null)).toBeNull();
   });
 });

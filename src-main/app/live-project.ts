@@ -27,6 +27,16 @@ export interface LiveProjectDeps {
   log: Logger;
 }
 
+/**
+ * The archive a project asks for, when this build cannot give it: the SQL Server archive is not
+ * implemented yet, so such a project runs on the SQLite archive of the data folder (said, not hidden).
+ */
+export function unavailableArchive(resolved: ResolvedProject | null): string | null {
+  const archive = resolved?.project.archive;
+  if (archive?.kind !== 'sqlserver') return null;
+  return `the project asks for the SQL Server archive (${archive.server}/${archive.database}), which this version does not have yet: it archives to SQLite in the data folder`;
+}
+
 export class LiveProject {
   private readonly deps: LiveProjectDeps;
   private running: RunningProject;
@@ -87,6 +97,8 @@ export class LiveProject {
     if (controller) await controller.reconfigure(runtime);
     else if (runtime.sites.some((s) => s.groups.length > 0)) this.deps.startSmartCharging(runtime);
     this.running = { version: id, resolved, runtime };
+    const archiveProblem = unavailableArchive(resolved);
+    if (archiveProblem) this.deps.log.warn({ version: id }, archiveProblem);
     this.deps.log.info(
       { version: id, declared: changes.declare.length, undeclared: changes.undeclare.length },
       `project version ${id} applied: ${plan.stations.added.length} station(s) added, ${plan.stations.removed.length} removed, ${plan.groups.changed.length} group(s) changed`,

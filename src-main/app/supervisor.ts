@@ -33,7 +33,7 @@ import { startHost, type Host } from '../host/index.ts';
 import { EnergyWorker } from '../energy/index.ts';
 import { createApi, type Api } from './api.ts';
 import { loadProject } from './project.ts';
-import { LiveProject, type RunningProject } from './live-project.ts';
+import { LiveProject, unavailableArchive, type RunningProject } from './live-project.ts';
 
 export const PRODUCT_VERSION = '0.1.0';
 
@@ -225,6 +225,8 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     },
     await runningProject(workspace, project, options.projectSource?.resolved ?? null),
   );
+  const archiveProblem = unavailableArchive(options.projectSource?.resolved ?? null);
+  if (archiveProblem) log.warn(archiveProblem);
   const declaredStations = () => live.stationIds();
   const groundPlans = new GroundPlanStore({ workspace, runtime: project, dir: join(options.dataDir, 'ground-plans') });
   const alarmRules = new AlarmRuleEditor(alarms, ruleStore, {

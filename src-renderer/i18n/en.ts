@@ -1387,7 +1387,7 @@ export const en = {
       windowsAuth: 'empty = Windows authentication',
       sqlPasswordEnv: 'Password environment variable',
       sqlEncrypt: 'Encrypt the connection',
-      sqlHint: 'Connection settings are stored in the project; the password never is (only the name of the variable holding it).',
+      sqlHint: 'Connection settings are stored in the project; the password never is (only the name of the variable holding it). This version still archives to SQLite in the data folder: the SQL Server archive is not available yet, and the supervisor says so in its log when it runs such a project.',
       operatorsHint: 'Operator accounts of the project. They choose their password at first sign-in.',
       login: 'Login',
       operatorName: 'Name',

@@ -1387,7 +1387,7 @@ export const fr: Translation = {
       windowsAuth: 'vide = authentification Windows',
       sqlPasswordEnv: 'Variable d’environnement du mot de passe',
       sqlEncrypt: 'Chiffrer la connexion',
-      sqlHint: 'Les réglages de connexion sont enregistrés dans le projet ; le mot de passe jamais (seulement le nom de la variable qui le contient).',
+      sqlHint: 'Les réglages de connexion sont enregistrés dans le projet ; le mot de passe jamais (seulement le nom de la variable qui le contient). Cette version archive encore en SQLite dans le dossier de données : l’archive SQL Server n’est pas encore disponible, et le superviseur le signale dans son journal quand il exécute un tel projet.',
       operatorsHint: 'Comptes opérateurs du projet. Ils choisissent leur mot de passe à la première connexion.',
       login: 'Identifiant',
       operatorName: 'Nom',
