@@ -303,7 +303,7 @@ export function SymbolsPanel() {
         ),
       },
       { id: 'id', label: t('symbols.columns.id'), width: '9rem', sortValue: (r) => r.id, render: (r) => <span className="mono">{r.id}</span> },
-      { id: 'name', label: t('symbols.columns.name'), width: '10rem', sortValue: (r) => r.name, render: (r) => r.name },
+      { id: 'name', label: t('symbols.columns.name'), width: '9rem', sortValue: (r) => r.name, render: (r) => r.name },
       {
         id: 'shape',
         label: t('symbols.columns.shape'),
@@ -339,7 +339,7 @@ export function SymbolsPanel() {
       {
         id: 'actions',
         label: '',
-        width: '14.5rem',
+        width: '16.5rem',
         render: (r) => (
           <span className="inline-actions">
             <button type="button" className="button button-small" onClick={() => edit(r)} data-testid={`symbol-edit-${r.id}`}>
