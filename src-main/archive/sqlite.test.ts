@@ -244,6 +244,45 @@ describe('group commit', () => {
     expect(thirdResult?.status === 'fulfilled', 'THIRD resolved iff stored').toBe(stored.includes('THIRD'));
   });
 
+  it('runs synchronous=NORMAL and syncs the WAL itself: writes issued while a sync runs join the next group, each resolves once, in order, and is committed', async () => {
+    const archive = openArchive();
+    const db = otherConnection();
+    const resolved: string[] = [];
+    const writes: Array<Promise<unknown>> = [];
+    // Each round starts while the previous round's group is being synced (issued from its resolution).
+    let round = Promise.resolve();
+    for (let r = 0; r < 20; r++) {
+      round = round.then(() => {
+        const batch = Array.from({ length: 10 }, (_, i) => archive.saveBadge(badge(`R${r}-${i}`)).then(() => void resolved.push(`R${r}-${i}`)));
+        writes.push(...batch);
+        return batch[0] as Promise<void>;
+      });
+    }
+    await round;
+    await Promise.all(writes);
+    expect(resolved).toHaveLength(200);
+    expect(new Set(resolved).size).toBe(200);
+    // Groups resolve in commit order: no write of round r resolves before every write of round r-1.
+    const roundOf = (id: string) => Number(id.slice(1, id.indexOf('-')));
+    for (let i = 1; i < resolved.length; i++) expect(roundOf(resolved[i] as string)).toBeGreaterThanOrEqual(roundOf(resolved[i - 1] as string));
+    expect(count(db, 'badges')).toBe(200);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    // What SQLite itself does on COMMIT: no fsync there (the archive syncs the WAL off the main thread).
+    expect((archive as unknown as { db: Database.Database }).db.pragma('synchronous', { simple: true })).toBe(1);
+  });
+
+  it('close() settles the writes still waiting for their WAL sync, and they are there after reopening', async () => {
+    const archive = openArchive();
+    const first = archive.saveBadge(badge('BEFORE-CLOSE-1'));
+    const second = archive.insertTransaction(newTx({ startKey: 'before-close' }));
+    archive.close();
+    await expect(first).resolves.toEqual(badge('BEFORE-CLOSE-1'));
+    const { transaction } = await second;
+    const reopened = openArchive();
+    expect(reopened.badge('BEFORE-CLOSE-1')).toEqual(badge('BEFORE-CLOSE-1'));
+    expect(reopened.transactionById(transaction.id)?.ocppTransactionId).toBe(String(transaction.id));
+  });
+
   it('rejects a write with ArchiveUnavailableError while another connection holds the database write lock, and writes again once it is released', async () => {
     const archive = openArchive();
     const db = otherConnection();
