@@ -46,6 +46,14 @@ function otherConnection(): Database.Database {
   return db;
 }
 
+/** A connection on the archive's message-log file (a file of its own). */
+function logConnection(archive: SqliteArchive): Database.Database {
+  const db = new Database(archive.messageLogFile as string);
+  db.pragma('busy_timeout = 100');
+  opened.push(db);
+  return db;
+}
+
 function count(db: Database.Database, table: string): number {
   return (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
 }
@@ -87,6 +95,19 @@ describe('schema migrations', () => {
     for (const t of ['stations', 'connectors', 'status_history', 'transactions', 'meter_samples', 'commands', 'ocpp_log', 'badges']) expect(tables).toContain(t);
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+  });
+
+  it('keeps exactly the meter-sample indexes its queries use: each query of one station and quantity runs on (station_id, measurand, ts)', () => {
+    openArchive();
+    const db = otherConnection();
+    const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'meter_samples' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
+    expect(indexes).toEqual(['meter_samples_measurand_ts', 'meter_samples_station_measurand_ts', 'meter_samples_tx']);
+    const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ s: 'S1', m: 'Power.Active.Import', from: at(0), to: at(60) }) as Array<{ detail: string }>).map((r) => r.detail).join(' | ');
+    // The station-page power history, the trend and sample counts of one station.
+    expect(plan('SELECT evse_id, connector_id, ts, value FROM meter_samples WHERE station_id = @s AND ts >= @from AND ts < @to AND measurand = @m')).toContain(
+      'USING INDEX meter_samples_station_measurand_ts (station_id=? AND measurand=? AND ts>? AND ts<?)',
+    );
+    expect(plan('SELECT COUNT(*) FROM meter_samples WHERE station_id = @s AND measurand = @m AND ts >= @from AND ts < @to AND phase IS NULL')).toContain('meter_samples_station_measurand_ts');
   });
 
   it('reopening a file keeps its data and runs no migration again (the schema is untouched)', async () => {
@@ -204,10 +225,8 @@ describe('group commit', () => {
   it('a statement that makes SQLite roll back the whole batch rejects its caller (never throws) and every writer of the lost batch', async () => {
     const archive = openArchive();
     const db = otherConnection();
-    db.exec(`
-      CREATE TRIGGER rollback_badge BEFORE INSERT ON badges WHEN NEW.id_tag = 'ROLLBACK' BEGIN SELECT RAISE(ROLLBACK, 'poisoned'); END;
-      CREATE TRIGGER rollback_log BEFORE INSERT ON ocpp_log WHEN NEW.frame = 'ROLLBACK' BEGIN SELECT RAISE(ROLLBACK, 'poisoned'); END;
-    `);
+    db.exec(`CREATE TRIGGER rollback_badge BEFORE INSERT ON badges WHEN NEW.id_tag = 'ROLLBACK' BEGIN SELECT RAISE(ROLLBACK, 'poisoned'); END;`);
+    logConnection(archive).exec(`CREATE TRIGGER rollback_log BEFORE INSERT ON ocpp_log WHEN NEW.frame = 'ROLLBACK' BEGIN SELECT RAISE(ROLLBACK, 'poisoned'); END;`);
     const first = archive.saveBadge(badge('FIRST'));
     first.catch(() => undefined); // observed below; keeps an early failure from leaving it unhandled
     let poisoned: Promise<Badge> | null = null;
@@ -219,6 +238,7 @@ describe('group commit', () => {
     await expect(first).rejects.toBeInstanceOf(ArchiveUnavailableError);
     // The message log is best effort: a failed log write must not throw into the exchange.
     expect(() => archive.logFrame('S1', 'in', 'ROLLBACK')).not.toThrow();
+    expect(archive.messageLog('S1')).toEqual([]);
     await archive.saveBadge(badge('LATER'));
     expect(db.prepare('SELECT id_tag FROM badges').all()).toEqual([{ id_tag: 'LATER' }]);
   });
@@ -479,12 +499,9 @@ describe('badges and message log', () => {
     expect(archive.badge('NONE')).toBeNull();
   });
 
-  it('prunes the message log to its bound (newest kept) while frames keep coming', async () => {
+  it('prunes the message log to its bound (newest kept) while frames keep coming', () => {
     const archive = openArchive({ messageLogRows: 50 });
-    const db = otherConnection();
     for (let i = 1; i <= 2000; i++) archive.logFrame('S1', i % 2 === 0 ? 'out' : 'in', `[2,"${i}","Heartbeat",{}]`);
-    await archive.saveBadge(badge('FLUSH')); // same batch: resolves once the frames are committed
-    expect(count(db, 'ocpp_log')).toBe(50);
     const log = archive.messageLog('S1', 1000);
     expect(log.length).toBe(50);
     expect(log[0]?.frame).toBe('[2,"2000","Heartbeat",{}]');
@@ -492,9 +509,54 @@ describe('badges and message log', () => {
     expect(log[0]?.direction).toBe('out');
     // Between two prunes the log never holds more than the bound plus one pruning period.
     for (let i = 1; i <= 1500; i++) archive.logFrame('S1', 'in', `more ${i}`);
-    await archive.saveBadge(badge('FLUSH-2'));
+    archive.close(); // commits the log
+    const db = logConnection(archive);
     expect(count(db, 'ocpp_log')).toBeLessThanOrEqual(50 + 1000);
     expect(count(db, 'ocpp_log')).toBe(550);
+  });
+
+  it('keeps the message log in a file of its own: frames are readable at once, committed without the archive batch, kept across a restart, and an older archive hands its log over once', async () => {
+    const archive = openArchive({ messageLogRows: 100 });
+    expect(archive.messageLogFile).toBe(join(dir, 'archive.ocpp-log.sqlite'));
+    archive.logFrame('S1', 'in', '[2,"a","Heartbeat",{}]');
+    archive.logFrame('S1', 'out', '[3,"a",{}]');
+    archive.logFrame('S2', 'in', '[2,"b","Heartbeat",{}]');
+    // Read back before any commit, newest first, paged by id.
+    const frames = archive.stationFrames('S1', 10);
+    expect(frames.map((f) => [f.direction, f.frame])).toEqual([['out', '[3,"a",{}]'], ['in', '[2,"a","Heartbeat",{}]']]);
+    expect(archive.stationFrames('S1', 10, frames[0]?.id).map((f) => f.frame)).toEqual(['[2,"a","Heartbeat",{}]']);
+    // No row in the archive's group commit: the archive's own table stays empty.
+    await archive.saveBadge(badge('X'));
+    expect(count(otherConnection(), 'ocpp_log')).toBe(0);
+    // Committed on the log's own timer (no fsync, no archive batch needed).
+    const log = logConnection(archive);
+    await new Promise((r) => setTimeout(r, 400)); // after the log's 200 ms commit timer (timers fire in order)
+    expect(count(log, 'ocpp_log')).toBe(3);
+    archive.close();
+    expect(openArchive({ messageLogRows: 100 }).messageLog('S2')).toEqual([expect.objectContaining({ direction: 'in', frame: '[2,"b","Heartbeat",{}]' })]);
+
+    // An archive of a version that logged into its own ocpp_log table (no log file yet).
+    const oldFile = join(dir, 'old.sqlite');
+    const old = new Database(oldFile);
+    for (const sql of MIGRATIONS) old.exec(sql);
+    old.pragma(`user_version = ${MIGRATIONS.length}`);
+    const insert = old.prepare('INSERT INTO ocpp_log (station_id, direction, frame, at) VALUES (?, ?, ?, ?)');
+    for (let i = 1; i <= 150; i++) insert.run('OLD', 'in', `frame ${i}`, at(i));
+    old.close();
+    const upgraded = new SqliteArchive(oldFile, { messageLogRows: 100 });
+    opened.push(upgraded);
+    const moved = upgraded.messageLog('OLD', 1000);
+    expect(moved).toHaveLength(100);
+    expect(moved[0]).toEqual({ direction: 'in', frame: 'frame 150', at: at(150) });
+    expect(moved[99]?.frame).toBe('frame 51');
+    upgraded.close();
+    const check = new Database(oldFile);
+    opened.push(check);
+    expect(count(check, 'ocpp_log')).toBe(0);
+    // Moved once: a restart neither moves nor loses anything.
+    const again = new SqliteArchive(oldFile, { messageLogRows: 100 });
+    opened.push(again);
+    expect(again.messageLog('OLD', 1000)).toHaveLength(100);
   });
 
   it('truncates a very long frame in the message log', async () => {

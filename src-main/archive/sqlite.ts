@@ -18,6 +18,7 @@ import type { AlarmHistoryQuery, AuditEntry, AuditQuery, Page, TransactionQuery 
 import type { AlarmInstance, AlarmTransition } from '../../src-shared/alarms/types.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { EnergyQueries, type RollupIncrements } from './energy.ts';
+import { MessageLog } from './message-log.ts';
 
 export interface StoredStation {
   id: string;
@@ -198,9 +199,8 @@ export class SqliteArchive {
   /** The fsync in flight, if any. */
   private syncing: SyncGroup | null = null;
   private closed = false;
-  private logWrites = 0;
-  private pendingLog: Array<[string, string, string, number]> = [];
-  private logTimer: NodeJS.Immediate | null = null;
+  /** The OCPP message log, in its own file (see message-log.ts). */
+  private readonly log: MessageLog;
   private readonly stmt: ReturnType<SqliteArchive['prepareStatements']>;
   /** Energy-dashboard aggregates (SQL over meter samples and transactions). */
   readonly energy: EnergyQueries;
@@ -233,6 +233,8 @@ export class SqliteArchive {
     if (file !== ':memory:') this.walFd = openSync(`${file}-wal`, 'r');
     this.stmt = this.prepareStatements();
     this.energy = new EnergyQueries(this.db);
+    this.log = new MessageLog(file === ':memory:' ? ':memory:' : `${file.replace(/\.sqlite$/, '')}.ocpp-log.sqlite`, { maxRows: this.messageLogRows });
+    if (this.log.created) this.moveMessageLog();
     if (options.maxSizeBytes !== undefined) this.setMaxSize(options.maxSizeBytes);
   }
 
@@ -325,9 +327,6 @@ export class SqliteArchive {
          VALUES (@stationId, @action, @request, @outcome, @status, @response, @operator, @sentAt, @answeredAt)`,
       ),
       commandsOf: db.prepare('SELECT * FROM commands WHERE station_id = ? ORDER BY id DESC LIMIT ?'),
-      insertLog: db.prepare('INSERT INTO ocpp_log (station_id, direction, frame, at) VALUES (?, ?, ?, ?)'),
-      pruneLog: db.prepare('DELETE FROM ocpp_log WHERE id <= (SELECT MAX(id) FROM ocpp_log) - ?'),
-      logOf: db.prepare('SELECT * FROM ocpp_log WHERE station_id = ? ORDER BY id DESC LIMIT ?'),
       upsertBadge: db.prepare(
         `INSERT INTO badges (id_tag, status, expires_at, parent_id_tag, label, updated_at) VALUES (@idTag, @status, @expiresAt, @parentIdTag, @label, @updatedAt)
          ON CONFLICT(id_tag) DO UPDATE SET status=excluded.status, expires_at=excluded.expires_at, parent_id_tag=excluded.parent_id_tag,
@@ -358,7 +357,6 @@ export class SqliteArchive {
    * A statement that fails is rolled back alone (savepoint) and rejects its caller only.
    */
   write<T>(fn: () => T): Promise<T> {
-    if (!this.batchOpen && this.pendingLog.length > 0) this.flushLog();
     let value: T;
     try {
       // SQLite may have ended the batch on its own (a failed statement can roll back the
@@ -508,8 +506,7 @@ export class SqliteArchive {
 
   close(): void {
     this.commit();
-    this.flushLog();
-    this.commit();
+    this.log.close();
     this.closed = true;
     this.syncNow();
     if (this.walFd !== null) closeSync(this.walFd);
@@ -818,41 +815,31 @@ export class SqliteArchive {
 
   // ---- OCPP message log (bounded) -----------------------------------------------------
 
-  /** Appends a frame to the message log; the log is pruned to its bound every 1,000 writes. */
+  /** Appends a frame to the message log (its own file, best effort: never throws, never delays a reply). */
   logFrame(stationId: string, direction: 'in' | 'out', frame: string): void {
-    // Buffered and written in one loop at the start of the next batch, before any other
-    // writer joins it: the log is best effort, must not cost each exchange a write of its
-    // own, and a log row that fails must not take other writers' data down with it.
-    this.pendingLog.push([stationId, direction, frame.length > 8192 ? `${frame.slice(0, 8192)}…` : frame, Date.now()]);
-    this.logTimer ??= setImmediate(() => this.flushLog());
+    this.log.append(stationId, direction, frame);
   }
 
-  private flushLog(): void {
-    if (this.logTimer) clearImmediate(this.logTimer);
-    this.logTimer = null;
-    if (this.pendingLog.length === 0) return;
-    if (this.batchOpen) {
-      // Wait for the open batch to commit; the rows open the next one.
-      this.logTimer = setImmediate(() => this.flushLog());
-      return;
-    }
-    const rows = this.pendingLog;
-    this.pendingLog = [];
-    void this.write(() => {
-      for (const [stationId, direction, frame, at] of rows) {
-        this.stmt.insertLog.run(stationId, direction, frame, new Date(at).toISOString());
-        if (++this.logWrites % 1000 === 0) this.stmt.pruneLog.run(this.messageLogRows);
-      }
-    }).catch(() => {
-      // A failed log write must not fail the exchange it records.
-    });
+  /** The log's file (null in memory). */
+  get messageLogFile(): string | null {
+    return this.log.file === ':memory:' ? null : this.log.file;
   }
 
   messageLog(stationId: string, limit = 100): Array<{ direction: string; frame: string; at: string }> {
-    this.commit();
-    this.flushLog();
-    this.commit();
-    return this.stmt.logOf.all(stationId, limit) as Array<{ direction: string; frame: string; at: string }>;
+    return this.log.frames(stationId, limit).map(({ direction, frame, at }) => ({ direction, frame, at }));
+  }
+
+  /**
+   * Archives from before the log had its own file kept it in their ocpp_log table: the newest
+   * rows move to the new file once, at its creation, and leave the archive.
+   */
+  private moveMessageLog(): void {
+    if (this.db.prepare('SELECT 1 FROM ocpp_log LIMIT 1').get() === undefined) return;
+    const rows = this.db
+      .prepare('SELECT station_id, direction, frame, at FROM ocpp_log WHERE id > (SELECT MAX(id) FROM ocpp_log) - ? ORDER BY id')
+      .iterate(this.messageLogRows) as Iterable<{ station_id: string; direction: string; frame: string; at: string }>;
+    this.log.importRows(rows);
+    this.db.exec('DELETE FROM ocpp_log');
   }
 
   // ---- station page: power history and OCPP frames (issue 3) ---------------------------
@@ -885,14 +872,7 @@ export class SqliteArchive {
 
   /** The station's most recent OCPP frames, newest first; `beforeId` pages further back. */
   stationFrames(stationId: string, limit: number, beforeId?: number): Array<{ id: number; direction: 'in' | 'out'; frame: string; at: string }> {
-    this.commit();
-    this.flushLog();
-    this.commit();
-    const sql =
-      beforeId === undefined
-        ? 'SELECT id, direction, frame, at FROM ocpp_log WHERE station_id = @stationId ORDER BY id DESC LIMIT @limit'
-        : 'SELECT id, direction, frame, at FROM ocpp_log WHERE station_id = @stationId AND id < @beforeId ORDER BY id DESC LIMIT @limit';
-    return this.db.prepare(sql).all({ stationId, limit, beforeId }) as Array<{ id: number; direction: 'in' | 'out'; frame: string; at: string }>;
+    return this.log.frames(stationId, limit, beforeId);
   }
 
   // ---- alarms -------------------------------------------------------------------------
