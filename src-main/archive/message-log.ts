@@ -1,17 +1,19 @@
-// The bounded OCPP message log, in a SQLite file of its own beside the archive. It is best
-// effort (a frame that cannot be logged is dropped, never an error for the exchange) and has
-// no place in the archive's group commit: there its two rows per exchange, and their
-// per-station index pages, were rewritten and fsynced with every batch before any reply could
-// go out. Here rows are inserted into a transaction that commits every `commitIntervalMs`
-// without fsync (WAL, synchronous=NORMAL: a kill -9 loses nothing committed, a power loss at
-// most the last commits), and the same connection reads them back, committed or not.
+// The bounded OCPP message log, in a SQLite file of its own beside the archive, written by a
+// worker thread. It is best effort (a frame that cannot be logged is dropped, never an error
+// for the exchange) and has no place in the archive's group commit: there its two rows per
+// exchange, and their per-station index pages, were inserted, rewritten and fsynced on the
+// main thread before any reply could go out. Here the main thread only numbers the rows and
+// hands them over in batches; the worker inserts and commits them (WAL, synchronous=NORMAL:
+// a kill -9 loses nothing committed, a power loss at most the last commits). Reads see the
+// committed rows plus those still on their way, so a frame is readable as soon as it is logged.
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
 export interface MessageLogOptions {
-  /** Maximum rows kept (oldest pruned first, every 1,000 appends). */
+  /** Maximum rows kept (oldest pruned first, every 1,000 rows). */
   maxRows: number;
-  /** How long appended rows wait for their commit, ms (default 200). */
-  commitIntervalMs?: number;
+  /** How long appended rows wait before they go to the writer thread, ms (default 50). */
+  batchMs?: number;
 }
 
 export interface LoggedFrame {
@@ -19,6 +21,17 @@ export interface LoggedFrame {
   direction: 'in' | 'out';
   frame: string;
   at: string;
+}
+
+/** id, station, direction, frame, at: a tuple, cheap to build and to pass to the worker. */
+export type LogRow = [id: number, stationId: string, direction: 'in' | 'out', frame: string, at: string];
+export type LogWorkerRequest = { kind: 'rows'; rows: LogRow[] } | { kind: 'close' };
+export type LogWorkerReply = { kind: 'ack'; lastId: number; ok: boolean; count: number };
+export interface LogWorkerData {
+  file: string;
+  maxRows: number;
+  /** Int32 set to 1 by the worker once it has written everything and closed the file. */
+  done: SharedArrayBuffer;
 }
 
 const SCHEMA = `
@@ -34,102 +47,164 @@ const SCHEMA = `
 
 /** Longest frame kept whole; longer ones are cut and marked with an ellipsis. */
 const MAX_FRAME_CHARS = 8192;
+/** Rows held in memory while the writer is behind (or gone) before new frames are dropped. */
+const MAX_UNWRITTEN_ROWS = 200_000;
+/** Longest close() waits for the writer to finish, ms. */
+const CLOSE_WAIT_MS = 5000;
 
 export class MessageLog {
   readonly file: string;
-  /** Frames that could not be logged (disk full, file locked or damaged). */
+  /** Frames that could not be logged (writer failed, gone or too far behind). */
   dropped = 0;
   /** True when this open created the file (the caller may move older rows into it). */
   readonly created: boolean;
+  /** Reads only (and the one-time import); the worker is the writer. */
   private readonly db: Database.Database;
   private readonly options: Required<MessageLogOptions>;
-  private readonly insert: Database.Statement;
-  private readonly prune: Database.Statement;
-  private appends = 0;
-  private commitTimer: NodeJS.Timeout | null = null;
+  private worker: Worker | null = null;
+  private readonly done = new SharedArrayBuffer(4);
+  private nextId: number;
+  /** Rows not yet handed over, and batches handed over but not yet acknowledged. */
+  private pending: LogRow[] = [];
+  private inFlight: LogRow[][] = [];
+  private unwritten = 0;
+  private flushTimer: NodeJS.Timeout | null = null;
 
   constructor(file: string, options: MessageLogOptions) {
     this.file = file;
-    this.options = { commitIntervalMs: 200, ...options };
+    this.options = { batchMs: 50, ...options };
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    // One writer per file; another process holding it must not stall this one: drop instead.
-    this.db.pragma('busy_timeout = 0');
+    this.db.pragma('busy_timeout = 1000');
     this.created = (this.db.pragma('user_version', { simple: true }) as number) === 0;
     this.db.exec(SCHEMA);
     if (this.created) this.db.pragma('user_version = 1');
-    this.insert = this.db.prepare('INSERT INTO ocpp_log (station_id, direction, frame, at) VALUES (?, ?, ?, ?)');
-    this.prune = this.db.prepare('DELETE FROM ocpp_log WHERE id <= (SELECT MAX(id) FROM ocpp_log) - ?');
+    this.nextId = ((this.db.prepare('SELECT MAX(id) AS id FROM ocpp_log').get() as { id: number | null }).id ?? 0) + 1;
   }
 
-  /** Appends a frame; never throws (a failure drops the frames not yet committed). */
-  append(stationId: string, direction: 'in' | 'out', frame: string, at = new Date().toISOString()): void {
-    try {
-      if (!this.db.inTransaction) this.db.exec('BEGIN');
-      this.insert.run(stationId, direction, frame.length > MAX_FRAME_CHARS ? `${frame.slice(0, MAX_FRAME_CHARS)}…` : frame, at);
-      if (++this.appends % 1000 === 0) this.prune.run(this.options.maxRows);
-    } catch {
-      this.dropped++;
-      this.rollback();
-      return;
-    }
-    if (!this.commitTimer) {
-      this.commitTimer = setTimeout(() => this.commit(), this.options.commitIntervalMs);
-      this.commitTimer.unref();
-    }
-  }
-
-  /** Copies rows (oldest first) from an older store, e.g. the archive's own table before this file existed. */
+  /** Copies rows (oldest first) from an older store; call before the first append. */
   importRows(rows: Iterable<{ station_id: string; direction: string; frame: string; at: string }>): number {
+    const insert = this.db.prepare('INSERT INTO ocpp_log (id, station_id, direction, frame, at) VALUES (?, ?, ?, ?, ?)');
     let n = 0;
     this.db.transaction(() => {
       for (const r of rows) {
-        this.insert.run(r.station_id, r.direction, r.frame, r.at);
+        insert.run(this.nextId++, r.station_id, r.direction, r.frame, r.at);
         n++;
       }
-      this.prune.run(this.options.maxRows);
+      this.db.prepare('DELETE FROM ocpp_log WHERE id < ?').run(this.nextId - this.options.maxRows);
     })();
     return n;
   }
 
-  /** A station's frames, newest first, committed or not; `beforeId` pages further back. */
+  /** Appends a frame; never throws. */
+  append(stationId: string, direction: 'in' | 'out', frame: string): void {
+    if (this.unwritten >= MAX_UNWRITTEN_ROWS || this.file === ':memory:') {
+      if (this.file === ':memory:') this.appendInMemoryFile(stationId, direction, frame);
+      else this.dropped++;
+      return;
+    }
+    this.pending.push([this.nextId++, stationId, direction, frame.length > MAX_FRAME_CHARS ? `${frame.slice(0, MAX_FRAME_CHARS)}…` : frame, new Date().toISOString()]);
+    this.unwritten++;
+    if (!this.flushTimer) {
+      this.flushTimer = setTimeout(() => this.flush(), this.options.batchMs);
+      this.flushTimer.unref();
+    }
+  }
+
+  /** An in-memory database cannot be shared with a thread: written here (tests, throwaway archives). */
+  private appendInMemoryFile(stationId: string, direction: 'in' | 'out', frame: string): void {
+    try {
+      this.db
+        .prepare('INSERT INTO ocpp_log (id, station_id, direction, frame, at) VALUES (?, ?, ?, ?, ?)')
+        .run(this.nextId++, stationId, direction, frame.length > MAX_FRAME_CHARS ? `${frame.slice(0, MAX_FRAME_CHARS)}…` : frame, new Date().toISOString());
+    } catch {
+      this.dropped++;
+    }
+  }
+
+  /** Hands the pending rows to the writer thread now. */
+  flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    if (this.pending.length === 0) return;
+    const rows = this.pending;
+    this.pending = [];
+    const worker = this.writer();
+    if (!worker) {
+      this.dropped += rows.length;
+      this.unwritten -= rows.length;
+      return;
+    }
+    this.inFlight.push(rows);
+    worker.postMessage({ kind: 'rows', rows } satisfies LogWorkerRequest);
+  }
+
+  private writer(): Worker | null {
+    if (this.worker) return this.worker;
+    try {
+      const worker = new Worker(new URL('./message-log-worker.ts', import.meta.url), {
+        workerData: { file: this.file, maxRows: this.options.maxRows, done: this.done } satisfies LogWorkerData,
+      });
+      worker.unref();
+      worker.on('message', (reply: LogWorkerReply) => this.acknowledged(reply));
+      const lost = () => {
+        if (this.worker !== worker) return;
+        this.worker = null;
+        // What it had not acknowledged is lost; the next flush starts a new writer.
+        for (const batch of this.inFlight) {
+          this.dropped += batch.length;
+          this.unwritten -= batch.length;
+        }
+        this.inFlight = [];
+      };
+      worker.on('error', lost);
+      worker.on('exit', lost);
+      this.worker = worker;
+      return worker;
+    } catch {
+      return null;
+    }
+  }
+
+  private acknowledged(reply: LogWorkerReply): void {
+    if (!reply.ok) this.dropped += reply.count;
+    while (this.inFlight.length > 0 && ((this.inFlight[0] as LogRow[]).at(-1) as LogRow)[0] <= reply.lastId) {
+      this.unwritten -= (this.inFlight.shift() as LogRow[]).length;
+    }
+  }
+
+  /** A station's frames, newest first, written or on their way; `beforeId` pages further back. */
   frames(stationId: string, limit: number, beforeId?: number): LoggedFrame[] {
     const sql =
       beforeId === undefined
         ? 'SELECT id, direction, frame, at FROM ocpp_log WHERE station_id = @stationId ORDER BY id DESC LIMIT @limit'
         : 'SELECT id, direction, frame, at FROM ocpp_log WHERE station_id = @stationId AND id < @beforeId ORDER BY id DESC LIMIT @limit';
-    return this.db.prepare(sql).all({ stationId, limit, beforeId }) as LoggedFrame[];
-  }
-
-  count(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM ocpp_log').get() as { n: number }).n;
-  }
-
-  /** Commits the appended rows now. */
-  commit(): void {
-    if (this.commitTimer) clearTimeout(this.commitTimer);
-    this.commitTimer = null;
-    if (!this.db.inTransaction) return;
-    try {
-      this.db.exec('COMMIT');
-    } catch {
-      this.rollback();
+    // The newest maxRows ids are the log; older rows only wait for the next prune.
+    const oldest = this.nextId - this.options.maxRows;
+    const stored = (this.db.prepare(sql).all({ stationId, limit, beforeId }) as LoggedFrame[]).filter((f) => f.id >= oldest);
+    const unwritten: LoggedFrame[] = [];
+    for (const batch of [this.pending, ...this.inFlight].reverse()) {
+      for (let i = batch.length - 1; i >= 0; i--) {
+        const [id, station, direction, frame, at] = batch[i] as LogRow;
+        if (station === stationId && id >= oldest && (beforeId === undefined || id < beforeId)) unwritten.push({ id, direction, frame, at });
+      }
     }
+    if (unwritten.length === 0) return stored;
+    // Newer than anything stored, except a batch written but not yet acknowledged: keep one of each id.
+    const seen = new Set(unwritten.map((f) => f.id));
+    return [...unwritten, ...stored.filter((f) => !seen.has(f.id))].sort((a, b) => b.id - a.id).slice(0, limit);
   }
 
-  private rollback(): void {
-    if (!this.db.inTransaction) return;
-    try {
-      this.db.exec('ROLLBACK');
-    } catch {
-      // SQLite already rolled back.
-    }
-  }
-
+  /** Writes everything logged so far and stops the writer (waits for it, at most 5 s). */
   close(): void {
     if (!this.db.open) return;
-    this.commit();
+    this.flush();
+    const worker = this.worker;
+    if (worker) {
+      worker.postMessage({ kind: 'close' } satisfies LogWorkerRequest);
+      Atomics.wait(new Int32Array(this.done), 0, 0, CLOSE_WAIT_MS);
+      this.worker = null;
+    }
     this.db.close();
   }
 }

@@ -318,7 +318,7 @@ export class SqliteArchive {
       ),
       insertSample: db.prepare(
         `INSERT INTO meter_samples (station_id, evse_id, connector_id, transaction_id, ts, measurand, phase, value, unit, context)
-         VALUES (@stationId, @evseId, @connectorId, @transactionId, @timestamp, @measurand, @phase, @value, @unit, @context)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       samplesOfTx: db.prepare('SELECT * FROM meter_samples WHERE transaction_id = ? ORDER BY ts, id'),
       countSamples: db.prepare('SELECT COUNT(*) AS n FROM meter_samples'),
@@ -736,7 +736,8 @@ export class SqliteArchive {
       const rollup: RollupIncrements = new Map();
       for (const s of samples) {
         this.energy.addToRollup(s, rollup);
-        this.stmt.insertSample.run(s);
+        // Positional parameters: binding by name cost about 1 µs a sample.
+        this.stmt.insertSample.run(s.stationId, s.evseId, s.connectorId, s.transactionId, s.timestamp, s.measurand, s.phase, s.value, s.unit, s.context);
       }
       this.energy.writeRollup(rollup);
     });
@@ -818,6 +819,11 @@ export class SqliteArchive {
   /** Appends a frame to the message log (its own file, best effort: never throws, never delays a reply). */
   logFrame(stationId: string, direction: 'in' | 'out', frame: string): void {
     this.log.append(stationId, direction, frame);
+  }
+
+  /** Frames the message log could not store (best effort: counted, never an error for the exchange). */
+  get droppedLogFrames(): number {
+    return this.log.dropped;
   }
 
   /** The log's file (null in memory). */
