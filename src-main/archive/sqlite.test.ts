@@ -2,7 +2,7 @@
 // only once committed), idempotent transactions, savepoint isolation of a failing write,
 // server-side filter / sort / paging, badge seeding, the bounded message log and a COMMIT
 // that fails for real.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -288,6 +288,18 @@ describe('group commit', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     // What SQLite itself does on COMMIT: no fsync there (the archive syncs the WAL off the main thread).
     expect((archive as unknown as { db: Database.Database }).db.pragma('synchronous', { simple: true })).toBe(1);
+  });
+
+  it('copies the WAL into the database file from a thread of its own, long before its own auto-checkpoint would', async () => {
+    const archive = openArchive();
+    await archive.saveBadge(badge('FIRST'));
+    const sizeBefore = statSync(file).size;
+    // About 2 MB of rows: far below the 64 MiB auto-checkpoint of the main connection.
+    await archive.seedBadges(Array.from({ length: 5000 }, (_, i) => badge(`B${i}`, 'Accepted', 'x'.repeat(300))));
+    expect(statSync(`${file}-wal`).size).toBeGreaterThan(1_000_000);
+    for (let tries = 0; statSync(file).size <= sizeBefore + 1_000_000 && tries < 200; tries++) await new Promise((r) => setTimeout(r, 50));
+    expect(statSync(file).size).toBeGreaterThan(sizeBefore + 1_000_000);
+    expect(otherConnection().prepare('SELECT COUNT(*) AS n FROM badges').get()).toEqual({ n: 5001 });
   });
 
   it('close() settles the writes still waiting for their WAL sync, and they are there after reopening', async () => {

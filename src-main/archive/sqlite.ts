@@ -19,6 +19,8 @@ import type { AlarmInstance, AlarmTransition } from '../../src-shared/alarms/typ
 import { MIGRATIONS } from './migrations.ts';
 import { EnergyQueries, type RollupIncrements } from './energy.ts';
 import { MessageLog } from './message-log.ts';
+import { Worker } from 'node:worker_threads';
+import type { CheckpointWorkerData } from './checkpoint-worker.ts';
 
 export interface StoredStation {
   id: string;
@@ -199,6 +201,8 @@ export class SqliteArchive {
   /** The fsync in flight, if any. */
   private syncing: SyncGroup | null = null;
   private closed = false;
+  private checkpointer: Worker | null = null;
+  private readonly checkpointerClosed = new SharedArrayBuffer(4);
   /** The OCPP message log, in its own file (see message-log.ts). */
   private readonly log: MessageLog;
   private readonly stmt: ReturnType<SqliteArchive['prepareStatements']>;
@@ -218,10 +222,11 @@ export class SqliteArchive {
     // pages; with a small cache SQLite spills them into the WAL before the commit (while the
     // previous batch's fsync runs) and reads them back from the file.
     this.db.pragma('cache_size = -65536');
-    // Checkpoint every 16,384 WAL pages (64 MiB) instead of 1,000: a checkpoint runs inside
-    // COMMIT on the main thread and copies every page once however often it was rewritten,
-    // so a longer WAL copies the hot index pages far fewer times (at 1,000 stations a batch
-    // rewrites MBs of pages and checkpointed at nearly every commit: half the COMMIT time).
+    // Checkpoints: a thread of its own copies the WAL into the database every 500 ms (PASSIVE,
+    // never blocks writers). SQLite's own auto-checkpoint runs inside COMMIT on the main thread
+    // (at 1,000 stations a batch rewrites MBs of pages, and checkpointing every 1,000 pages was
+    // half the COMMIT time): it stays as the safety net, at 16,384 pages (64 MiB), where it
+    // finds the WAL mostly copied already and mainly restarts it.
     this.db.pragma('wal_autocheckpoint = 16384');
     this.db.pragma('busy_timeout = 5000');
     this.messageLogRows = options.messageLogRows ?? 200_000;
@@ -230,7 +235,15 @@ export class SqliteArchive {
     this.migrate();
     // After the migrations the WAL file exists (SQLite creates it on the first access in WAL
     // mode and keeps it while this connection is open; checkpoints reset it in place).
-    if (file !== ':memory:') this.walFd = openSync(`${file}-wal`, 'r');
+    if (file !== ':memory:') {
+      this.walFd = openSync(`${file}-wal`, 'r');
+      this.checkpointer = new Worker(new URL('./checkpoint-worker.ts', import.meta.url), {
+        workerData: { file, intervalMs: 500, closed: this.checkpointerClosed } satisfies CheckpointWorkerData,
+      });
+      this.checkpointer.unref();
+      // Losing it costs speed, not data: the auto-checkpoint above takes over.
+      this.checkpointer.on('error', () => undefined);
+    }
     this.stmt = this.prepareStatements();
     this.energy = new EnergyQueries(this.db);
     this.log = new MessageLog(file === ':memory:' ? ':memory:' : `${file.replace(/\.sqlite$/, '')}.ocpp-log.sqlite`, { maxRows: this.messageLogRows });
@@ -508,6 +521,12 @@ export class SqliteArchive {
     this.commit();
     this.log.close();
     this.closed = true;
+    if (this.checkpointer) {
+      // Wait for its connection to close (at most 5 s): the files are then this connection's alone.
+      this.checkpointer.postMessage('stop');
+      Atomics.wait(new Int32Array(this.checkpointerClosed), 0, 0, 5000);
+      this.checkpointer = null;
+    }
     this.syncNow();
     if (this.walFd !== null) closeSync(this.walFd);
     this.walFd = null;
