@@ -3,6 +3,7 @@
 // load benchmark runs its servers one after the other, and on a busy machine the load can
 // change between them). Not part of `npm run bench`.
 //   node bench/load/compare.ts /path/to/checkoutA /path/to/checkoutB [stations per server] [saturate s]
+// BENCH_STEADY_S sets the steady phase (default 3 s; 0.2 messages/s per station).
 // Each checkout's server gets its own generator worker and the given number of stations.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -57,7 +58,7 @@ function percentile(values: number[], p: number): number {
 const servers = await Promise.all([start(dirA), start(dirB)]);
 const inboxes: WorkerMessage[][] = servers.map(() => []);
 const workers = servers.map((s, k) => {
-  const job: WorkerJob = { url: s.url, ids: Array.from({ length: STATIONS }, (_, i) => `CMP${k}-${i}`), ratePerStation: 0.2, steadyMs: 3000, saturateMs: SATURATE_MS };
+  const job: WorkerJob = { url: s.url, ids: Array.from({ length: STATIONS }, (_, i) => `CMP${k}-${i}`), ratePerStation: 0.2, steadyMs: Number(process.env.BENCH_STEADY_S ?? 3) * 1000, saturateMs: SATURATE_MS };
   const worker = new Worker(new URL('./worker.ts', import.meta.url), { workerData: job });
   worker.on('message', (m: WorkerMessage) => inboxes[k]?.push(m));
   return worker;

@@ -51,6 +51,23 @@ const MAX_FRAME_CHARS = 8192;
 const MAX_UNWRITTEN_ROWS = 200_000;
 /** Longest close() waits for the writer to finish, ms. */
 const CLOSE_WAIT_MS = 5000;
+/** After the writer died, how long frames are dropped before a new one is started, ms. */
+const RESTART_DELAY_MS = 5000;
+
+/**
+ * Node options for a worker thread started from this process: without --input-type, which a
+ * process started with `node --input-type=module -e ...` (benchmarks, tests) passes on and
+ * which makes a worker fail to load its file (ERR_INPUT_TYPE_NOT_ALLOWED).
+ */
+export function workerExecArgv(): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < process.execArgv.length; i++) {
+    const arg = process.execArgv[i] as string;
+    if (arg === '--input-type') i++;
+    else if (!arg.startsWith('--input-type=')) out.push(arg);
+  }
+  return out;
+}
 
 export class MessageLog {
   readonly file: string;
@@ -69,6 +86,8 @@ export class MessageLog {
   private inFlight: LogRow[][] = [];
   private unwritten = 0;
   private flushTimer: NodeJS.Timeout | null = null;
+  /** When the last writer died: no new one before RESTART_DELAY_MS (no restart storm). */
+  private lostAt = -Infinity;
 
   constructor(file: string, options: MessageLogOptions) {
     this.file = file;
@@ -141,15 +160,18 @@ export class MessageLog {
 
   private writer(): Worker | null {
     if (this.worker) return this.worker;
+    if (performance.now() - this.lostAt < RESTART_DELAY_MS) return null;
     try {
       const worker = new Worker(new URL('./message-log-worker.ts', import.meta.url), {
         workerData: { file: this.file, maxRows: this.options.maxRows, done: this.done } satisfies LogWorkerData,
+        execArgv: workerExecArgv(),
       });
       worker.unref();
       worker.on('message', (reply: LogWorkerReply) => this.acknowledged(reply));
       const lost = () => {
         if (this.worker !== worker) return;
         this.worker = null;
+        this.lostAt = performance.now();
         // What it had not acknowledged is lost; the next flush starts a new writer.
         for (const batch of this.inFlight) {
           this.dropped += batch.length;

@@ -5,6 +5,8 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TransactionQuery } from '../../src-shared/api/index.ts';
@@ -585,6 +587,23 @@ describe('badges and message log', () => {
     const reopened = openArchive();
     expect(reopened.messageLog('S1').map((f) => f.frame)).toEqual(['later']);
     expect(reopened.badge('STORED')).toEqual(badge('STORED'));
+  });
+
+  it('its writer threads also start in a process run as `node --input-type=module -e` (how the benchmarks and crash tests start the server)', () => {
+    const archiveModule = pathToFileURL(join(import.meta.dirname, 'sqlite.ts')).href;
+    const code = `
+      const { SqliteArchive } = await import(${JSON.stringify(archiveModule)});
+      const archive = new SqliteArchive(${JSON.stringify(file)});
+      archive.logFrame('S1', 'in', 'from a -e process');
+      await archive.saveBadge({ idTag: 'E', status: 'Accepted', expiresAt: null, parentIdTag: null, label: null });
+      await new Promise((r) => setTimeout(r, 300));
+      const dropped = archive.droppedLogFrames;
+      archive.close();
+      console.log(JSON.stringify({ dropped }));`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', timeout: 30_000 });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({ dropped: 0 });
+    expect(openArchive().messageLog('S1').map((f) => f.frame)).toEqual(['from a -e process']);
   });
 
   it('truncates a very long frame in the message log', async () => {

@@ -18,7 +18,7 @@ import type { AlarmHistoryQuery, AuditEntry, AuditQuery, Page, TransactionQuery 
 import type { AlarmInstance, AlarmTransition } from '../../src-shared/alarms/types.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { EnergyQueries, type RollupIncrements } from './energy.ts';
-import { MessageLog } from './message-log.ts';
+import { MessageLog, workerExecArgv } from './message-log.ts';
 import { Worker } from 'node:worker_threads';
 import type { CheckpointWorkerData } from './checkpoint-worker.ts';
 
@@ -239,10 +239,15 @@ export class SqliteArchive {
       this.walFd = openSync(`${file}-wal`, 'r');
       this.checkpointer = new Worker(new URL('./checkpoint-worker.ts', import.meta.url), {
         workerData: { file, intervalMs: 500, closed: this.checkpointerClosed } satisfies CheckpointWorkerData,
+        execArgv: workerExecArgv(),
       });
       this.checkpointer.unref();
       // Losing it costs speed, not data: the auto-checkpoint above takes over.
-      this.checkpointer.on('error', () => undefined);
+      const checkpointer = this.checkpointer;
+      checkpointer.on('error', () => undefined);
+      checkpointer.on('exit', () => {
+        if (this.checkpointer === checkpointer) this.checkpointer = null;
+      });
     }
     this.stmt = this.prepareStatements();
     this.energy = new EnergyQueries(this.db);
