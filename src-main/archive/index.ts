@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { SqliteArchive, type SqliteArchiveOptions } from './sqlite.ts';
 
 export { SqliteArchive, ArchiveUnavailableError } from './sqlite.ts';
+/** Node options for worker threads of this process (drops --input-type; see message-log.ts). */
+export { workerExecArgv } from './message-log.ts';
 export type { StoredStation, StoredConnector, StoredAccount, NewTransaction, TransactionStop, SqliteArchiveOptions } from './sqlite.ts';
 export type Archive = SqliteArchive;
 

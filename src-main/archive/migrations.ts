@@ -189,4 +189,10 @@ export const MIGRATIONS: readonly string[] = [
   ) r CROSS JOIN (SELECT 300 AS span UNION ALL SELECT 3600) spans
   GROUP BY spans.span, slot, r.station_id, r.evse_id, r.connector_id;
   `,
+  // 5: ingest cost. Every query of one station's samples also names the measurand, so
+  // (station_id, measurand, ts) serves them all and (station_id, ts) only cost each sample
+  // one more random index insert (a fifth of the insert, the server's largest cost under load).
+  `
+  DROP INDEX IF EXISTS meter_samples_station;
+  `,
 ];

@@ -2,9 +2,11 @@
 // only once committed), idempotent transactions, savepoint isolation of a failing write,
 // server-side filter / sort / paging, badge seeding, the bounded message log and a COMMIT
 // that fails for real.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TransactionQuery } from '../../src-shared/api/index.ts';
@@ -41,6 +43,14 @@ function openArchive(options: ConstructorParameters<typeof SqliteArchive>[1] = {
 /** A second, independent connection on the same file: sees only what is committed. */
 function otherConnection(): Database.Database {
   const db = new Database(file);
+  db.pragma('busy_timeout = 100');
+  opened.push(db);
+  return db;
+}
+
+/** A connection on the archive's message-log file (a file of its own). */
+function logConnection(archive: SqliteArchive): Database.Database {
+  const db = new Database(archive.messageLogFile as string);
   db.pragma('busy_timeout = 100');
   opened.push(db);
   return db;
@@ -87,6 +97,19 @@ describe('schema migrations', () => {
     for (const t of ['stations', 'connectors', 'status_history', 'transactions', 'meter_samples', 'commands', 'ocpp_log', 'badges']) expect(tables).toContain(t);
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+  });
+
+  it('keeps exactly the meter-sample indexes its queries use: each query of one station and quantity runs on (station_id, measurand, ts)', () => {
+    openArchive();
+    const db = otherConnection();
+    const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'meter_samples' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
+    expect(indexes).toEqual(['meter_samples_measurand_ts', 'meter_samples_station_measurand_ts', 'meter_samples_tx']);
+    const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ s: 'S1', m: 'Power.Active.Import', from: at(0), to: at(60) }) as Array<{ detail: string }>).map((r) => r.detail).join(' | ');
+    // The station-page power history, the trend and sample counts of one station.
+    expect(plan('SELECT evse_id, connector_id, ts, value FROM meter_samples WHERE station_id = @s AND ts >= @from AND ts < @to AND measurand = @m')).toContain(
+      'USING INDEX meter_samples_station_measurand_ts (station_id=? AND measurand=? AND ts>? AND ts<?)',
+    );
+    expect(plan('SELECT COUNT(*) FROM meter_samples WHERE station_id = @s AND measurand = @m AND ts >= @from AND ts < @to AND phase IS NULL')).toContain('meter_samples_station_measurand_ts');
   });
 
   it('reopening a file keeps its data and runs no migration again (the schema is untouched)', async () => {
@@ -204,10 +227,8 @@ describe('group commit', () => {
   it('a statement that makes SQLite roll back the whole batch rejects its caller (never throws) and every writer of the lost batch', async () => {
     const archive = openArchive();
     const db = otherConnection();
-    db.exec(`
-      CREATE TRIGGER rollback_badge BEFORE INSERT ON badges WHEN NEW.id_tag = 'ROLLBACK' BEGIN SELECT RAISE(ROLLBACK, 'poisoned'); END;
-      CREATE TRIGGER rollback_log BEFORE INSERT ON ocpp_log WHEN NEW.frame = 'ROLLBACK' BEGIN SELECT RAISE(ROLLBACK, 'poisoned'); END;
-    `);
+    db.exec(`CREATE TRIGGER rollback_badge BEFORE INSERT ON badges WHEN NEW.id_tag = 'ROLLBACK' BEGIN SELECT RAISE(ROLLBACK, 'poisoned'); END;`);
+    logConnection(archive).exec(`CREATE TRIGGER rollback_log BEFORE INSERT ON ocpp_log WHEN NEW.frame = 'ROLLBACK' BEGIN SELECT RAISE(ROLLBACK, 'poisoned'); END;`);
     const first = archive.saveBadge(badge('FIRST'));
     first.catch(() => undefined); // observed below; keeps an early failure from leaving it unhandled
     let poisoned: Promise<Badge> | null = null;
@@ -242,6 +263,57 @@ describe('group commit', () => {
     const stored = (db.prepare('SELECT id_tag FROM badges ORDER BY id_tag').all() as Array<{ id_tag: string }>).map((r) => r.id_tag);
     expect(firstResult?.status === 'fulfilled', 'FIRST resolved iff stored').toBe(stored.includes('FIRST'));
     expect(thirdResult?.status === 'fulfilled', 'THIRD resolved iff stored').toBe(stored.includes('THIRD'));
+  });
+
+  it('runs synchronous=NORMAL and syncs the WAL itself: writes issued while a sync runs join the next group, each resolves once, in order, and is committed', async () => {
+    const archive = openArchive();
+    const db = otherConnection();
+    const resolved: string[] = [];
+    const writes: Array<Promise<unknown>> = [];
+    // Each round starts while the previous round's group is being synced (issued from its resolution).
+    let round = Promise.resolve();
+    for (let r = 0; r < 20; r++) {
+      round = round.then(() => {
+        const batch = Array.from({ length: 10 }, (_, i) => archive.saveBadge(badge(`R${r}-${i}`)).then(() => void resolved.push(`R${r}-${i}`)));
+        writes.push(...batch);
+        return batch[0] as Promise<void>;
+      });
+    }
+    await round;
+    await Promise.all(writes);
+    expect(resolved).toHaveLength(200);
+    expect(new Set(resolved).size).toBe(200);
+    // Groups resolve in commit order: no write of round r resolves before every write of round r-1.
+    const roundOf = (id: string) => Number(id.slice(1, id.indexOf('-')));
+    for (let i = 1; i < resolved.length; i++) expect(roundOf(resolved[i] as string)).toBeGreaterThanOrEqual(roundOf(resolved[i - 1] as string));
+    expect(count(db, 'badges')).toBe(200);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    // What SQLite itself does on COMMIT: no fsync there (the archive syncs the WAL off the main thread).
+    expect((archive as unknown as { db: Database.Database }).db.pragma('synchronous', { simple: true })).toBe(1);
+  });
+
+  it('copies the WAL into the database file from a thread of its own, long before its own auto-checkpoint would', async () => {
+    const archive = openArchive();
+    await archive.saveBadge(badge('FIRST'));
+    const sizeBefore = statSync(file).size;
+    // About 2 MB of rows: far below the 64 MiB auto-checkpoint of the main connection.
+    await archive.seedBadges(Array.from({ length: 5000 }, (_, i) => badge(`B${i}`, 'Accepted', 'x'.repeat(300))));
+    expect(statSync(`${file}-wal`).size).toBeGreaterThan(1_000_000);
+    for (let tries = 0; statSync(file).size <= sizeBefore + 1_000_000 && tries < 200; tries++) await new Promise((r) => setTimeout(r, 50));
+    expect(statSync(file).size).toBeGreaterThan(sizeBefore + 1_000_000);
+    expect(otherConnection().prepare('SELECT COUNT(*) AS n FROM badges').get()).toEqual({ n: 5001 });
+  });
+
+  it('close() settles the writes still waiting for their WAL sync, and they are there after reopening', async () => {
+    const archive = openArchive();
+    const first = archive.saveBadge(badge('BEFORE-CLOSE-1'));
+    const second = archive.insertTransaction(newTx({ startKey: 'before-close' }));
+    archive.close();
+    await expect(first).resolves.toEqual(badge('BEFORE-CLOSE-1'));
+    const { transaction } = await second;
+    const reopened = openArchive();
+    expect(reopened.badge('BEFORE-CLOSE-1')).toEqual(badge('BEFORE-CLOSE-1'));
+    expect(reopened.transactionById(transaction.id)?.ocppTransactionId).toBe(String(transaction.id));
   });
 
   it('rejects a write with ArchiveUnavailableError while another connection holds the database write lock, and writes again once it is released', async () => {
@@ -440,12 +512,9 @@ describe('badges and message log', () => {
     expect(archive.badge('NONE')).toBeNull();
   });
 
-  it('prunes the message log to its bound (newest kept) while frames keep coming', async () => {
+  it('prunes the message log to its bound (newest kept) while frames keep coming', () => {
     const archive = openArchive({ messageLogRows: 50 });
-    const db = otherConnection();
     for (let i = 1; i <= 2000; i++) archive.logFrame('S1', i % 2 === 0 ? 'out' : 'in', `[2,"${i}","Heartbeat",{}]`);
-    await archive.saveBadge(badge('FLUSH')); // same batch: resolves once the frames are committed
-    expect(count(db, 'ocpp_log')).toBe(50);
     const log = archive.messageLog('S1', 1000);
     expect(log.length).toBe(50);
     expect(log[0]?.frame).toBe('[2,"2000","Heartbeat",{}]');
@@ -453,9 +522,88 @@ describe('badges and message log', () => {
     expect(log[0]?.direction).toBe('out');
     // Between two prunes the log never holds more than the bound plus one pruning period.
     for (let i = 1; i <= 1500; i++) archive.logFrame('S1', 'in', `more ${i}`);
-    await archive.saveBadge(badge('FLUSH-2'));
+    archive.close(); // commits the log
+    const db = logConnection(archive);
     expect(count(db, 'ocpp_log')).toBeLessThanOrEqual(50 + 1000);
     expect(count(db, 'ocpp_log')).toBe(550);
+  });
+
+  it('keeps the message log in a file of its own: frames are readable at once, written by its own thread without the archive batch, kept across a restart, and an older archive hands its log over once', async () => {
+    const archive = openArchive({ messageLogRows: 100 });
+    expect(archive.messageLogFile).toBe(join(dir, 'archive.ocpp-log.sqlite'));
+    archive.logFrame('S1', 'in', '[2,"a","Heartbeat",{}]');
+    archive.logFrame('S1', 'out', '[3,"a",{}]');
+    archive.logFrame('S2', 'in', '[2,"b","Heartbeat",{}]');
+    // Read back before any commit, newest first, paged by id.
+    const frames = archive.stationFrames('S1', 10);
+    expect(frames.map((f) => [f.direction, f.frame])).toEqual([['out', '[3,"a",{}]'], ['in', '[2,"a","Heartbeat",{}]']]);
+    expect(archive.stationFrames('S1', 10, frames[0]?.id).map((f) => f.frame)).toEqual(['[2,"a","Heartbeat",{}]']);
+    // No row in the archive's group commit: the archive's own table stays empty.
+    await archive.saveBadge(badge('X'));
+    expect(count(otherConnection(), 'ocpp_log')).toBe(0);
+    // Committed on the log's own timer (no fsync, no archive batch needed).
+    const log = logConnection(archive);
+    for (let tries = 0; count(log, 'ocpp_log') < 3 && tries < 200; tries++) await new Promise((r) => setTimeout(r, 50));
+    expect(count(log, 'ocpp_log')).toBe(3);
+    archive.close();
+    expect(openArchive({ messageLogRows: 100 }).messageLog('S2')).toEqual([expect.objectContaining({ direction: 'in', frame: '[2,"b","Heartbeat",{}]' })]);
+
+    // An archive of a version that logged into its own ocpp_log table (no log file yet).
+    const oldFile = join(dir, 'old.sqlite');
+    const old = new Database(oldFile);
+    for (const sql of MIGRATIONS) old.exec(sql);
+    old.pragma(`user_version = ${MIGRATIONS.length}`);
+    const insert = old.prepare('INSERT INTO ocpp_log (station_id, direction, frame, at) VALUES (?, ?, ?, ?)');
+    for (let i = 1; i <= 150; i++) insert.run('OLD', 'in', `frame ${i}`, at(i));
+    old.close();
+    const upgraded = new SqliteArchive(oldFile, { messageLogRows: 100 });
+    opened.push(upgraded);
+    const moved = upgraded.messageLog('OLD', 1000);
+    expect(moved).toHaveLength(100);
+    expect(moved[0]).toEqual({ direction: 'in', frame: 'frame 150', at: at(150) });
+    expect(moved[99]?.frame).toBe('frame 51');
+    upgraded.close();
+    const check = new Database(oldFile);
+    opened.push(check);
+    expect(count(check, 'ocpp_log')).toBe(0);
+    // Moved once: a restart neither moves nor loses anything.
+    const again = new SqliteArchive(oldFile, { messageLogRows: 100 });
+    opened.push(again);
+    expect(again.messageLog('OLD', 1000)).toHaveLength(100);
+  });
+
+  it('a log batch its writer thread cannot store is dropped and counted; the archive is unaffected and later frames are logged', async () => {
+    const archive = openArchive();
+    logConnection(archive).exec(`CREATE TRIGGER rollback_log BEFORE INSERT ON ocpp_log WHEN NEW.frame = 'POISON' BEGIN SELECT RAISE(ROLLBACK, 'poisoned'); END;`);
+    expect(() => {
+      archive.logFrame('S1', 'in', 'POISON');
+      archive.logFrame('S1', 'out', 'same batch');
+    }).not.toThrow();
+    await archive.saveBadge(badge('STORED'));
+    for (let tries = 0; archive.droppedLogFrames < 2 && tries < 200; tries++) await new Promise((r) => setTimeout(r, 50));
+    expect(archive.droppedLogFrames).toBe(2);
+    archive.logFrame('S1', 'in', 'later');
+    archive.close();
+    const reopened = openArchive();
+    expect(reopened.messageLog('S1').map((f) => f.frame)).toEqual(['later']);
+    expect(reopened.badge('STORED')).toEqual(badge('STORED'));
+  });
+
+  it('its writer threads also start in a process run as `node --input-type=module -e` (how the benchmarks and crash tests start the server)', () => {
+    const archiveModule = pathToFileURL(join(import.meta.dirname, 'sqlite.ts')).href;
+    const code = `
+      const { SqliteArchive } = await import(${JSON.stringify(archiveModule)});
+      const archive = new SqliteArchive(${JSON.stringify(file)});
+      archive.logFrame('S1', 'in', 'from a -e process');
+      await archive.saveBadge({ idTag: 'E', status: 'Accepted', expiresAt: null, parentIdTag: null, label: null });
+      await new Promise((r) => setTimeout(r, 300));
+      const dropped = archive.droppedLogFrames;
+      archive.close();
+      console.log(JSON.stringify({ dropped }));`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', timeout: 30_000 });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({ dropped: 0 });
+    expect(openArchive().messageLog('S1').map((f) => f.frame)).toEqual(['from a -e process']);
   });
 
   it('truncates a very long frame in the message log', async () => {

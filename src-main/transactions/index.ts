@@ -233,18 +233,24 @@ export class TransactionService {
 
   /** Closes a transaction once; a repeated stop returns the stored result unchanged. */
   async stop(transaction: Transaction, end: TransactionEnd, lastReadings: MeterReading[] = []): Promise<Transaction> {
-    await this.flushSummaries(transaction.id);
+    // The pending running totals are written at once into the open batch (the archive runs a
+    // write when it is called), so the row read below has them and the stop joins the same
+    // group commit: one commit before the reply, not two.
+    const summary = this.flushSummaries(transaction.id);
     const latest = this.archive.transactionById(transaction.id) ?? transaction;
     transaction = latest;
     const live = liveValues(lastReadings);
     const meterStopWh = end.meterStopWh ?? live.energyWh ?? null;
     const energyWh =
       meterStopWh !== null && transaction.meterStartWh !== null ? Math.max(0, meterStopWh - transaction.meterStartWh) : transaction.energyWh;
-    const { transaction: stored, changed } = await this.archive.stopTransaction(
-      transaction.id,
-      { stoppedAt: end.stoppedAt, meterStopWh, energyWh, socEnd: live.soc ?? transaction.socEnd, stopReason: end.reason },
-      new Date().toISOString(),
-    );
+    const [, { transaction: stored, changed }] = await Promise.all([
+      summary,
+      this.archive.stopTransaction(
+        transaction.id,
+        { stoppedAt: end.stoppedAt, meterStopWh, energyWh, socEnd: live.soc ?? transaction.socEnd, stopReason: end.reason },
+        new Date().toISOString(),
+      ),
+    ]);
     if (changed) {
       this.registry.transactionChanged(stored.stationId, stored.evseId, stored.connectorId, null, null);
       this.bus.publish({ type: 'transaction', transaction: stored });

@@ -283,6 +283,20 @@ describe('TransactionService over a real archive, registry and bus', () => {
     });
   });
 
+  it('publishes station snapshots that later changes leave alone (connectors and phase currents included)', async () => {
+    await service.meterValues('CP1', 1, 1, null, [reading('Current.Import', 10, 'A', 'L1'), reading('Power.Active.Import', 7000, 'W')]);
+    registry.flush();
+    const stationEvents = () => events.filter((e): e is Extract<DomainEvent, { type: 'station' }> => e.type === 'station').map((e) => e.station);
+    const first = stationEvents().at(-1);
+    expect(first).toEqual(registry.get('CP1'));
+    expect(first).not.toBe(registry.get('CP1'));
+    await service.meterValues('CP1', 1, 1, null, [reading('Current.Import', 20, 'A', 'L1'), reading('Power.Active.Import', 9000, 'W')]);
+    registry.flush();
+    expect(first?.connectors.find((c) => c.evseId === 1)).toMatchObject({ powerW: 7000, currentA: [10, null, null] });
+    expect(stationEvents().at(-1)?.connectors.find((c) => c.evseId === 1)).toMatchObject({ powerW: 9000, currentA: [20, null, null] });
+    expect(connector('CP1', 1)).toMatchObject({ powerW: 9000, currentA: [20, null, null] });
+  });
+
   it('picks up the open transactions of the archive at construction (restart)', async () => {
     const t = await start({ evseId: 2, connectorId: 2, startKey: 'restart' });
     registry.close();

@@ -126,13 +126,17 @@ async function transactionEvent(ctx: RouteContext, p: TransactionEventReq): Prom
   } else if (idTag !== null && transaction.idTag !== idTag && transaction.stoppedAt === null) {
     transaction = await transactions.setIdTag(transaction, idTag);
   }
-  if (readings.length > 0) await transactions.meterValues(ctx.stationId, transaction.evseId, transaction.connectorId, transaction, readings);
+  // The readings and the connector's activity are independent writes: issued together they
+  // share one group commit (awaited one after the other they cost the reply two).
+  const writes: Array<Promise<void>> = [];
+  if (readings.length > 0) writes.push(transactions.meterValues(ctx.stationId, transaction.evseId, transaction.connectorId, transaction, readings));
   // 2.0.1 StatusNotification only says Occupied; the charging state of a transaction says
   // what operators need to see (Charging, SuspendedEV...), and Ended with the cable in is Finishing.
   const activity = p.eventType === 'Ended' ? 'Finishing' : CHARGING_STATE[p.transactionInfo.chargingState ?? ''];
   if (activity && !(p.offline ?? false)) {
-    await ctx.services.registry.connectorStatus(ctx.stationId, transaction.evseId, transaction.connectorId, activity, null, at);
+    writes.push(ctx.services.registry.connectorStatus(ctx.stationId, transaction.evseId, transaction.connectorId, activity, null, at));
   }
+  await Promise.all(writes);
   if (p.eventType === 'Ended') {
     await transactions.stop(transaction, { stoppedAt: at, meterStopWh: energyOf(readings), reason: p.transactionInfo.stoppedReason ?? 'Local' }, readings);
   }
