@@ -70,6 +70,11 @@ describe('the project run after a restart', () => {
     await first.stop();
     const second = await serve(dataDir);
     expect(second.output()).toMatch(/with simulated demo stations/);
+    // Its worker threads load in a process run as `node --input-type=module -e` (the energy worker answers).
+    const to = new Date().toISOString();
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    const summary = await rest<{ buckets?: unknown[] }>(second, `/energy/summary?from=${from}&to=${to}&bucket=hour&groupBy=site`);
+    expect(summary).toBeTypeOf('object');
     const generated = await rest<{ version: ProjectVersionInfo }>(second, '/project/generate?save=true', { method: 'POST', body: answers50() });
     expect(generated.version.id).toBe(2);
     await second.stop();

@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { ApiError, type ApiErrorCode } from '../../src-shared/api/index.ts';
 import type { EnergySummary, EnergySummaryQuery, MeterTrend, MeterTrendQuery, PowerSeries, PowerSeriesQuery, SiteInfo } from '../../src-shared/api/energy.ts';
 import type { ProjectFile } from '../../src-shared/project/index.ts';
+import { workerExecArgv } from '../archive/index.ts';
 import { sitesOfProject } from './sites.ts';
 
 type EnergyWorkerQuery =
@@ -86,7 +87,8 @@ export class EnergyWorker {
   }
 
   private start(): Worker {
-    const worker = new Worker(new URL('./worker.ts', import.meta.url), { workerData: { file: this.options.file, project: this.project } });
+    // Without --input-type: a server run as `node --input-type=module -e` would pass it on and the worker would not load.
+    const worker = new Worker(new URL('./worker.ts', import.meta.url), { workerData: { file: this.options.file, project: this.project }, execArgv: workerExecArgv() });
     worker.unref();
     worker.on('message', (reply: EnergyWorkerReply) => {
       const p = this.pending.get(reply.id);
