@@ -1,8 +1,8 @@
 // Ground-plan symbol library (issue 7): the built-in symbols (assets/symbols/*.json), and the pure
 // edits of a project's own symbols (add or replace one, delete one unless something uses it).
 // The I/O shell that saves them as project versions is symbol-store.ts.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { loadJsonLibrary } from './json-library.ts';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   DEFAULT_SYMBOL_ID,
@@ -15,7 +15,6 @@ import {
   type ProjectFileV2,
   type SymbolLibraryInfo,
 } from '../../src-shared/project/index.ts';
-import { ProjectError } from './errors.ts';
 import { planSymbolSchema, schemaProblems, type ProjectProblem } from './schema.ts';
 
 export const DEFAULT_SYMBOL_DIR = resolve(fileURLToPath(import.meta.url), '../../../assets/symbols');
@@ -40,26 +39,7 @@ const cache = new Map<string, PlanSymbol[]>();
 export function loadSymbolLibrary(dir: string = DEFAULT_SYMBOL_DIR): PlanSymbol[] {
   const cached = cache.get(dir);
   if (cached) return structuredClone(cached);
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .sort();
-  const symbols: PlanSymbol[] = [];
-  const origin = new Map<string, string>();
-  for (const file of files) {
-    const path = join(dir, file);
-    let data: unknown;
-    try {
-      data = JSON.parse(readFileSync(path, 'utf8'));
-    } catch (error) {
-      throw new ProjectError(path, [{ pointer: '', message: `cannot read the symbol: ${error instanceof Error ? error.message : String(error)}` }], 'is not a valid ground-plan symbol');
-    }
-    const problems = symbolProblems(data);
-    const symbol = data as PlanSymbol;
-    if (problems.length === 0 && origin.has(symbol.id)) problems.push({ pointer: '/id', message: `"${symbol.id}" is already the id of ${origin.get(symbol.id) ?? 'another symbol'}` });
-    if (problems.length > 0) throw new ProjectError(path, problems, 'is not a valid ground-plan symbol');
-    origin.set(symbol.id, path);
-    symbols.push(symbol);
-  }
+  const symbols = loadJsonLibrary<PlanSymbol>(dir, 'ground-plan symbol', symbolProblems);
   cache.set(dir, symbols);
   return structuredClone(symbols);
 }

@@ -1,7 +1,7 @@
 // Template instantiation: a station's effective declaration is its template's values, overridden by
 // the instance's own. Pure, apart from loadTemplateLibrary (reads assets/templates).
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { loadJsonLibrary } from './json-library.ts';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type {
   GroundPlanView,
@@ -194,27 +194,5 @@ export function templateProblems(data: unknown): ProjectProblem[] {
 
 /** Reads and validates every *.json of a template folder, sorted by file name; ids must be unique. */
 export function loadTemplateLibrary(dir: string = DEFAULT_TEMPLATE_DIR): StationTemplate[] {
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .sort();
-  const templates: StationTemplate[] = [];
-  const origin = new Map<string, string>();
-  for (const file of files) {
-    const path = join(dir, file);
-    let data: unknown;
-    try {
-      data = JSON.parse(readFileSync(path, 'utf8'));
-    } catch (error) {
-      throw new ProjectError(path, [{ pointer: '', message: `cannot read the template: ${error instanceof Error ? error.message : String(error)}` }], 'is not a valid station template');
-    }
-    const problems = templateProblems(data);
-    const template = data as StationTemplate;
-    if (problems.length === 0 && origin.has(template.id)) {
-      problems.push({ pointer: '/id', message: `"${template.id}" is already the id of ${origin.get(template.id) ?? 'another template'}` });
-    }
-    if (problems.length > 0) throw new ProjectError(path, problems, 'is not a valid station template');
-    origin.set(template.id, path);
-    templates.push(template);
-  }
-  return templates;
+  return loadJsonLibrary<StationTemplate>(dir, 'station template', templateProblems);
 }
