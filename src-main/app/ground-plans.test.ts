@@ -1,15 +1,11 @@
 // Ground plans over REST and the API contract against a real supervisor (real project folder,
 // real SQLite audit log, real HTTP): plans per park from the project, a save that becomes a
 // project version and shows at once, bad input refused with nothing changed, roles, backgrounds.
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GroundPlanInfo, Page, AuditEntry } from '../../src-shared/api/index.ts';
 import type { ProjectVersionInfo } from '../../src-shared/project/index.ts';
-import { loadProject, toRuntimeProject } from '../project/index.ts';
-import { startTestSupervisor, type TestSupervisor } from './test-support.ts';
+import { DEMO_PROJECT, startDemoSupervisor, startTestSupervisor, type TestSupervisor } from './test-support.ts';
 
-const DEMO_PATH = resolve(fileURLToPath(import.meta.url), '../../../assets/demo/project.json');
 
 let supervisor: TestSupervisor | null = null;
 
@@ -20,8 +16,7 @@ afterEach(async () => {
 
 /** The supervisor as `npm run serve` starts it on the demo project (its source kept as version 1). */
 async function startDemo(): Promise<TestSupervisor> {
-  const resolved = loadProject(DEMO_PATH);
-  supervisor = await startTestSupervisor({ project: toRuntimeProject(resolved), projectSource: { path: DEMO_PATH, resolved } });
+  supervisor = await startDemoSupervisor();
   return supervisor;
 }
 
@@ -77,7 +72,7 @@ describe('ground plans of the running project', () => {
     expect(plans.body[0]?.placements.find((p) => p.stationId === 'DEMO-AC-01')).toEqual({ stationId: 'DEMO-AC-01', x: 12.5, y: 30 });
     expect(plans.body[0]?.version).toBe(2);
     const versions = await http<ProjectVersionInfo[]>('GET', '/project/versions');
-    expect(versions.body.map((v) => v.message)).toEqual([`Loaded from ${DEMO_PATH}`, 'ground plan demo-site edited']);
+    expect(versions.body.map((v) => v.message)).toEqual([`Loaded from ${DEMO_PROJECT}`, 'ground plan demo-site edited']);
     const diff = await http<{ stations: { changed: Array<{ id: string }> } }>('GET', '/project/versions/1/diff/2');
     expect(diff.body.stations.changed.map((c) => c.id)).toEqual(['DEMO-AC-01']);
 

@@ -2,15 +2,10 @@
 // project folder, real SQLite audit log, real HTTP): the library with each station's symbol, a
 // change saved as a project version and applied live, bad input refused with nothing changed, a
 // symbol in use not deleted, roles and audit.
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditEntry, Page, SymbolSaveInfo } from '../../src-shared/api/index.ts';
 import type { PlanSymbol, ProjectVersionInfo, SymbolLibraryInfo } from '../../src-shared/project/index.ts';
-import { loadProject, toRuntimeProject } from '../project/index.ts';
-import { startTestSupervisor, type TestSupervisor } from './test-support.ts';
-
-const DEMO_PATH = resolve(fileURLToPath(import.meta.url), '../../../assets/demo/project.json');
+import { startDemoSupervisor, type TestSupervisor } from './test-support.ts';
 
 let supervisor: TestSupervisor | null = null;
 
@@ -20,8 +15,7 @@ afterEach(async () => {
 });
 
 async function startDemo(): Promise<TestSupervisor> {
-  const resolved = loadProject(DEMO_PATH);
-  supervisor = await startTestSupervisor({ project: toRuntimeProject(resolved), projectSource: { path: DEMO_PATH, resolved } });
+  supervisor = await startDemoSupervisor();
   return supervisor;
 }
 

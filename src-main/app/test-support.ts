@@ -2,11 +2,12 @@
 // WebSocket station that sends exactly the frames a test writes (good or bad).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pino } from 'pino';
 import { WebSocket } from 'ws';
 import { RPCClient } from 'ocpp-rpc';
 import type { ProjectFile } from '../../src-shared/project/index.ts';
+import { loadProject, toRuntimeProject } from '../project/index.ts';
 import { startSupervisor, type Supervisor, type SupervisorOptions } from './supervisor.ts';
 
 export const TEST_PROJECT: ProjectFile = {
@@ -59,6 +60,15 @@ export async function startTestSupervisor(overrides: Partial<SupervisorOptions> 
       rmSync(dataDir, { recursive: true, force: true });
     },
   });
+}
+
+/** The bundled demo project, as `npm run serve` runs it. */
+export const DEMO_PROJECT = resolve(import.meta.dirname, '../../assets/demo/project.json');
+
+/** A supervisor on the demo project as `npm run serve` starts it (its source kept as version 1). */
+export function startDemoSupervisor(overrides: Partial<SupervisorOptions> = {}): Promise<TestSupervisor> {
+  const resolved = loadProject(DEMO_PROJECT);
+  return startTestSupervisor({ project: toRuntimeProject(resolved), projectSource: { path: DEMO_PROJECT, resolved }, ...overrides });
 }
 
 export interface RawStation {
