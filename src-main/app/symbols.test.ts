@@ -151,4 +151,22 @@ describe('symbol library over REST', () => {
       ['viewer1', false],
     ]);
   });
+
+  it('a symbol and a ground plan saved at the same moment make two versions, one after the other, and both changes stay', async () => {
+    await startDemo();
+    const symbol = await dcSymbol();
+    symbol.colors.Charging = '#00ffaa';
+    const [sym, plan] = await Promise.all([
+      http<SymbolSaveInfo>('PUT', '/project/symbols/dc-charger', { json: symbol }),
+      http<{ version: { id: number } }>('PUT', '/ground-plans/demo-site', { json: { placements: [{ stationId: 'DEMO-AC-01', x: 12.5, y: 30 }] } }),
+    ]);
+    expect([sym.status, plan.status]).toEqual([200, 200]);
+    expect([sym.body.version.id, plan.body.version.id].sort()).toEqual([2, 3]);
+    const versions = await http<Array<{ id: number; message: string }>>('GET', '/project/versions');
+    expect(versions.body.map((v) => v.id)).toEqual([1, 2, 3]);
+    // The later version is based on the earlier one: the latest project has both changes.
+    const latest = await http<{ project: { symbols?: PlanSymbol[]; sites: Array<{ parks: Array<{ stations: Array<{ id: string; position?: { x: number; y: number } }> }> }> } }>('GET', '/project');
+    expect(latest.body.project.symbols?.find((x) => x.id === 'dc-charger')?.colors.Charging).toBe('#00ffaa');
+    expect(latest.body.project.sites[0]?.parks[0]?.stations.find((st) => st.id === 'DEMO-AC-01')?.position).toEqual({ x: 12.5, y: 30 });
+  });
 });

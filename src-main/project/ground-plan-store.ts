@@ -48,7 +48,6 @@ export class GroundPlanStore {
   private readonly options: GroundPlanStoreOptions;
   /** The started project in the latest format (when there is no version yet). */
   private migrated: ProjectFileV2 | null | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: GroundPlanStoreOptions) {
     this.options = options;
@@ -120,9 +119,8 @@ export class GroundPlanStore {
    * removes the background. Everything is checked before anything is written.
    */
   save(request: SaveGroundPlanRequest, author: string): Promise<{ plan: GroundPlanInfo; version: ProjectVersionInfo | null }> {
-    const run = this.queue.then(() => this.saveNow(request, author));
-    this.queue = run.catch(() => undefined);
-    return run;
+    // One queue with every other edit of the project (templates, symbols, wizard).
+    return this.options.workspace.exclusive(() => this.saveNow(request, author));
   }
 
   private async saveNow(request: SaveGroundPlanRequest, author: string): Promise<{ plan: GroundPlanInfo; version: ProjectVersionInfo | null }> {

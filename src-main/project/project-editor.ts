@@ -31,17 +31,15 @@ function safeFileName(name: string): string {
 export class ProjectEditor {
   private readonly workspace: ProjectWorkspace;
   private readonly library: () => StationTemplate[];
-  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(workspace: ProjectWorkspace, library: () => StationTemplate[] = () => loadTemplateLibrary()) {
     this.workspace = workspace;
     this.library = library;
   }
 
+  /** Edits go through the workspace's one queue (shared with the ground plans and the symbols). */
   private run<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(work);
-    this.queue = next.catch(() => undefined);
-    return next;
+    return this.workspace.exclusive(work);
   }
 
   /** The latest version; refused when there is none or when it is not `baseVersion`. */

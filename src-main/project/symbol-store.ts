@@ -26,7 +26,6 @@ export interface SymbolSaveResult {
 
 export class SymbolStore {
   private readonly options: SymbolStoreOptions;
-  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: SymbolStoreOptions) {
     this.options = options;
@@ -67,7 +66,8 @@ export class SymbolStore {
   }
 
   private serial(edit: (project: ProjectFileV2) => Promise<{ next: ProjectFileV2; message: string }>, author: string, baseVersion: number | null | undefined): Promise<SymbolSaveResult> {
-    const run = this.queue.then(async () => {
+    // One queue with every other edit of the project (ground plans, templates, wizard).
+    return this.options.workspace.exclusive(async () => {
       const { project, version: current } = await this.base();
       if (!project) throw new SymbolError('BadRequest', 'The supervisor runs without a project: there is no symbol library to change');
       const currentId = current?.id ?? null;
@@ -80,7 +80,5 @@ export class SymbolStore {
       if (wasRunning) await this.options.live.apply(version.id);
       return { library: symbolLibraryOf(next, this.builtIn(), version.id), version, applied: wasRunning };
     });
-    this.queue = run.catch(() => undefined);
-    return run;
   }
 }
