@@ -11,7 +11,7 @@ import type { AuditEntry, Page as ResultPage } from '../src-shared/api/index.ts'
 import type { ProjectVersionInfo, SymbolLibraryInfo } from '../src-shared/project/index.ts';
 import { launchBrowser, openPage } from './browser.ts';
 import { startServer, type RunningServer } from './server.ts';
-import { SCREENSHOTS, screenshot, until } from './support.ts';
+import { SCREENSHOTS, screenshot, signIn, until } from './support.ts';
 
 const ADMIN_PASSWORD = 'admin-symbols-Pa55word';
 const ENGINEER = { username: 'eng1', role: 'engineer', password: 'engineer-sym-Pa55word' };
@@ -23,14 +23,6 @@ let browser: Browser;
 let page: Page;
 let pageErrors: string[];
 
-async function signIn(p: Page, username: string, password: string): Promise<void> {
-  await p.waitForSelector('[data-testid="login-form"]');
-  await p.fill('[data-testid="login-username"]', username);
-  await p.fill('[data-testid="login-password"]', password);
-  await p.click('[data-testid="login-submit"]');
-  await p.waitForSelector(`[data-testid="user-badge"][data-username="${username}"]`);
-  await p.waitForSelector('[data-testid="connection-state"][data-state="open"]');
-}
 
 async function openSymbols(): Promise<void> {
   await page.goto(`${server.url}/#/project`);
@@ -78,9 +70,20 @@ describe('symbol library', () => {
     });
     await screenshot(page, 'symbols.png', true);
 
+    // A viewer already watching the ground plan elsewhere.
+    const { page: watcher } = await openPage(browser);
+    await watcher.goto(`${server.url}/#/groundPlan`);
+    await signIn(watcher, VIEWER.username, VIEWER.password);
+    await watcher.waitForSelector('[data-symbol="dc-charger"] [data-slot="primary"]');
+    const watcherSlots = () => watcher.$$eval('[data-symbol="dc-charger"] [data-slot="primary"]', (nodes) => nodes.map((n) => n.getAttribute('data-value')));
+    expect(new Set(await watcherSlots())).toEqual(new Set(['power']));
+
     await page.click('[data-testid="symbol-save"]');
     await page.click('[data-testid="confirm-ok"]');
     await until('saved as the project copy', async () => (await page.getAttribute('[data-testid="symbol-origin-dc-charger"]', 'data-status')) === 'customised');
+    // The viewer's plan follows without a reload (the applied version is announced to every client).
+    await until('the watching viewer redrawn with the new symbol', async () => (await watcherSlots()).every((v) => v === 'energy'), 20_000);
+    await watcher.context().close();
 
     // REST: a new version by the engineer, running, audited.
     const library = await server.rest<SymbolLibraryInfo>('/project/symbols');

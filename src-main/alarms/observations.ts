@@ -79,6 +79,7 @@ export function observationsFromDomainEvent(event: DomainEvent): AlarmObservatio
     case 'alarm':
     case 'notification':
     case 'ocppFrame':
+    case 'projectApplied':
       return [];
   }
 }

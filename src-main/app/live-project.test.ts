@@ -65,7 +65,14 @@ describe('live apply of a project version', () => {
     const hourAgo = () => ({ from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date().toISOString(), bucket: 'hour' as const });
     expect(await sup.api.dispatch('energySummary', { ...hourAgo(), groupBy: 'site', siteId: 'demo-site' })).toBeDefined();
 
+    const published: number[] = [];
+    const off = sup.bus.subscribe((event) => {
+      if (event.type === 'projectApplied' && event.version !== null) published.push(event.version);
+    });
+    cleanups.push(async () => off());
     const generated = await sup.api.dispatch('generateProject', { answers: answers(60_000), save: true }, ENGINEER);
+    // The UI clients are told that another version runs (they reload the plans, symbols, sites).
+    expect(published).toEqual([2]);
     const applied = generated.applied as ProjectApplyPlan;
     expect(applied.from).toBe(1);
     expect(applied.to).toBe(2);

@@ -24,6 +24,8 @@ export interface LiveProjectDeps {
   startSmartCharging(project: ProjectFile): AllocationController | null;
   /** The rest of the project the services take live: registration settings, badges. */
   configure(project: ProjectFile): Promise<void>;
+  /** Told once a version runs (the supervisor publishes it to the UI clients). */
+  onApplied?(version: number): void;
   log: Logger;
 }
 
@@ -97,6 +99,7 @@ export class LiveProject {
     if (controller) await controller.reconfigure(runtime);
     else if (runtime.sites.some((s) => s.groups.length > 0)) this.deps.startSmartCharging(runtime);
     this.running = { version: id, resolved, runtime };
+    this.deps.onApplied?.(id);
     const archiveProblem = unavailableArchive(resolved);
     if (archiveProblem) this.deps.log.warn({ version: id }, archiveProblem);
     this.deps.log.info(

@@ -221,6 +221,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
         energy.useProject(running);
         await alarms.setTopology(topologyFromProject(running));
       },
+      onApplied: (version) => bus.publish({ type: 'projectApplied', version }),
       log,
     },
     await runningProject(workspace, project, options.projectSource?.resolved ?? null),

@@ -7,8 +7,12 @@ import { useAlarms } from './alarms.ts';
 import { useBadges } from './badges.ts';
 import { useCommands } from './commands.ts';
 import { useConnection } from './connection.ts';
+import { useGroundPlans } from './groundPlans.ts';
+import { useProject } from './project.ts';
 import { useSession } from './session.ts';
+import { useSites } from './sites.ts';
 import { useStations } from './stations.ts';
+import { useSymbols } from './symbols.ts';
 
 type Listener = (events: readonly DomainEvent[]) => void;
 const extraListeners = new Set<Listener>();
@@ -17,6 +21,14 @@ const extraListeners = new Set<Listener>();
 export function onEventBatch(listener: Listener): () => void {
   extraListeners.add(listener);
   return () => extraListeners.delete(listener);
+}
+
+/** Reloads the stores built from the project, those that have been loaded. */
+function reloadProjectViews(): void {
+  if (useSymbols.getState().loaded) void useSymbols.getState().load();
+  if (useGroundPlans.getState().loaded) void useGroundPlans.getState().load();
+  if (useProject.getState().loaded) void useProject.getState().reload();
+  if (useSites.getState().loaded) void useSites.getState().load();
 }
 
 export function connectStores(client: SupervisorClient): () => void {
@@ -30,6 +42,8 @@ export function connectStores(client: SupervisorClient): () => void {
     useCommands.getState().applyEvents(batch);
     useBadges.getState().applyEvents(batch);
     useAlarms.getState().applyEvents(batch);
+    // Another project version runs: what is drawn from the project is read again.
+    if (batch.some((e) => e.type === 'projectApplied')) reloadProjectViews();
     for (const listener of extraListeners) listener(batch);
   };
   const offEvent = client.onEvent((event) => {

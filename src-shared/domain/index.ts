@@ -255,6 +255,8 @@ export type DomainEvent =
   | { type: 'transaction'; transaction: Transaction }
   | { type: 'command'; command: CommandRecord }
   | { type: 'badge'; badge: Badge }
-  | { type: 'ocppFrame'; frame: OcppFrameRecord };
+  | { type: 'ocppFrame'; frame: OcppFrameRecord }
+  /** Another project version runs (live apply): screens built from the project reload it. */
+  | { type: 'projectApplied'; version: number | null };
 
 export type DomainEventType = DomainEvent['type'];
