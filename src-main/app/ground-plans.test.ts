@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GroundPlanInfo, Page, AuditEntry } from '../../src-shared/api/index.ts';
 import type { ProjectVersionInfo } from '../../src-shared/project/index.ts';
-import { DEMO_PROJECT, startDemoSupervisor, startTestSupervisor, type TestSupervisor } from './test-support.ts';
+import { DEMO_PROJECT, restCall, startDemoSupervisor, startTestSupervisor, type RestReply, type TestSupervisor } from './test-support.ts';
 
 
 let supervisor: TestSupervisor | null = null;
@@ -20,27 +20,9 @@ async function startDemo(): Promise<TestSupervisor> {
   return supervisor;
 }
 
-interface Reply<T> {
-  status: number;
-  body: T;
-  headers: Headers;
-}
-
-async function http<T = unknown>(method: string, path: string, options: { json?: unknown; raw?: { type: string; bytes: Uint8Array }; token?: string } = {}): Promise<Reply<T>> {
+function http<T = unknown>(method: string, path: string, options: Parameters<typeof restCall>[3] = {}): Promise<RestReply<T>> {
   if (!supervisor) throw new Error('no supervisor');
-  const headers: Record<string, string> = { Authorization: `Bearer ${options.token ?? supervisor.apiKey}` };
-  let body: string | Blob | undefined;
-  if (options.json !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    body = JSON.stringify(options.json);
-  } else if (options.raw) {
-    headers['Content-Type'] = options.raw.type;
-    body = new Blob([options.raw.bytes as Uint8Array<ArrayBuffer>]);
-  }
-  const response = await fetch(`${supervisor.url}/api/v1${path}`, { method, headers, body });
-  const type = response.headers.get('content-type') ?? '';
-  const data = type.includes('json') ? ((await response.json()) as T) : (new Uint8Array(await response.arrayBuffer()) as T);
-  return { status: response.status, body: data, headers: response.headers };
+  return restCall<T>(supervisor, method, path, options);
 }
 
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);

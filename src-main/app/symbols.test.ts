@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditEntry, Page, SymbolSaveInfo } from '../../src-shared/api/index.ts';
 import type { PlanSymbol, ProjectVersionInfo, SymbolLibraryInfo } from '../../src-shared/project/index.ts';
-import { startDemoSupervisor, type TestSupervisor } from './test-support.ts';
+import { restCall, startDemoSupervisor, type RestReply, type TestSupervisor } from './test-support.ts';
 
 let supervisor: TestSupervisor | null = null;
 
@@ -19,12 +19,9 @@ async function startDemo(): Promise<TestSupervisor> {
   return supervisor;
 }
 
-async function http<T = unknown>(method: string, path: string, options: { json?: unknown; token?: string } = {}): Promise<{ status: number; body: T }> {
+function http<T = unknown>(method: string, path: string, options: Parameters<typeof restCall>[3] = {}): Promise<RestReply<T>> {
   if (!supervisor) throw new Error('no supervisor');
-  const headers: Record<string, string> = { Authorization: `Bearer ${options.token ?? supervisor.apiKey}` };
-  if (options.json !== undefined) headers['Content-Type'] = 'application/json';
-  const response = await fetch(`${supervisor.url}/api/v1${path}`, { method, headers, body: options.json === undefined ? undefined : JSON.stringify(options.json) });
-  return { status: response.status, body: (await response.json()) as T };
+  return restCall<T>(supervisor, method, path, options);
 }
 
 const library = async () => (await http<SymbolLibraryInfo>('GET', '/project/symbols')).body;

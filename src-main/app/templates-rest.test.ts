@@ -9,7 +9,7 @@ import type { AddChargingResult, AuditEntry, BundleImportResult, Page, TemplateL
 import type { StationState } from '../../src-shared/domain/index.ts';
 import type { ProjectFileV2, ProjectVersionInfo } from '../../src-shared/project/index.ts';
 import { BUNDLE_FORMAT, checkProject, derivePassword, loadProject, toRuntimeProject, type ProjectBundle } from '../project/index.ts';
-import { startTestSupervisor, type TestSupervisor } from './test-support.ts';
+import { restCall, startTestSupervisor, type TestSupervisor } from './test-support.ts';
 import { SimulatedStation } from '../simulator/index.ts';
 
 const DEMO_PATH = resolve(fileURLToPath(import.meta.url), '../../../assets/demo/project.json');
@@ -31,25 +31,7 @@ async function startDemo(): Promise<TestSupervisor> {
   return sup;
 }
 
-interface Reply<T> {
-  status: number;
-  body: T;
-  headers: Headers;
-}
-
-async function http<T = unknown>(sup: TestSupervisor, method: string, path: string, options: { json?: unknown; text?: string; token?: string } = {}): Promise<Reply<T>> {
-  const headers: Record<string, string> = { Authorization: `Bearer ${options.token ?? sup.apiKey}` };
-  let body: string | undefined;
-  if (options.json !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    body = JSON.stringify(options.json);
-  } else if (options.text !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    body = options.text;
-  }
-  const response = await fetch(`${sup.url}/api/v1${path}`, { method, headers, body });
-  return { status: response.status, body: (await response.json()) as T, headers: response.headers };
-}
+const http = restCall;
 
 async function tokenOf(sup: TestSupervisor, username: string, role: 'operator' | 'engineer'): Promise<string> {
   await sup.api.dispatch('putAccount', { username, role, password: `${username}-Pa55word!` });

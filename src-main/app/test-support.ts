@@ -169,3 +169,34 @@ export async function eventually<T>(check: () => T | Promise<T>, ms = 5000, step
 export function strictClient(options: { endpoint: string; identity: string; password?: string | null; protocols: string[]; callTimeoutMs?: number }): RPCClient {
   return new RPCClient({ reconnect: false, strictMode: true, ...options, password: options.password ?? null } as unknown as ConstructorParameters<typeof RPCClient>[0]);
 }
+
+export interface RestReply<T> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/**
+ * A REST call to a test supervisor with its API key (or `token`): a JSON body, JSON text as is,
+ * or raw bytes of a type; a JSON answer is parsed, anything else comes back as bytes.
+ */
+export async function restCall<T = unknown>(
+  sup: TestSupervisor,
+  method: string,
+  path: string,
+  options: { json?: unknown; text?: string; raw?: { type: string; bytes: Uint8Array }; token?: string } = {},
+): Promise<RestReply<T>> {
+  const headers: Record<string, string> = { Authorization: `Bearer ${options.token ?? sup.apiKey}` };
+  let body: string | Blob | undefined;
+  if (options.json !== undefined || options.text !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = options.text ?? JSON.stringify(options.json);
+  } else if (options.raw) {
+    headers['Content-Type'] = options.raw.type;
+    body = new Blob([options.raw.bytes as Uint8Array<ArrayBuffer>]);
+  }
+  const response = await fetch(`${sup.url}/api/v1${path}`, { method, headers, body });
+  const type = response.headers.get('content-type') ?? '';
+  const data = type.includes('json') ? ((await response.json()) as T) : (new Uint8Array(await response.arrayBuffer()) as T);
+  return { status: response.status, body: data, headers: response.headers };
+}
