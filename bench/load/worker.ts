@@ -1,6 +1,7 @@
 // Load-generator worker: holds many raw OCPP-J connections (half 1.6, half 2.0.1) and
 // drives them through connect, steady traffic and saturation, measuring reply latency.
-import { parentPort, workerData } from 'node:worker_threads';
+import { appendFileSync } from 'node:fs';
+import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { WebSocket } from 'ws';
 
 export interface WorkerJob {
@@ -28,6 +29,8 @@ export type WorkerMessage =
   | { kind: 'go' };
 
 const job = workerData as WorkerJob;
+/** BENCH_TRACE=FILE: every steady-phase reply as `sent-at-ms latency-ms action`, to FILE.<thread>. */
+const trace: string[] = [];
 
 interface Station {
   id: string;
@@ -86,6 +89,7 @@ function send(s: Station, stats: PhaseStats, done: () => void): void {
   stats.sent++;
   s.onReply = (ok) => {
     stats.latencies.push(performance.now() - s.sentAt);
+    if (process.env.BENCH_TRACE) trace.push(`${Math.round(s.sentAt)} ${(performance.now() - s.sentAt).toFixed(1)} ${text.slice(0, 80).split(',')[2]}`);
     if (ok) stats.answered++;
     else stats.errors++;
     done();
@@ -193,6 +197,7 @@ function saturate(stations: Station[]): Promise<PhaseStats> {
 const stations = await connectAll();
 await new Promise<void>((resolve) => parentPort?.once('message', () => resolve()));
 parentPort?.postMessage({ kind: 'steady', stats: await steady(stations) } satisfies WorkerMessage);
+if (process.env.BENCH_TRACE) appendFileSync(`${process.env.BENCH_TRACE}.${threadId}`, trace.join('\n'));
 await new Promise<void>((resolve) => parentPort?.once('message', () => resolve()));
 parentPort?.postMessage({ kind: 'saturate', stats: await saturate(stations) } satisfies WorkerMessage);
 for (const s of stations) s.ws.terminate();

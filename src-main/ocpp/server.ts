@@ -13,6 +13,9 @@ import type { CentralSystemServices, StationSession, VersionAdapter } from './ty
 import { v16Adapter } from './v16/index.ts';
 import { v201Adapter } from './v201/index.ts';
 
+/** A ping interval is walked in this many slices (see OcppServer.checkAlive). */
+const PING_SLICES = 50;
+
 export const SUPPORTED_PROTOCOLS: readonly OcppProtocol[] = ['ocpp2.0.1', 'ocpp1.6'];
 const ADAPTERS: Record<OcppProtocol, VersionAdapter> = { 'ocpp1.6': v16Adapter, 'ocpp2.0.1': v201Adapter };
 const STATION_ID = /^[\x21-\x7e]{1,48}$/;
@@ -64,6 +67,9 @@ export class CentralSystem {
   private readonly replyMemories = new Map<string, ReplyMemory>();
   private readonly sessions = new Map<string, StationSession>();
   private readonly pingTimer: NodeJS.Timeout;
+  /** The connections of the current ping round and how far it has got (see checkAlive). */
+  private pingRound: OcppConnection[] = [];
+  private pingTick = 0;
 
   constructor(services: CentralSystemServices, log: Logger, options: CentralSystemOptions = {}) {
     this.services = services;
@@ -87,7 +93,7 @@ export class CentralSystem {
       perMessageDeflate: false,
       handleProtocols: (offered, request) => this.chooseProtocol(offered, request),
     });
-    this.pingTimer = setInterval(() => this.checkAlive(), this.options.pingIntervalMs);
+    this.pingTimer = setInterval(() => this.checkAlive(), this.options.pingIntervalMs / PING_SLICES);
     this.pingTimer.unref();
   }
 
@@ -209,8 +215,19 @@ export class CentralSystem {
     return count;
   }
 
+  /**
+   * Pings one slice of the connections: every connection is visited once per ping interval, and
+   * one that has not answered the previous visit's ping is closed. Sliced because pinging 10,000
+   * sockets in one turn stalled every reply for ~400 ms.
+   */
   private checkAlive(): void {
-    for (const connection of this.connections.values()) {
+    if (this.pingTick % PING_SLICES === 0) this.pingRound = [...this.connections.values()];
+    const size = Math.ceil(this.pingRound.length / PING_SLICES);
+    const start = (this.pingTick % PING_SLICES) * size;
+    const slice = this.pingRound.slice(start, start + size);
+    this.pingTick++;
+    for (const connection of slice) {
+      if (!connection.isOpen) continue;
       if (!connection.alive) {
         this.log.warn({ station: connection.stationId }, 'no pong: connection considered dead');
         connection.closeReason = 'no answer to WebSocket ping';

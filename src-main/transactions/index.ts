@@ -92,7 +92,16 @@ interface PendingSummary {
   firstSoc: number | null;
   soc: number | null;
   meterStartWh: number | null;
+  /** When the first unwritten change arrived (performance.now()): due `summaryIntervalMs` later. */
+  since: number;
 }
+
+/**
+ * Granularity of the running-total writes: due totals are written in slices this far apart,
+ * so thousands of open transactions are written a few hundred at a time instead of all in one
+ * event-loop turn every interval (which stalled every reply for ~100 ms at 10,000 stations).
+ */
+const SUMMARY_SLICE_MS = 100;
 
 export class TransactionService {
   private readonly archive: Archive;
@@ -101,6 +110,7 @@ export class TransactionService {
   private readonly options: TransactionServiceOptions;
   private readonly summaries = new Map<number, PendingSummary>();
   private summaryTimer: NodeJS.Timeout | null = null;
+  private closed = false;
 
   constructor(archive: Archive, bus: DomainBus, registry: StationRegistry, options: TransactionServiceOptions) {
     this.archive = archive;
@@ -189,7 +199,7 @@ export class TransactionService {
     if (transaction && transaction.stoppedAt !== null) return;
     this.registry.meter(stationId, evseId, connectorId, live);
     if (!transaction) return;
-    const pending = this.summaries.get(transaction.id) ?? { transaction, energyWh: null, soc: null, firstSoc: null, meterStartWh: null };
+    const pending = this.summaries.get(transaction.id) ?? { transaction, energyWh: null, soc: null, firstSoc: null, meterStartWh: null, since: performance.now() };
     const meterStartWh = transaction.meterStartWh ?? pending.meterStartWh ?? live.energyWh ?? null;
     if (live.energyWh !== undefined && meterStartWh !== null) pending.energyWh = live.energyWh - meterStartWh;
     if (live.soc !== undefined) {
@@ -198,29 +208,67 @@ export class TransactionService {
     }
     if (transaction.meterStartWh === null && pending.meterStartWh === null && live.energyWh !== undefined) pending.meterStartWh = live.energyWh;
     this.summaries.set(transaction.id, pending);
-    this.summaryTimer ??= setTimeout(() => void this.flushSummaries(), this.options.summaryIntervalMs ?? 2000);
+    this.scheduleSummaries();
   }
 
-  /** Writes the coalesced running totals of open transactions and publishes them. */
-  async flushSummaries(only?: number): Promise<void> {
-    if (only === undefined && this.summaryTimer) {
-      clearTimeout(this.summaryTimer);
+  /** Arms the timer for the oldest pending running total (the map is in order of first change). */
+  private scheduleSummaries(): void {
+    if (this.summaryTimer || this.closed) return;
+    const oldest = this.summaries.values().next().value;
+    if (!oldest) return;
+    const due = oldest.since + (this.options.summaryIntervalMs ?? 2000) - performance.now();
+    this.summaryTimer = setTimeout(() => {
       this.summaryTimer = null;
-    }
-    const ids = only === undefined ? [...this.summaries.keys()] : this.summaries.has(only) ? [only] : [];
+      // A failed write is kept and retried next round; the archive reports its own outage.
+      this.flushSummaries('due').catch(() => undefined);
+    }, Math.max(due, SUMMARY_SLICE_MS));
+  }
+
+  /**
+   * Writes the coalesced running totals of open transactions and publishes them: all of them
+   * (no argument), one transaction's (before its stop), or those whose interval has passed.
+   */
+  async flushSummaries(only?: number | 'due'): Promise<void> {
+    let ids: number[];
+    if (only === 'due') {
+      const limit = performance.now() - (this.options.summaryIntervalMs ?? 2000) + SUMMARY_SLICE_MS;
+      ids = [];
+      for (const [id, p] of this.summaries) {
+        if (p.since > limit) break;
+        ids.push(id);
+      }
+    } else if (only === undefined) ids = [...this.summaries.keys()];
+    else ids = this.summaries.has(only) ? [only] : [];
     const receivedAt = new Date().toISOString();
-    const writes = ids.map((id) => {
-      const p = this.summaries.get(id) as PendingSummary;
-      this.summaries.delete(id);
-      return this.archive.updateTransaction(id, { energyWh: p.energyWh, soc: p.soc, socStart: p.firstSoc, meterStartWh: p.meterStartWh }, receivedAt);
+    const pendings = ids.map((id) => this.summaries.get(id) as PendingSummary);
+    for (const id of ids) this.summaries.delete(id);
+    const results = await Promise.allSettled(
+      pendings.map((p, i) => this.archive.updateTransaction(ids[i] as number, { energyWh: p.energyWh, soc: p.soc, socStart: p.firstSoc, meterStartWh: p.meterStartWh }, receivedAt)),
+    );
+    let failure: unknown = null;
+    results.forEach((r, i) => {
+      if (r.status === 'fulfilled') {
+        if (r.value.stoppedAt === null) this.bus.publish({ type: 'transaction', transaction: r.value });
+        return;
+      }
+      // Not written (archive unavailable): kept for the next round, merged with newer values.
+      failure ??= r.reason;
+      const id = ids[i] as number;
+      const p = pendings[i] as PendingSummary;
+      const newer = this.summaries.get(id);
+      if (newer) {
+        newer.firstSoc = p.firstSoc ?? newer.firstSoc;
+        newer.meterStartWh ??= p.meterStartWh;
+      } else this.summaries.set(id, { ...p, since: performance.now() });
     });
-    for (const t of await Promise.all(writes)) {
-      if (t.stoppedAt === null) this.bus.publish({ type: 'transaction', transaction: t });
-    }
-    if (only === undefined && this.summaries.size > 0) this.summaryTimer ??= setTimeout(() => void this.flushSummaries(), this.options.summaryIntervalMs ?? 2000);
+    if (!this.closed) this.scheduleSummaries();
+    if (failure !== null) throw failure;
   }
 
   close(): Promise<void> {
+    this.closed = true;
+    if (this.summaryTimer) clearTimeout(this.summaryTimer);
+    this.summaryTimer = null;
     return this.flushSummaries();
   }
 

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DomainEvent, Transaction } from '../../src-shared/domain/index.ts';
 import { SqliteArchive } from '../archive/index.ts';
 import { DomainBus } from '../bus/index.ts';
@@ -310,6 +310,33 @@ describe('TransactionService over a real archive, registry and bus', () => {
 });
 
 describe('coalesced running totals', () => {
+  it('writes each transaction\'s totals one interval after its first change, not every open transaction in one turn', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'evs-coalesce-'));
+    const archive = new SqliteArchive(join(dir, 'a.sqlite'));
+    const bus = new DomainBus();
+    const registry = new StationRegistry(archive, bus, { autoAccept: true, heartbeatIntervalS: 60 });
+    const service = new TransactionService(archive, bus, registry, { staleTransactionHours: 24, summaryIntervalMs: 2000 });
+    const energy = (value: number) => [{ timestamp: '2024-01-01T00:01:00.000Z', measurand: 'Energy.Active.Import.Register', phase: null, value, unit: 'Wh', context: null }];
+    try {
+      const a = await service.start({ stationId: 'A', evseId: 1, connectorId: 1, idTag: 'B', startedAt: '2024-01-01T00:00:00.000Z', meterStartWh: 0, ocppTransactionId: null, startKey: 'a' });
+      const b = await service.start({ stationId: 'B', evseId: 1, connectorId: 1, idTag: 'B', startedAt: '2024-01-01T00:00:00.000Z', meterStartWh: 0, ocppTransactionId: null, startKey: 'b' });
+      const t0 = performance.now();
+      await service.meterValues('A', 1, 1, a, energy(1000));
+      await new Promise((r) => setTimeout(r, 1000));
+      await service.meterValues('B', 1, 1, b, energy(2000));
+      await vi.waitFor(() => expect(archive.transactionById(a.id)?.energyWh).toBe(1000), { timeout: 5000, interval: 10 });
+      // A's totals are due 2 s after its change; B's only 2 s after B's, a second later.
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(1900);
+      expect(archive.transactionById(b.id)?.energyWh).toBeNull();
+      await vi.waitFor(() => expect(archive.transactionById(b.id)?.energyWh).toBe(2000), { timeout: 5000, interval: 10 });
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(2900);
+    } finally {
+      await service.close();
+      archive.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('keeps the first SoC of a window as the start SoC and the latest as the current one', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'evs-coalesce-'));
     const archive = new SqliteArchive(join(dir, 'a.sqlite'));
