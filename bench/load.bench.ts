@@ -114,9 +114,11 @@ async function run(name: 'ours' | 'bare', stations: number) {
   const loop = await health(target);
   const rssSteady = rssMiB(pid);
   const cpu1 = cpuSeconds(pid);
+  const generatorCpu1 = process.cpuUsage();
   for (const w of workers) w.postMessage({ kind: 'go' });
   const saturated = merge(((await waitAll('saturate')) as Array<Extract<WorkerMessage, { kind: 'saturate' }>>).map((m) => m.stats));
   const cpuSaturated = cpuSeconds(pid) - cpu1;
+  const generatorCpu = process.cpuUsage(generatorCpu1);
   const rssPeak = rssMiB(pid);
   for (const w of workers) await w.terminate();
   // SIGINT lets a profiled server write its profile; otherwise no need to wait.
@@ -139,6 +141,9 @@ async function run(name: 'ours' | 'bare', stations: number) {
     saturatedMsgPerS: Math.round(saturated.answered / (saturated.elapsedMs / 1000)),
     saturatedP99Ms: Number(percentile(saturated.latencies, 99).toFixed(1)),
     saturatedCpuPct: Math.round((cpuSaturated / (saturated.elapsedMs / 1000)) * 100),
+    // CPU per answered message at saturation (all threads): the server's, and the load generator's.
+    serverCpuUsPerMsg: Math.round((cpuSaturated * 1e6) / Math.max(1, saturated.answered)),
+    generatorCpuUsPerMsg: Math.round((generatorCpu.user + generatorCpu.system) / Math.max(1, saturated.answered)),
     rssSteadyMiB: rssSteady,
     rssPeakMiB: rssPeak,
   };

@@ -174,6 +174,22 @@ describe('loading format 2', () => {
     expect(pointers).toEqual(['/views/0/park', '/views/0/placements/0/station', '/views/0/links/0', '/views/1/home', '/users/0/role', '/badges/0/category']);
   });
 
+  it('checks the smart-charging defaults of badge categories field by field', () => {
+    const p = smallProject();
+    p.badgeCategories = [
+      { id: 'staff', name: 'Staff', charging: { priority: 2, departureTime: '17:30', energyWh: 15_000, targetSocPercent: 80, batteryWh: 60_000, vehicleMaxW: 11_000 } },
+      { id: 'bad', name: 'Bad', charging: { priority: 0, departureTime: '25:00', targetSocPercent: 80 } },
+    ];
+    const problems = refused(() => checkProject(p)).problems;
+    expect(problems.map((x) => x.pointer).sort()).toEqual(['/badgeCategories/1/charging/departureTime', '/badgeCategories/1/charging/priority']);
+    expect(problems.find((x) => x.pointer.endsWith('departureTime'))?.message).toContain('HH:MM');
+    // The schema passes, then the pair rule speaks.
+    p.badgeCategories = [{ id: 'bad', name: 'Bad', charging: { targetSocPercent: 80 } }];
+    expect(refused(() => checkProject(p)).problems).toEqual([{ pointer: '/badgeCategories/0/charging/batteryWh', message: 'give the target state of charge and the battery capacity together' }]);
+    p.badgeCategories = [{ id: 'staff', name: 'Staff', charging: { priority: 2, departureTime: '07:05', targetSocPercent: 80, batteryWh: 60_000 } }];
+    expect(() => checkProject(p)).not.toThrow();
+  });
+
   it('says which archive kinds exist and what a SQL Server archive lacks', () => {
     const p = smallProject() as unknown as Record<string, unknown>;
     p.archive = { kind: 'mysql' };

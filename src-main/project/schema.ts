@@ -212,7 +212,24 @@ const badgeCategory: Schema = {
   type: 'object',
   additionalProperties: false,
   required: ['id', 'name'],
-  properties: { id, name: nonEmptyText, description: { type: 'string', maxLength: 2000 }, color: { type: 'string', maxLength: 32 } },
+  properties: {
+    id,
+    name: nonEmptyText,
+    description: { type: 'string', maxLength: 2000 },
+    color: { type: 'string', maxLength: 32 },
+    charging: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        priority: { type: 'number', exclusiveMinimum: 0, maximum: 100, description: 'a share weight above 0 (1 = normal)' },
+        departureTime: { type: 'string', pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'a time of day written HH:MM, e.g. 17:30' },
+        energyWh: { type: 'number', exclusiveMinimum: 0, maximum: 1_000_000 },
+        targetSocPercent: { type: 'number', exclusiveMinimum: 0, maximum: 100 },
+        batteryWh: { type: 'number', exclusiveMinimum: 0, maximum: 2_000_000 },
+        vehicleMaxW: { type: 'number', exclusiveMinimum: 0, maximum: 1_000_000 },
+      },
+    },
+  },
 };
 
 const projectBadge: Schema = {

@@ -141,7 +141,14 @@ export function validateV2(data: unknown): ProjectProblem[] {
   for (const [si, symbol] of (project.symbols ?? []).entries()) symbols.add(symbol.id, `/symbols/${si}/id`);
 
   const categories = new UniqueIds(problems, 'category');
-  for (const [ci, category] of (project.badgeCategories ?? []).entries()) categories.add(category.id, `/badgeCategories/${ci}/id`);
+  for (const [ci, category] of (project.badgeCategories ?? []).entries()) {
+    categories.add(category.id, `/badgeCategories/${ci}/id`);
+    // A target state of charge means nothing without the battery it is a share of, and back.
+    const c = category.charging;
+    if (c && (c.targetSocPercent === undefined) !== (c.batteryWh === undefined)) {
+      problems.push({ pointer: `/badgeCategories/${ci}/charging/${c.targetSocPercent === undefined ? 'targetSocPercent' : 'batteryWh'}`, message: 'give the target state of charge and the battery capacity together' });
+    }
+  }
   for (const [bi, badge] of (project.badges ?? []).entries()) {
     if (badge.category !== undefined && !categories.has(badge.category)) {
       problems.push({ pointer: `/badges/${bi}/category`, message: `"${badge.category}" is not a badge category of the project` });

@@ -268,6 +268,28 @@ export interface BadgeCategory {
   name: string;
   description?: string;
   color?: string;
+  /** What smart charging assumes of the sessions of this category's badges (issue 4, R-3.1). */
+  charging?: BadgeCategoryCharging;
+}
+
+/**
+ * Smart-charging defaults of a badge category. A vehicle's own word (ISO 15118) and an operator's
+ * entry win over them; the usual departure and energy are expectations (urgency only, never a cap),
+ * the target state of charge is a target (charging pauses there).
+ */
+export interface BadgeCategoryCharging {
+  /** Share weight among sessions of equal urgency (1 = normal, 2 = twice the share). */
+  priority?: number;
+  /** Usual departure, local time of day "HH:MM": a session is expected to leave at the next one after its start. */
+  departureTime?: string;
+  /** Energy a session usually needs, Wh. */
+  energyWh?: number;
+  /** Charge up to this state of charge (used when the vehicle reports its SoC), % of batteryWh. */
+  targetSocPercent?: number;
+  /** Usable battery capacity of the category's vehicles, Wh (with targetSocPercent). */
+  batteryWh?: number;
+  /** The vehicles' maximum charging power, W, until their draws show their own. */
+  vehicleMaxW?: number;
 }
 
 export interface ProjectBadge extends Badge {
