@@ -32,6 +32,8 @@ import type { LiveProject } from './live-project.ts';
 // Template library, project bundle, add EV charging (issue 7)
 import { ProjectEditor, TemplateEditError, type ChargingLibrary } from '../project/index.ts';
 import { SymbolError, SymbolStore } from '../project/index.ts';
+// Badge categories (issue 4)
+import { BadgeCategoryEditor, BadgeCategoryError } from '../project/index.ts';
 
 export interface ApiServices {
   registry: StationRegistry;
@@ -222,7 +224,33 @@ export function createApi(services: ApiServices) {
     }
   };
 
+  // ---- Badge categories (issue 4): edits are project versions, applied live like templates ----
+  const categoryEditor = new BadgeCategoryEditor(workspace, () => badges.list());
+  const categoryCall = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await projectCall(work);
+    } catch (error) {
+      if (error instanceof BadgeCategoryError) throw new ApiError(error.code, error.message);
+      throw error;
+    }
+  };
+  const categoryHandlers: Pick<Handlers, 'listBadgeCategories' | 'checkBadgeCategory' | 'putBadgeCategory' | 'deleteBadgeCategory'> = {
+    listBadgeCategories: () => categoryCall(() => categoryEditor.list()),
+    checkBadgeCategory: ({ category, create }) => categoryCall(async () => ({ problems: await categoryEditor.check(category, create) })),
+    putBadgeCategory: ({ category, create, baseVersion }, ctx) =>
+      categoryCall(async () => {
+        const version = await categoryEditor.put(category, who(ctx), { create, baseVersion });
+        return { version, applied: await live.apply(version.id) };
+      }),
+    deleteBadgeCategory: ({ categoryId, baseVersion }, ctx) =>
+      categoryCall(async () => {
+        const version = await categoryEditor.remove(categoryId, who(ctx), baseVersion);
+        return { version, applied: await live.apply(version.id) };
+      }),
+  };
+
   const handlers: Handlers = {
+    ...categoryHandlers,
     getServerInfo: () => services.info(),
     listStations: () => registry.list(),
     getStation: ({ stationId }) => structuredClone(stationOr404(stationId)),

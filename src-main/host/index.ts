@@ -632,6 +632,32 @@ export async function startHost(options: HostOptions): Promise<Host> {
       return api.dispatch('addCharging', sizing, contextOf(request));
     },
   );
+  // ---- badge categories (issue 4): a session's priority, departure and needs by its badge --
+  const categoryParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 48 } } };
+  app.get('/api/v1/project/badge-categories', { schema: { summary: "The project's badge categories (smart-charging defaults: priority, usual departure, energy, target SoC, vehicle maximum) with the badges using each" } }, async (request) =>
+    api.dispatch('listBadgeCategories', {}, contextOf(request)),
+  );
+  app.put<{ Params: { id: string }; Body: Record<string, unknown>; Querystring: { create?: boolean; baseVersion?: number; key?: string } }>(
+    '/api/v1/project/badge-categories/:id',
+    {
+      schema: {
+        summary: 'Add or replace a badge category (the body; Wh and W): a new project version applied at once (engineer, audited); ?create=true refuses an existing id, ?baseVersion=n a project changed since',
+        params: categoryParams,
+        querystring: { type: 'object', properties: { create: { type: 'boolean' }, baseVersion: { type: 'integer', minimum: 1 }, key: { type: 'string' } } },
+        body: { type: 'object' },
+      },
+    },
+    async (request) => {
+      if (request.body.id !== undefined && request.body.id !== request.params.id) throw new ApiError('BadRequest', 'id in the body differs from the one in the path');
+      const { create, baseVersion } = request.query;
+      return api.dispatch('putBadgeCategory', { category: { ...request.body, id: request.params.id } as never, ...(create !== undefined ? { create } : {}), ...(baseVersion !== undefined ? { baseVersion } : {}) }, contextOf(request));
+    },
+  );
+  app.delete<{ Params: { id: string } }>(
+    '/api/v1/project/badge-categories/:id',
+    { schema: { summary: 'Remove a badge category no badge uses (409 naming the badges otherwise; engineer, audited)', params: categoryParams } },
+    async (request) => api.dispatch('deleteBadgeCategory', { categoryId: request.params.id }, contextOf(request)),
+  );
   // ---- ground plans per park (issue 3) ---------------------------------------------------
   const parkParams = { type: 'object', required: ['parkId'], properties: { parkId: { type: 'string', minLength: 1, maxLength: 48 } } };
   // Background images arrive as raw bodies; the limit here is generous so that the store's own size check answers in words.

@@ -120,3 +120,5 @@ export { ProjectEditor } from './project-editor.ts';
 export { DEFAULT_SYMBOL_DIR, SymbolError, loadSymbolLibrary, symbolLibraryOf, symbolProblems, withSymbol, withoutSymbol } from './symbols.ts';
 export { SymbolStore, type SymbolSaveResult, type SymbolStoreOptions } from './symbol-store.ts';
 export { planSymbolSchema } from './schema.ts';
+// Badge categories (issue 4)
+export { BadgeCategoryEditor, BadgeCategoryError, putBadgeCategory, removeBadgeCategory, type CategorizedBadge } from './badge-category-editor.ts';

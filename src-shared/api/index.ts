@@ -22,6 +22,8 @@ import type { EnergySummary, EnergySummaryQuery, MeterTrend, MeterTrendQuery, Po
 import type { ProjectApplyPlan, ProjectDiff, ProjectFileV2, ProjectVersionInfo, StationTemplate, WizardAnswers } from '../project/index.ts';
 // Template library, project bundle, add EV charging (issue 7): commands declared in ./templates.ts.
 import type { TemplateCommands } from './templates.ts';
+// Badge categories (issue 4): commands declared in ./badge-categories.ts.
+import type { BadgeCategoryCommands } from './badge-categories.ts';
 import type { PlanSymbol, SymbolLibraryInfo } from '../project/symbols.ts';
 
 export type SortDirection = 'asc' | 'desc';
@@ -117,7 +119,7 @@ export interface ServerInfo {
 }
 
 /** Request → response of every command the UI may send. */
-export interface ApiCommands extends TemplateCommands {
+export interface ApiCommands extends TemplateCommands, BadgeCategoryCommands {
   getServerInfo: { request: Record<string, never>; response: ServerInfo };
   listStations: { request: Record<string, never>; response: StationState[] };
   getStation: { request: { stationId: string }; response: StationState };
@@ -452,3 +454,4 @@ export { requestSchemas, stationCommandSchema, badgeSchema, transactionQuerySche
 export { energySummaryQuerySchema, powerSeriesQuerySchema, meterTrendQuerySchema } from './schemas.ts';
 export * from './energy.ts';
 export * from './templates.ts';
+export * from './badge-categories.ts';

@@ -48,6 +48,8 @@ export const READ_COMMANDS: ReadonlySet<ApiCommandName> = new Set<ApiCommandName
   'getGroundPlanBackground',
   // Ground-plan symbol library (issue 7): every role sees the symbols.
   'listSymbols',
+  // Badge categories (issue 4): every role sees the categories and the badges in each.
+  'listBadgeCategories',
 ]);
 
 /**
@@ -63,6 +65,8 @@ export const UNAUDITED_COMMANDS: ReadonlySet<ApiCommandName> = new Set<ApiComman
   // Template library and add EV charging (issue 7): checks and previews change nothing.
   'checkTemplate',
   'previewAddCharging',
+  // Badge categories (issue 4): checking a draft changes nothing.
+  'checkBadgeCategory',
 ]);
 
 /** Commands anyone may send before signing in. */
@@ -119,6 +123,10 @@ const MINIMUM_ROLE: Partial<Record<ApiCommandName, Role>> = {
   // Ground-plan symbol library (issue 7): editing symbols changes the project.
   putSymbol: 'engineer',
   deleteSymbol: 'engineer',
+  // Badge categories (issue 4): a category edit is a new project version.
+  checkBadgeCategory: 'engineer',
+  putBadgeCategory: 'engineer',
+  deleteBadgeCategory: 'engineer',
 };
 
 /** The least role for each operator command sent to a station. */

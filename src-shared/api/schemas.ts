@@ -2,6 +2,7 @@
 // rejects a request that does not match before any service sees it.
 import type { ApiCommandName } from './index.ts';
 import { templateRequestSchemas } from './templates.ts';
+import { badgeCategoryRequestSchemas } from './badge-categories.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -363,6 +364,8 @@ export const requestSchemas: Record<ApiCommandName, Schema> = {
   listStationTemplates: empty,
   // Template library, project bundle, add EV charging (issue 7)
   ...templateRequestSchemas,
+  // Badge categories (issue 4)
+  ...badgeCategoryRequestSchemas,
   // ---- end of the project screen's schemas ----
   listGroups: empty,
   getAllocation: empty,

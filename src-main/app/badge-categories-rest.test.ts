@@ -1,0 +1,110 @@
+// Badge categories over REST against a real supervisor (real project folder, real SQLite audit log,
+// real HTTP): a category saved is a version that runs at once; bad fields are refused naming them
+// with nothing changed; a category in use is not deleted; engineers edit, everyone signed in reads.
+import type { AuditEntry, BadgeCategoryList, BadgeCategorySaved, Page } from '../../src-shared/api/index.ts';
+import type { ProjectVersionInfo } from '../../src-shared/project/index.ts';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ProjectWorkspace } from '../project/index.ts';
+import { restCall, startDemoSupervisor, type TestSupervisor } from './test-support.ts';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function start(): Promise<TestSupervisor> {
+  const sup = await startDemoSupervisor();
+  cleanups.push(() => sup.dispose());
+  return sup;
+}
+
+async function tokenOf(sup: TestSupervisor, username: string, role: 'viewer' | 'engineer'): Promise<string> {
+  await sup.api.dispatch('putAccount', { username, role, password: `${username}-Pa55word!` });
+  const login = await restCall<{ token: string }>(sup, 'POST', '/login', { json: { username, password: `${username}-Pa55word!` } });
+  expect(login.status).toBe(200);
+  return login.body.token;
+}
+
+const versions = async (sup: TestSupervisor) => (await restCall<ProjectVersionInfo[]>(sup, 'GET', '/project/versions')).body;
+const categories = async (sup: TestSupervisor) => (await restCall<BadgeCategoryList>(sup, 'GET', '/project/badge-categories')).body;
+
+describe('badge categories over REST', () => {
+  it('creates, edits and deletes a category: each a version applied at once, audited', async () => {
+    const sup = await start();
+    expect(await categories(sup)).toEqual({ version: 1, categories: [] });
+
+    const staff = { name: 'Staff', color: '#3b9eff', charging: { priority: 2, departureTime: '17:30', energyWh: 20_000, targetSocPercent: 80, batteryWh: 60_000, vehicleMaxW: 11_000 } };
+    const created = await restCall<BadgeCategorySaved>(sup, 'PUT', '/project/badge-categories/staff?create=true', { json: staff });
+    expect(created.status).toBe(200);
+    expect(created.body.version).toMatchObject({ id: 2, message: 'Badge category staff added' });
+    expect(created.body.applied.to).toBe(2);
+    expect(sup.live.version).toBe(2);
+    expect((await categories(sup)).categories).toEqual([{ category: { id: 'staff', ...staff }, projectBadges: [], archiveBadges: [] }]);
+
+    const again = await restCall<{ message: string }>(sup, 'PUT', '/project/badge-categories/staff?create=true', { json: staff });
+    expect(again.status).toBe(409);
+    expect(again.body.message).toContain('already has a badge category "staff"');
+
+    const edited = await restCall<BadgeCategorySaved>(sup, 'PUT', '/project/badge-categories/staff', { json: { ...staff, charging: { priority: 3 } } });
+    expect(edited.status).toBe(200);
+    expect(edited.body.version.message).toBe('Badge category staff edited');
+    expect((await categories(sup)).categories[0]?.category.charging).toEqual({ priority: 3 });
+
+    const deleted = await restCall<BadgeCategorySaved>(sup, 'DELETE', '/project/badge-categories/staff');
+    expect(deleted.status).toBe(200);
+    expect(deleted.body.version.message).toBe('Badge category staff deleted');
+    expect((await categories(sup)).categories).toEqual([]);
+    expect(sup.live.version).toBe(4);
+
+    const audit = (await restCall<Page<AuditEntry>>(sup, 'GET', '/audit?action=putBadgeCategory')).body.items;
+    expect(audit.map((a) => a.ok)).toEqual([true, false, true]);
+    const deletes = (await restCall<Page<AuditEntry>>(sup, 'GET', '/audit?action=deleteBadgeCategory')).body.items;
+    expect(deletes).toHaveLength(1);
+  });
+
+  it('refuses bad fields naming each, and a path/body id mismatch; nothing is saved', async () => {
+    const sup = await start();
+    const before = (await versions(sup)).length;
+    const bad = await restCall<{ message: string }>(sup, 'PUT', '/project/badge-categories/vip', { json: { name: 'VIP', charging: { departureTime: '25:00', priority: -1, targetSocPercent: 80 } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toContain('/charging/departureTime');
+    expect(bad.body.message).toContain('/charging/priority');
+    expect(bad.body.message).toContain('/charging/batteryWh');
+    const mismatch = await restCall<{ message: string }>(sup, 'PUT', '/project/badge-categories/vip', { json: { id: 'other', name: 'VIP' } });
+    expect(mismatch.status).toBe(400);
+    const missing = await restCall<{ message: string }>(sup, 'DELETE', '/project/badge-categories/ghost');
+    expect(missing.status).toBe(404);
+    expect((await versions(sup)).length).toBe(before);
+  });
+
+  it('refuses deleting a category project badges use, naming them', async () => {
+    const sup = await start();
+    await sup.api.dispatch('putBadgeCategory', { category: { id: 'staff', name: 'Staff' }, create: true });
+    // A project badge joins the category through a project version (as an import or the wizard would).
+    const workspace = await ProjectWorkspace.open(join(sup.dataDir, 'project'), null);
+    const { project } = await workspace.current();
+    if (!project?.badges?.[0]) throw new Error('the demo project has badges');
+    project.badges[0].category = 'staff';
+    const version = await workspace.save(project, 'test', 'badge in staff');
+    await sup.live.apply(version.id);
+    const listed = await categories(sup);
+    expect(listed.categories[0]?.projectBadges).toEqual([project.badges[0].idTag]);
+    const refused = await restCall<{ message: string }>(sup, 'DELETE', '/project/badge-categories/staff');
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toContain(`1 project badge(s): ${project.badges[0].idTag}`);
+    expect((await categories(sup)).categories).toHaveLength(1);
+  });
+
+  it('lets every signed-in role read and only engineers change', async () => {
+    const sup = await start();
+    const viewer = await tokenOf(sup, 'vera', 'viewer');
+    const engineer = await tokenOf(sup, 'eric', 'engineer');
+    expect((await restCall(sup, 'GET', '/project/badge-categories', { token: viewer })).status).toBe(200);
+    expect((await restCall(sup, 'PUT', '/project/badge-categories/x', { token: viewer, json: { name: 'X' } })).status).toBe(403);
+    const saved = await restCall<BadgeCategorySaved>(sup, 'PUT', '/project/badge-categories/x', { token: engineer, json: { name: 'X' } });
+    expect(saved.status).toBe(200);
+    expect(saved.body.version.author).toBe('eric');
+    expect((await restCall(sup, 'DELETE', '/project/badge-categories/x', { token: viewer })).status).toBe(403);
+  });
+});
