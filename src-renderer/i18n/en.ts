@@ -2,6 +2,7 @@
 import { templateLibraryEn } from './templates.en.ts';
 
 import { symbolsEn } from './symbols.en.ts';
+import { badgeCategoriesEn } from './categories.en.ts';
 export const en = {
   app: { name: 'EV Supervisor' },
   header: {
@@ -1190,6 +1191,8 @@ export const en = {
   templateLibrary: templateLibraryEn,
   // Ground-plan symbol library (issue 7): symbols.en.ts
   symbols: symbolsEn,
+  // Badge categories (issue 4, categories branch): categories.en.ts
+  badgeCategories: badgeCategoriesEn,
   // Project screen (issue 7): overview, wizard, versions, import, self-test, live apply.
   project: {
     readOnly: 'Read-only: only engineers change the project',

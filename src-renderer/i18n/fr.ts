@@ -2,6 +2,7 @@
 import type { Translation } from './en.ts';
 import { templateLibraryFr } from './templates.fr.ts';
 import { symbolsFr } from './symbols.fr.ts';
+import { badgeCategoriesFr } from './categories.fr.ts';
 
 export const fr: Translation = {
   app: { name: 'EV Supervisor' },
@@ -1189,6 +1190,8 @@ export const fr: Translation = {
   // ---- end of issue 5 ----
   // Ground-plan symbol library (issue 7): symbols.fr.ts
   symbols: symbolsFr,
+  // Catégories de badges (issue 4, branche categories) : categories.fr.ts
+  badgeCategories: badgeCategoriesFr,
   // Écran Projet (issue 7) : vue d'ensemble, assistant, versions, import, autotest, application à chaud.
   templateLibrary: templateLibraryFr,
   project: {
