@@ -81,7 +81,7 @@ describe('observationsFromDomainEvent', () => {
     ]);
     expect(observationsFromDomainEvent({ type: 'transaction', transaction: { ...transaction, startedAt: 'garbage' } })).toEqual([]);
     expect(observationsFromDomainEvent({ type: 'stationRemoved', stationId: 'CP1' })).toEqual([{ kind: 'stationRemoved', stationId: 'CP1' }]);
-    expect(observationsFromDomainEvent({ type: 'badge', badge: { idTag: 'X', status: 'Accepted', expiresAt: null, parentIdTag: null, label: null } })).toEqual([]);
+    expect(observationsFromDomainEvent({ type: 'badge', badge: { idTag: 'X', status: 'Accepted', expiresAt: null, parentIdTag: null, label: null, category: null } })).toEqual([]);
   });
 
   it('drives the engine: a faulted connector and a lost station from station snapshots', () => {

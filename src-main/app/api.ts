@@ -234,6 +234,16 @@ export function createApi(services: ApiServices) {
       throw error;
     }
   };
+  /** An operator badge joins one of the project's categories, or none; an unknown one is refused with the choices. */
+  const putBadgeInCategory = async (badge: ApiCommands['putBadge']['request']) => {
+    if (typeof badge.category === 'string') {
+      const known = (await categoryEditor.list()).categories.map((c) => c.category.id);
+      if (!known.includes(badge.category)) {
+        throw new ApiError('BadRequest', `"${badge.category}" is not a badge category of the project (${known.length > 0 ? `choose one of: ${known.join(', ')}` : 'it has none yet: create them under Project → Badge categories'}, or none); nothing was saved`);
+      }
+    }
+    return badges.put(badge);
+  };
   const categoryHandlers: Pick<Handlers, 'listBadgeCategories' | 'checkBadgeCategory' | 'putBadgeCategory' | 'deleteBadgeCategory'> = {
     listBadgeCategories: () => categoryCall(() => categoryEditor.list()),
     checkBadgeCategory: ({ category, create }) => categoryCall(async () => ({ problems: await categoryEditor.check(category, create) })),
@@ -272,7 +282,7 @@ export function createApi(services: ApiServices) {
     listCommands: ({ stationId, limit }) => archive.commandsOf(stationId, limit ?? 100).map((c) => ({ ...c, request: maskPayloadSecrets(c.request), response: maskPayloadSecrets(c.response) })),
     listTransactions: (query) => archive.queryTransactions(query),
     listBadges: () => badges.list(),
-    putBadge: (badge) => badges.put(badge),
+    putBadge: (badge) => putBadgeInCategory(badge),
     listAlarms: (query) => alarms.list(query),
     alarmHistory: (query) => alarms.history(query),
     acknowledgeAlarms: ({ alarmIds, comment }, ctx) => alarms.acknowledge(alarmIds, who(ctx), comment ?? ''),

@@ -2,6 +2,7 @@
 // real HTTP): a category saved is a version that runs at once; bad fields are refused naming them
 // with nothing changed; a category in use is not deleted; engineers edit, everyone signed in reads.
 import type { AuditEntry, BadgeCategoryList, BadgeCategorySaved, Page } from '../../src-shared/api/index.ts';
+import type { Badge } from '../../src-shared/domain/index.ts';
 import type { ProjectVersionInfo } from '../../src-shared/project/index.ts';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -94,6 +95,50 @@ describe('badge categories over REST', () => {
     expect(refused.status).toBe(409);
     expect(refused.body.message).toContain(`1 project badge(s): ${project.badges[0].idTag}`);
     expect((await categories(sup)).categories).toHaveLength(1);
+  });
+
+  it('puts operator badges in a category: unknown ones refused naming the choices, in-use categories kept', async () => {
+    const sup = await start();
+    const none = await restCall<{ message: string }>(sup, 'PUT', '/badges/OP-1', { json: { status: 'Accepted', category: 'staff' } });
+    expect(none.status).toBe(400);
+    expect(none.body.message).toContain('it has none yet');
+    await sup.api.dispatch('putBadgeCategory', { category: { id: 'staff', name: 'Staff' }, create: true });
+    await sup.api.dispatch('putBadgeCategory', { category: { id: 'visitors', name: 'Visitors' }, create: true });
+    const unknown = await restCall<{ message: string }>(sup, 'PUT', '/badges/OP-1', { json: { status: 'Accepted', category: 'vip' } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.message).toBe('"vip" is not a badge category of the project (choose one of: staff, visitors, or none); nothing was saved');
+    const badges = async () => (await restCall<Badge[]>(sup, 'GET', '/badges')).body;
+    expect((await badges()).some((b) => b.idTag === 'OP-1')).toBe(false);
+
+    const saved = await restCall<Badge>(sup, 'PUT', '/badges/OP-1', { json: { status: 'Accepted', label: 'guest', category: 'visitors' } });
+    expect(saved.status).toBe(200);
+    expect(saved.body.category).toBe('visitors');
+    // A PUT without a category (a client from before categories) keeps the badge's.
+    await restCall(sup, 'PUT', '/badges/OP-1', { json: { status: 'Blocked' } });
+    expect((await badges()).find((b) => b.idTag === 'OP-1')).toMatchObject({ status: 'Blocked', category: 'visitors', label: null });
+    expect((await categories(sup)).categories.find((c) => c.category.id === 'visitors')?.archiveBadges).toEqual(['OP-1']);
+
+    const refused = await restCall<{ message: string }>(sup, 'DELETE', '/project/badge-categories/visitors');
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toContain('1 operator badge(s): OP-1');
+    // Out of the category, the badge no longer holds it.
+    await restCall(sup, 'PUT', '/badges/OP-1', { json: { status: 'Accepted', category: null } });
+    expect((await restCall(sup, 'DELETE', '/project/badge-categories/visitors')).status).toBe(200);
+  });
+
+  it("gives a project badge's category to its archive badge when the project is applied", async () => {
+    const sup = await start();
+    const workspace = await ProjectWorkspace.open(join(sup.dataDir, 'project'), null);
+    const { project } = await workspace.current();
+    const first = project?.badges?.[0];
+    if (!project || !first) throw new Error('the demo project has badges');
+    const archived = async () => (await restCall<Badge[]>(sup, 'GET', '/badges')).body.find((b) => b.idTag === first.idTag);
+    expect((await archived())?.category).toBeNull();
+    project.badgeCategories = [{ id: 'fleet', name: 'Fleet', charging: { priority: 2 } }];
+    first.category = 'fleet';
+    const version = await workspace.save(project, 'test', 'fleet badge');
+    await sup.live.apply(version.id);
+    expect((await archived())?.category).toBe('fleet');
   });
 
   it('lets every signed-in role read and only engineers change', async () => {

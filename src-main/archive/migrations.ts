@@ -195,4 +195,9 @@ export const MIGRATIONS: readonly string[] = [
   `
   DROP INDEX IF EXISTS meter_samples_station;
   `,
+  // 6: badge categories (issue 4): an operator-managed badge belongs to one of the project's
+  // categories (priority, usual departure and needs for smart charging), or to none.
+  `
+  ALTER TABLE badges ADD COLUMN category TEXT;
+  `,
 ];

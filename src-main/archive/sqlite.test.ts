@@ -85,6 +85,7 @@ const badge = (idTag: string, status: Badge['status'] = 'Accepted', label: strin
   expiresAt: null,
   parentIdTag: null,
   label,
+  category: null,
 });
 
 describe('schema migrations', () => {
@@ -504,9 +505,29 @@ describe('badges and message log', () => {
     expect(archive.badges()).toEqual([badge('EDITED', 'Blocked', 'operator edit'), badge('NEW', 'Accepted', 'from project')]);
   });
 
+  it('migration 6 gives the badges of an older archive a category column (none), and seeding fills it from the project', async () => {
+    // An archive as the build before badge categories left it: schema version 5, one badge.
+    const old = new Database(file);
+    for (const sql of MIGRATIONS.slice(0, 5)) old.exec(sql);
+    old.pragma('user_version = 5');
+    old.prepare("INSERT INTO badges (id_tag, status, expires_at, parent_id_tag, label, updated_at) VALUES ('OLD', 'Accepted', NULL, NULL, 'before', '2024-01-01T00:00:00.000Z')").run();
+    old.close();
+    const archive = openArchive();
+    expect(archive.schemaVersion()).toBe(6);
+    expect(archive.badge('OLD')).toEqual(badge('OLD', 'Accepted', 'before'));
+    // The project now puts OLD in "staff": the archive badge takes it; a new badge comes with its own.
+    await archive.seedBadges([{ ...badge('OLD', 'Blocked', 'from project'), category: 'staff' }, { ...badge('NEW'), category: 'visitors' }]);
+    expect(archive.badge('OLD')).toEqual({ ...badge('OLD', 'Accepted', 'before'), category: 'staff' });
+    expect(archive.badge('NEW')?.category).toBe('visitors');
+    // An operator's choice of category is kept by later seeds.
+    await archive.saveBadge({ ...badge('NEW'), category: 'fleet' });
+    await archive.seedBadges([{ ...badge('NEW'), category: 'visitors' }]);
+    expect(archive.badge('NEW')?.category).toBe('fleet');
+  });
+
   it('saveBadge replaces a badge entirely', async () => {
     const archive = openArchive();
-    await archive.saveBadge({ idTag: 'B', status: 'Accepted', expiresAt: '2030-01-01T00:00:00.000Z', parentIdTag: 'P', label: 'x' });
+    await archive.saveBadge({ idTag: 'B', status: 'Accepted', expiresAt: '2030-01-01T00:00:00.000Z', parentIdTag: 'P', label: 'x', category: 'staff' });
     await archive.saveBadge(badge('B', 'Blocked'));
     expect(archive.badge('B')).toEqual(badge('B', 'Blocked'));
     expect(archive.badge('NONE')).toBeNull();

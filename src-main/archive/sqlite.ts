@@ -7,6 +7,7 @@ import { closeSync, fdatasync, fdatasyncSync, mkdirSync, openSync } from 'node:f
 import { dirname } from 'node:path';
 import type {
   Badge,
+  BadgeInput,
   CommandRecord,
   ConnectorStatus,
   MeterSample,
@@ -346,12 +347,16 @@ export class SqliteArchive {
       ),
       commandsOf: db.prepare('SELECT * FROM commands WHERE station_id = ? ORDER BY id DESC LIMIT ?'),
       upsertBadge: db.prepare(
-        `INSERT INTO badges (id_tag, status, expires_at, parent_id_tag, label, updated_at) VALUES (@idTag, @status, @expiresAt, @parentIdTag, @label, @updatedAt)
+        `INSERT INTO badges (id_tag, status, expires_at, parent_id_tag, label, category, updated_at) VALUES (@idTag, @status, @expiresAt, @parentIdTag, @label, @category, @updatedAt)
          ON CONFLICT(id_tag) DO UPDATE SET status=excluded.status, expires_at=excluded.expires_at, parent_id_tag=excluded.parent_id_tag,
-           label=excluded.label, updated_at=excluded.updated_at`,
+           label=excluded.label, category=excluded.category, updated_at=excluded.updated_at`,
       ),
       insertBadgeIfMissing: db.prepare(
-        `INSERT OR IGNORE INTO badges (id_tag, status, expires_at, parent_id_tag, label, updated_at) VALUES (@idTag, @status, @expiresAt, @parentIdTag, @label, @updatedAt)`,
+        `INSERT OR IGNORE INTO badges (id_tag, status, expires_at, parent_id_tag, label, category, updated_at) VALUES (@idTag, @status, @expiresAt, @parentIdTag, @label, @category, @updatedAt)`,
+      ),
+      // A project badge seeded before categories existed (or without one) takes the project's category.
+      seedBadgeCategory: db.prepare(
+        `UPDATE badges SET category = @category, updated_at = @updatedAt WHERE id_tag = @idTag AND category IS NULL AND @category IS NOT NULL`,
       ),
       insertAlarmTransition: db.prepare(
         `INSERT INTO alarm_transitions (seq, at, alarm_id, rule_id, rule_kind, rule_name, source_key, station_id, evse_id, connector_id, group_id, site_id, severity, event, from_state, to_state, record)
@@ -1010,16 +1015,23 @@ export class SqliteArchive {
 
   saveBadge(b: Badge): Promise<Badge> {
     return this.write(() => {
-      this.stmt.upsertBadge.run({ ...b, updatedAt: new Date().toISOString() });
+      this.stmt.upsertBadge.run({ ...b, category: b.category ?? null, updatedAt: new Date().toISOString() });
       return b;
     });
   }
 
-  /** Seeds badges from a project without overwriting operator edits. */
-  seedBadges(badges: Badge[]): Promise<void> {
+  /**
+   * Seeds badges from a project without overwriting operator edits; a badge without a category
+   * takes the project's (so a project that adds categories reaches the badges it seeded before).
+   */
+  seedBadges(badges: BadgeInput[]): Promise<void> {
     return this.write(() => {
       const now = new Date().toISOString();
-      for (const b of badges) this.stmt.insertBadgeIfMissing.run({ ...b, updatedAt: now });
+      for (const b of badges) {
+        const row = { ...b, category: b.category ?? null, updatedAt: now };
+        this.stmt.insertBadgeIfMissing.run(row);
+        this.stmt.seedBadgeCategory.run(row);
+      }
     });
   }
 
@@ -1039,8 +1051,9 @@ interface BadgeRow {
   expires_at: string | null;
   parent_id_tag: string | null;
   label: string | null;
+  category: string | null;
 }
 
 function toBadge(r: BadgeRow): Badge {
-  return { idTag: r.id_tag, status: r.status, expiresAt: r.expires_at, parentIdTag: r.parent_id_tag, label: r.label };
+  return { idTag: r.id_tag, status: r.status, expiresAt: r.expires_at, parentIdTag: r.parent_id_tag, label: r.label, category: r.category };
 }

@@ -1,5 +1,5 @@
 // Badges: the list Authorize checks (status, expiry, parent id).
-import type { Badge, BadgeStatus } from '../../src-shared/domain/index.ts';
+import type { Badge, BadgeInput, BadgeStatus } from '../../src-shared/domain/index.ts';
 import type { Archive } from '../archive/index.ts';
 import type { DomainBus } from '../bus/index.ts';
 
@@ -31,20 +31,22 @@ export class BadgeList {
     return this.archive.badges();
   }
 
-  async put(badge: Badge): Promise<Badge> {
+  /** Creates or replaces a badge; a category left out keeps the stored one (callers from before categories). */
+  async put(badge: BadgeInput): Promise<Badge> {
     const normalised: Badge = {
       idTag: badge.idTag,
       status: badge.status,
       expiresAt: badge.expiresAt ? new Date(badge.expiresAt).toISOString() : null,
       parentIdTag: badge.parentIdTag ?? null,
       label: badge.label ?? null,
+      category: badge.category !== undefined ? badge.category : (this.archive.badge(badge.idTag)?.category ?? null),
     };
     await this.archive.saveBadge(normalised);
     this.bus.publish({ type: 'badge', badge: normalised });
     return normalised;
   }
 
-  seed(badges: Badge[]): Promise<void> {
+  seed(badges: BadgeInput[]): Promise<void> {
     return this.archive.seedBadges(badges);
   }
 }

@@ -143,14 +143,14 @@ describe('badges', () => {
   it('PUT stores a badge (expiry normalised to UTC) and GET lists it', async () => {
     const put = await rest<Badge>('PUT', '/api/v1/badges/NEW-BADGE', { body: { status: 'Blocked', expiresAt: '2030-01-01T02:00:00+02:00', label: 'lost card' } });
     expect(put.status).toBe(200);
-    const stored: Badge = { idTag: 'NEW-BADGE', status: 'Blocked', expiresAt: '2030-01-01T00:00:00.000Z', parentIdTag: null, label: 'lost card' };
+    const stored: Badge = { idTag: 'NEW-BADGE', status: 'Blocked', expiresAt: '2030-01-01T00:00:00.000Z', parentIdTag: null, label: 'lost card', category: null };
     expect(put.body).toEqual(stored);
     const list = await rest<Badge[]>('GET', '/api/v1/badges');
     expect(list.body).toContainEqual(stored);
     expect(list.body.length).toBe((PROJECT.badges ?? []).length + 1);
     // A second PUT replaces it.
     await rest('PUT', '/api/v1/badges/NEW-BADGE', { body: { idTag: 'NEW-BADGE', status: 'Accepted' } });
-    expect((await rest<Badge[]>('GET', '/api/v1/badges')).body).toContainEqual({ idTag: 'NEW-BADGE', status: 'Accepted', expiresAt: null, parentIdTag: null, label: null });
+    expect((await rest<Badge[]>('GET', '/api/v1/badges')).body).toContainEqual({ idTag: 'NEW-BADGE', status: 'Accepted', expiresAt: null, parentIdTag: null, label: null, category: null });
   });
 
   it('refuses a bad badge with 400 naming the field, and changes nothing', async () => {
@@ -453,6 +453,6 @@ describe('server-sent events', () => {
     await stream.next('connected');
     await rest('PUT', '/api/v1/badges/SSE-BADGE', { body: { status: 'Accepted' } });
     const data = JSON.parse(await stream.next('badge')) as { badge: Badge };
-    expect(data.badge).toEqual({ idTag: 'SSE-BADGE', status: 'Accepted', expiresAt: null, parentIdTag: null, label: null });
+    expect(data.badge).toEqual({ idTag: 'SSE-BADGE', status: 'Accepted', expiresAt: null, parentIdTag: null, label: null, category: null });
   });
 });

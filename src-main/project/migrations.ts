@@ -5,7 +5,7 @@
 // Adding format N+1: write its schema and validator (schema.ts, validation.ts), add a migration
 // { from: N, to: N+1 } at the end of MIGRATIONS, raise PROJECT_FORMAT_LATEST in src-shared/project,
 // and add a fixture folder assets/fixtures/project-v(N+1)/ (the fixtures test picks it up).
-import type { Badge, OcppProtocol } from '../../src-shared/domain/index.ts';
+import type { BadgeInput, OcppProtocol } from '../../src-shared/domain/index.ts';
 import {
   PROJECT_FORMAT_LATEST,
   type ElectricalGroup,
@@ -47,7 +47,7 @@ interface V1Project {
   name: string;
   settings?: ProjectSettings;
   sites: { id: string; name: string; groups: (ElectricalGroup & Record<string, unknown>)[]; stations: V1Station[] }[];
-  badges?: Badge[];
+  badges?: BadgeInput[];
 }
 
 function slug(value: string): string {
@@ -155,7 +155,7 @@ function migrateV1toV2(input: unknown): ProjectFileV2 {
     sites,
     templates,
     views,
-    ...(project.badges !== undefined ? { badges: project.badges } : {}),
+    ...(project.badges !== undefined ? { badges: project.badges.map(({ category, ...badge }) => (category ? { ...badge, category } : badge)) } : {}),
   };
 }
 

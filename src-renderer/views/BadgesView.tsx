@@ -1,7 +1,9 @@
-// Badges: the list Authorize checks, with an add/edit form (putBadge).
-import { useMemo, useState } from 'react';
+// Badges: the list Authorize checks, with an add/edit form (putBadge). Each badge may belong to one
+// of the project's badge categories (issue 4: smart charging's priority, departure and needs).
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Badge, BadgeStatus } from '../../src-shared/domain/index.ts';
+import type { BadgeCategory } from '../../src-shared/project/index.ts';
 import { DataTable, useSortedRows } from '../components/DataTable.tsx';
 import { Field, Panel } from '../components/Field.tsx';
 import { SearchBox } from '../components/SearchBox.tsx';
@@ -13,7 +15,9 @@ import { useLocale } from '../lib/hooks.ts';
 import { badgeTone } from '../lib/status.ts';
 import { columnsToCsv, nextSort, type Column, type SortState } from '../lib/table.ts';
 import { useBadges } from '../store/badges.ts';
+import { api } from '../store/client.ts';
 import { useToasts } from '../store/toasts.ts';
+import '../styles/categories.css';
 
 const STATUSES: readonly BadgeStatus[] = ['Accepted', 'Blocked', 'Expired', 'Invalid'];
 
@@ -23,15 +27,17 @@ interface Draft {
   expiresAt: string;
   parentIdTag: string;
   label: string;
+  /** Category id; '' = none. */
+  category: string;
 }
 
-const EMPTY: Draft = { idTag: '', status: 'Accepted', expiresAt: '', parentIdTag: '', label: '' };
+const EMPTY: Draft = { idTag: '', status: 'Accepted', expiresAt: '', parentIdTag: '', label: '', category: '' };
 
 function toDraft(b: Badge): Draft {
-  return { idTag: b.idTag, status: b.status, expiresAt: isoToLocalInput(b.expiresAt), parentIdTag: b.parentIdTag ?? '', label: b.label ?? '' };
+  return { idTag: b.idTag, status: b.status, expiresAt: isoToLocalInput(b.expiresAt), parentIdTag: b.parentIdTag ?? '', label: b.label ?? '', category: b.category ?? '' };
 }
 
-function BadgeForm(props: { initial: Draft; editing: boolean; onDone: () => void }) {
+function BadgeForm(props: { initial: Draft; editing: boolean; categories: readonly BadgeCategory[]; onDone: () => void }) {
   const { t } = useTranslation();
   const put = useBadges((s) => s.put);
   const [draft, setDraft] = useState(props.initial);
@@ -49,6 +55,7 @@ function BadgeForm(props: { initial: Draft; editing: boolean; onDone: () => void
         expiresAt: localInputToIso(draft.expiresAt) ?? null,
         parentIdTag: draft.parentIdTag.trim() || null,
         label: draft.label.trim() || null,
+        category: draft.category || null,
       });
       useToasts.getState().push('ok', t('badges.form.saved', { idTag: saved.idTag }));
       props.onDone();
@@ -86,6 +93,17 @@ function BadgeForm(props: { initial: Draft; editing: boolean; onDone: () => void
       <Field label={t('badges.form.parentIdTag')}>
         <input value={draft.parentIdTag} onChange={(e) => set({ parentIdTag: e.target.value })} maxLength={20} data-testid="badge-parent" spellCheck={false} />
       </Field>
+      <Field label={t('badgeCategories.badges.field')}>
+        <select value={draft.category} onChange={(e) => set({ category: e.target.value })} data-testid="badge-category">
+          <option value="">{t('badgeCategories.badges.none')}</option>
+          {props.categories.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name === c.id ? c.id : `${c.name} (${c.id})`}
+            </option>
+          ))}
+          {draft.category && !props.categories.some((c) => c.id === draft.category) ? <option value={draft.category}>{t('badgeCategories.badges.unknown', { id: draft.category })}</option> : null}
+        </select>
+      </Field>
       <Field label={t('badges.form.label')} wide>
         <input value={draft.label} onChange={(e) => set({ label: e.target.value })} maxLength={200} data-testid="badge-label" />
       </Field>
@@ -114,6 +132,23 @@ export function BadgesView() {
   const [editing, setEditing] = useState<string | null>(null);
   // Bumped to remount the form with fresh values (new badge, or another one picked).
   const [formKey, setFormKey] = useState(0);
+  // The project's badge categories: the form's choices and the column's names and colours.
+  const [categories, setCategories] = useState<BadgeCategory[]>([]);
+  useEffect(() => {
+    let live = true;
+    api()
+      .call('listBadgeCategories', {})
+      .then(
+        (list) => {
+          if (live) setCategories(list.categories.map((c) => c.category));
+        },
+        () => undefined, // Without the list, badges still show their category ids.
+      );
+    return () => {
+      live = false;
+    };
+  }, []);
+  const categoryById = useMemo(() => new Map(categories.map((c) => [c.id, c])), [categories]);
 
   const columns = useMemo<Column<Badge>[]>(
     () => [
@@ -130,15 +165,33 @@ export function BadgesView() {
           </Pill>
         ),
       },
+      {
+        id: 'category',
+        label: t('badgeCategories.badges.column'),
+        width: '10rem',
+        sortValue: (b) => (b.category === null ? null : (categoryById.get(b.category)?.name ?? b.category)),
+        csvValue: (b) => b.category ?? '',
+        render: (b) => {
+          if (b.category === null) return DASH;
+          const category = categoryById.get(b.category);
+          return (
+            <span className="category-name" title={b.category} data-testid={`badge-category-${b.idTag}`}>
+              <span className="category-swatch" style={category?.color ? { background: category.color } : undefined} aria-hidden="true" />
+              {category ? category.name : t('badgeCategories.badges.unknown', { id: b.category })}
+            </span>
+          );
+        },
+      },
       { id: 'expiresAt', label: t('badges.columns.expiresAt'), width: '11rem', sortValue: (b) => b.expiresAt, render: (b) => (b.expiresAt ? formatDateTime(b.expiresAt, locale) : t('badges.never')) },
       { id: 'parentIdTag', label: t('badges.columns.parentIdTag'), width: '9rem', sortValue: (b) => b.parentIdTag, render: (b) => <span className="mono">{b.parentIdTag ?? DASH}</span> },
     ],
-    [t, locale],
+    [t, locale, categoryById],
   );
   const filtered = useMemo(() => {
     const needle = search.trim().toLowerCase();
-    return Object.values(badges).filter((b) => !needle || b.idTag.toLowerCase().includes(needle) || (b.label ?? '').toLowerCase().includes(needle));
-  }, [badges, search]);
+    const categoryText = (b: Badge) => (b.category === null ? '' : `${b.category} ${categoryById.get(b.category)?.name ?? ''}`.toLowerCase());
+    return Object.values(badges).filter((b) => !needle || b.idTag.toLowerCase().includes(needle) || (b.label ?? '').toLowerCase().includes(needle) || categoryText(b).includes(needle));
+  }, [badges, search, categoryById]);
   const rows = useSortedRows(filtered, columns, sort);
   const editedBadge = editing ? badges[editing] : undefined;
 
@@ -189,7 +242,7 @@ export function BadgesView() {
           />
         </div>
         <Panel title={editedBadge ? t('badges.form.editTitle', { idTag: editedBadge.idTag }) : t('badges.form.newTitle')} className="split-side">
-          <BadgeForm key={formKey} initial={editedBadge ? toDraft(editedBadge) : EMPTY} editing={Boolean(editedBadge)} onDone={() => edit(null)} />
+          <BadgeForm key={formKey} initial={editedBadge ? toDraft(editedBadge) : EMPTY} editing={Boolean(editedBadge)} categories={categories} onDone={() => edit(null)} />
         </Panel>
       </div>
     </div>

@@ -3,6 +3,7 @@
 // Every request is validated at runtime in the main process against `requestSchemas`.
 import type {
   Badge,
+  BadgeInput,
   ChargingProfileDefinition,
   CommandRecord,
   OcppFrameRecord,
@@ -129,7 +130,7 @@ export interface ApiCommands extends TemplateCommands, BadgeCategoryCommands {
   listCommands: { request: { stationId: string; limit?: number }; response: CommandRecord[] };
   listTransactions: { request: TransactionQuery; response: Page<Transaction> };
   listBadges: { request: Record<string, never>; response: Badge[] };
-  putBadge: { request: Badge; response: Badge };
+  putBadge: { request: BadgeInput; response: Badge };
   listAlarms: { request: AlarmQuery; response: AlarmInstance[] };
   alarmHistory: { request: AlarmHistoryQuery; response: Page<AlarmTransition> };
   acknowledgeAlarms: { request: { alarmIds: string[]; comment?: string }; response: CommandOutcome };

@@ -192,6 +192,8 @@ export const badgeSchema: Schema = {
     expiresAt: { anyOf: [isoTime, { type: 'null' }] },
     parentIdTag: { anyOf: [{ type: 'string', minLength: 1, maxLength: 20 }, { type: 'null' }] },
     label: { anyOf: [{ type: 'string', maxLength: 200 }, { type: 'null' }] },
+    // Badge categories (issue 4): one of the project's (checked by the main process); null: none.
+    category: { anyOf: [{ type: 'string', minLength: 1, maxLength: 48 }, { type: 'null' }] },
   },
 };
 

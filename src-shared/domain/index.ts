@@ -154,7 +154,12 @@ export interface Badge {
   expiresAt: string | null;
   parentIdTag: string | null;
   label: string | null;
+  /** Badge category of the project (issue 4: priority, usual departure and needs); null: none. */
+  category: string | null;
 }
+
+/** A badge as given (project file, API request): the category may be left out (none). */
+export type BadgeInput = Omit<Badge, 'category'> & { category?: string | null };
 
 /** Version-neutral operator commands; each OCPP adapter maps them to its own messages. */
 export type StationCommand =
