@@ -3,12 +3,15 @@
 // priority and a usual departure (a bad departure is refused next to its field first), sees it in the
 // table, edits it (kWh in the form, Wh stored), is refused deleting "staff" (the refusal names
 // BADGE-001), and the tab reads in French. REST confirms each save is a running project version.
+// In the Badges view an operator badge takes "visitors" (shown, filtered, stored); that category can
+// then not be deleted either (the refusal names the operator badge).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { BadgeCategoryList } from '../src-shared/api/index.ts';
+import type { Badge } from '../src-shared/domain/index.ts';
 import type { ProjectFileV2 } from '../src-shared/project/index.ts';
 import { launchBrowser, openPage } from './browser.ts';
 import { ROOT, startServer, type RunningServer } from './server.ts';
@@ -112,6 +115,39 @@ describe('badge categories', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  test('an operator badge takes a category in the Badges view; that category is then kept', async () => {
+    await page.click(tid('nav-badges'));
+    await page.waitForSelector(tid('badge-row-BADGE-002'));
+    // BADGE-001 came from the project with its category.
+    expect(await page.textContent(tid('badge-category-BADGE-001'))).toBe('Staff');
+    await page.click(`${tid('badge-row-BADGE-002')} td`);
+    await page.waitForSelector(`${tid('badge-category')} option[value="visitors"]`, { state: 'attached' });
+    await page.selectOption(tid('badge-category'), 'visitors');
+    await page.click(tid('badge-save'));
+    await page.waitForSelector(tid('badge-category-BADGE-002'));
+    expect(await page.textContent(tid('badge-category-BADGE-002'))).toBe('Visitors');
+    const stored = (await server.rest<Badge[]>('/badges')).find((b) => b.idTag === 'BADGE-002');
+    expect(stored?.category).toBe('visitors');
+    // The search finds badges by category; the column sorts.
+    await page.fill(tid('badge-search'), 'visitors');
+    expect(await page.locator(`${tid('badges-table')} tbody tr`).count()).toBe(1);
+    await page.fill(tid('badge-search'), '');
+    await page.click(`${tid('badges-table')} ${tid('sort-category')}`);
+    await page.click(`${tid('badges-table')} ${tid('sort-category')}`);
+    const top = await page.locator(`${tid('badges-table')} tbody tr`).first().getAttribute('data-testid');
+    expect(top).toBe('badge-row-BADGE-002');
+    await screenshot(page, 'badges-categories.png');
+
+    await page.click(tid('nav-project'));
+    await page.click(tid('project-tab-categories'));
+    await page.waitForSelector(tid('category-row-visitors'));
+    expect(await page.textContent(tid('category-badges-visitors'))).toBe('1');
+    await page.click(tid('category-delete-visitors'));
+    await until('the refusal', async () => ((await page.textContent(tid('categories-error'))) ?? '').includes('operator badge(s): BADGE-002'));
+    expect((await categories()).categories.map((c) => c.category.id)).toEqual(['staff', 'visitors']);
+    expect(pageErrors).toEqual([]);
+  });
+
   test('the tab reads in French, field problems included', async () => {
     await page.click(tid('language-fr'));
     await page.waitForSelector(`${tid('project-tab-categories')}:has-text("Catégories de badges")`);
@@ -125,6 +161,9 @@ describe('badge categories', () => {
     expect(await page.textContent(tid('category-error-priority'))).toBe('Supérieur à 0 et au plus 100');
     await screenshot(page, 'badge-categories-fr.png', true);
     await page.click(tid('category-cancel'));
+    await page.click(tid('nav-badges'));
+    await page.waitForSelector(`${tid('badges-table')} th:has-text("Catégorie")`);
+    await screenshot(page, 'badges-categories-fr.png');
     await page.click(tid('language-en'));
     expect(pageErrors).toEqual([]);
   });

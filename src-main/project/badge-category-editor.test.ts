@@ -135,6 +135,8 @@ describe('putBadgeCategory / removeBadgeCategory', () => {
     expect(() => removeBadgeCategory(project, 'staff')).toThrow(new RegExp(`1 project badge\\(s\\): ${user}`));
     expect(() => removeBadgeCategory(project, 'visitors', [{ idTag: 'OP-1', category: 'visitors' }])).toThrow(/1 operator badge\(s\): OP-1.*nothing was deleted/);
     expect(() => removeBadgeCategory(project, 'nope')).toThrow(/no badge category "nope"/);
+    // A project badge seeded into the archive with its category is named once, as a project badge.
+    expect(() => removeBadgeCategory(project, 'staff', [{ idTag: user, category: 'staff' }])).toThrow(new RegExp(`used by 1 project badge\\(s\\): ${user}\\. Move`));
     expect(removeBadgeCategory(project, 'visitors').badgeCategories?.map((c) => c.id)).toEqual(['staff']);
   });
 });

@@ -27,6 +27,21 @@ export interface CategorizedBadge {
   category?: string | null;
 }
 
+/**
+ * Category id → project badges and operator badges in it. A project badge is seeded into the
+ * archive with its category: it is listed once, as a project badge.
+ */
+function usage(categoryIds: readonly string[], project: ProjectFileV2 | null, archiveBadges: readonly CategorizedBadge[]): Map<string, { project: string[]; archive: string[] }> {
+  const inProject = badgeCategoryUsage(categoryIds, project?.badges ?? []);
+  const inArchive = badgeCategoryUsage(categoryIds, archiveBadges);
+  return new Map(
+    categoryIds.map((id) => {
+      const own = inProject.get(id) ?? [];
+      return [id, { project: own, archive: (inArchive.get(id) ?? []).filter((tag) => !own.includes(tag)) }];
+    }),
+  );
+}
+
 function listed(ids: readonly string[], max = 20): string {
   return `${ids.slice(0, max).join(', ')}${ids.length > max ? `, and ${ids.length - max} more` : ''}`;
 }
@@ -70,8 +85,7 @@ export function putBadgeCategory(project: ProjectFileV2, data: unknown, create?:
 /** The project without the category; refused (Conflict, naming them) while project or archive badges use it. */
 export function removeBadgeCategory(project: ProjectFileV2, categoryId: string, archiveBadges: readonly CategorizedBadge[] = []): ProjectFileV2 {
   if (!(project.badgeCategories ?? []).some((c) => c.id === categoryId)) throw new BadgeCategoryError('NotFound', `The project has no badge category "${categoryId}"`);
-  const inProject = badgeCategoryUsage([categoryId], project.badges ?? []).get(categoryId) ?? [];
-  const inArchive = badgeCategoryUsage([categoryId], archiveBadges).get(categoryId) ?? [];
+  const { project: inProject, archive: inArchive } = usage([categoryId], project, archiveBadges).get(categoryId) ?? { project: [], archive: [] };
   if (inProject.length + inArchive.length > 0) {
     const parts = [
       inProject.length > 0 ? `${inProject.length} project badge(s): ${listed(inProject)}` : '',
@@ -108,11 +122,10 @@ export class BadgeCategoryEditor {
     const { project, version } = await this.workspace.current();
     const categories = project?.badgeCategories ?? [];
     const ids = categories.map((c) => c.id);
-    const inProject = badgeCategoryUsage(ids, project?.badges ?? []);
-    const inArchive = badgeCategoryUsage(ids, this.archiveBadges());
+    const used = usage(ids, project, this.archiveBadges());
     return {
       version: version?.id ?? null,
-      categories: categories.map((category) => ({ category, projectBadges: inProject.get(category.id) ?? [], archiveBadges: inArchive.get(category.id) ?? [] })),
+      categories: categories.map((category) => ({ category, projectBadges: used.get(category.id)?.project ?? [], archiveBadges: used.get(category.id)?.archive ?? [] })),
     };
   }
 

@@ -11,7 +11,7 @@ export interface BadgeCategoryInfo {
   category: BadgeCategory;
   /** idTags of the project's badges in this category. */
   projectBadges: string[];
-  /** idTags of the operator-managed badges (archive) in this category. */
+  /** idTags of the other operator-managed badges (archive) in this category (project badges listed above only). */
   archiveBadges: string[];
 }
 
