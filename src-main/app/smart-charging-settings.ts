@@ -1,7 +1,7 @@
 // Smart-charging settings the operator changes at run time (staggered start), kept in the
 // data directory so that a restart keeps them. Written atomically (temp file + rename).
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import type { SmartChargingSettings } from '../../src-shared/api/index.ts';
+import type { OperatorNeeds, SmartChargingSettings } from '../../src-shared/api/index.ts';
 
 export const DEFAULT_SMART_CHARGING_SETTINGS: SmartChargingSettings = {
   staggeredStart: { enabled: false, mode: 'ordered', windowS: 120, spacingS: 15, minOccupancy: 0 },
@@ -21,4 +21,30 @@ export function saveSmartChargingSettings(file: string, settings: SmartChargingS
   const temp = `${file}.tmp`;
   writeFileSync(temp, `${JSON.stringify(settings, null, 2)}\n`);
   renameSync(temp, file);
+}
+
+/**
+ * What operators entered for running sessions (departure, energy), per transaction id, in the
+ * data directory: a restart keeps them. A broken file is reported and left for a person to look
+ * at; the supervisor starts without the entries rather than not at all.
+ */
+export function operatorNeedsFile(file: string, warn: (message: string) => void): { load(): Record<string, OperatorNeeds>; save(needs: Record<string, OperatorNeeds>): void } {
+  return {
+    load() {
+      if (!existsSync(file)) return {};
+      try {
+        const data = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+        if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new Error('not an object of transaction ids');
+        return data as Record<string, OperatorNeeds>;
+      } catch (error) {
+        warn(`${file} could not be read (${error instanceof Error ? error.message : String(error)}): the operators' session needs it held are not used`);
+        return {};
+      }
+    },
+    save(needs) {
+      const temp = `${file}.tmp`;
+      writeFileSync(temp, `${JSON.stringify(needs, null, 2)}\n`);
+      renameSync(temp, file);
+    },
+  };
 }

@@ -1,6 +1,5 @@
 // The format-1 view the running supervisor consumes (ProjectFile): flat sites → groups + fully
 // specified stations, whatever format the project was written in.
-import type { Badge } from '../../src-shared/domain/index.ts';
 import {
   PROJECT_FORMAT_VERSION,
   type ElectricalGroup,
@@ -47,7 +46,8 @@ export function toRuntimeProject(resolved: ResolvedProject): ProjectFile {
   const runtime: ProjectFile = { formatVersion: PROJECT_FORMAT_VERSION, name: project.name, sites };
   if (project.settings !== undefined) runtime.settings = structuredClone(project.settings);
   if (project.badges !== undefined) {
-    runtime.badges = project.badges.map(({ category: _category, ...badge }): Badge => structuredClone(badge));
+    runtime.badges = structuredClone(project.badges);
   }
+  if (project.badgeCategories !== undefined) runtime.badgeCategories = structuredClone(project.badgeCategories);
   return runtime;
 }

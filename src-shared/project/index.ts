@@ -80,7 +80,10 @@ export interface ProjectFile {
   name: string;
   settings?: ProjectSettings;
   sites: Site[];
-  badges?: Badge[];
+  /** Badges the project lists, with their category (format 2). */
+  badges?: ProjectBadge[];
+  /** Badge categories with their smart-charging defaults (format 2). */
+  badgeCategories?: BadgeCategory[];
 }
 
 // ---------------------------------------------------------------------------------------------
