@@ -85,6 +85,37 @@ describe('smart charging screen', () => {
     expect((await setpointsOf()).find((s) => s.sessionId === target.sessionId)?.reason.kind).not.toBe('manual');
   });
 
+  test('an operator gives a session its departure and energy: the table shows them as the operator’s with an ETA, then forgets them', async () => {
+    const target = await until('a charging AC session', async () => (await setpointsOf()).find((s) => s.stationId.startsWith('DEMO-AC') && !s.paused));
+    const key = `${target.stationId}-${target.connectorId}`;
+    await page.click(`[data-testid="needs-${key}"]`);
+    await page.waitForSelector('[data-testid="needs-editor"]');
+    // A departure in the past is refused in the form, nothing is sent.
+    await page.fill('[data-testid="needs-departure"]', '2020-01-01T08:00');
+    await page.fill('[data-testid="needs-energy"]', '12.5');
+    expect(await page.isDisabled('[data-testid="needs-apply"]')).toBe(true);
+    const inThreeHours = await page.evaluate(() => {
+      const d = new Date(Date.now() + 3 * 3_600_000);
+      const pad = (n: number) => String(n).padStart(2, '0');
+      return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+    });
+    await page.fill('[data-testid="needs-departure"]', inThreeHours);
+    await page.click('[data-testid="needs-apply"]');
+    await until('the operator’s needs in the table', async () => (await page.getAttribute(`[data-testid="needs-departure-${key}"]`, 'data-source')) === 'operator' && (await page.getAttribute(`[data-testid="needs-togo-${key}"]`, 'data-source')) === 'operator');
+    const needs = (await server.rest<AllocationInfo>('/allocation')).needs[target.sessionId];
+    expect(needs).toMatchObject({ energySource: 'operator', departureSource: 'operator', operator: { energyWh: 12_500 } });
+    expect(Math.abs(Date.parse(needs?.departureAt ?? '') - (Date.now() + 3 * 3_600_000))).toBeLessThan(5 * 60_000);
+    await until('an ETA', async () => /\d/.test((await page.textContent(`[data-testid="needs-eta-${key}"]`)) ?? ''));
+    expect(await page.textContent(`[data-testid="needs-togo-${key}"]`)).toMatch(/kWh/);
+    await page.locator(`[data-testid="setpoint-row-${key}"]`).scrollIntoViewIfNeeded();
+    await screenshot(page, 'smart-charging-needs.png', true);
+
+    await page.click(`[data-testid="needs-${key}"]`);
+    await page.click('[data-testid="needs-clear"]');
+    await until('the entry forgotten', async () => (await server.rest<AllocationInfo>('/allocation')).needs[target.sessionId]?.operator === null);
+    await until('no operator source in the table', async () => (await page.getAttribute(`[data-testid="needs-departure-${key}"]`, 'data-source')) !== 'operator');
+  });
+
   test('a preview of a lower limit shows the new setpoints and changes no group', async () => {
     const before = await server.rest<GroupInfo[]>('/groups');
     await page.click('[data-testid="limit-edit-feeder-ac"]');

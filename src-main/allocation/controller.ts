@@ -4,13 +4,15 @@
 // with the independent verifier, and pushes each changed setpoint as a TxProfile.
 import type { Logger } from 'pino';
 import type { CommandResult, DomainEvent, StationCommand } from '../../src-shared/domain/index.ts';
-import type { ProjectFile, StationDeclaration } from '../../src-shared/project/index.ts';
+import type { OperatorNeeds, SessionNeedsView } from '../../src-shared/api/index.ts';
+import type { BadgeCategory, ProjectFile, StationDeclaration } from '../../src-shared/project/index.ts';
 import type { DomainBus } from '../bus/index.ts';
 import type { StationRegistry } from '../stations/index.ts';
 import type { TransactionService } from '../transactions/index.ts';
 import { allocate } from './engine.ts';
 import { indexHistory, sessionEstimate, type PastSession } from './history.ts';
 import { compositeLimitAt } from './library.ts';
+import { categoryWeights, etaAt, resolveNeeds } from './needs.ts';
 import { observeVehicleMaxW } from './observe.ts';
 import { verifyAllocation } from './verify.ts';
 import type {
@@ -49,6 +51,10 @@ export interface ControllerOptions {
    */
   scheduleCheckAfterMs?: number;
   settings?: AllocationSettings;
+  /** The category of a badge the project does not list (operator-managed badges); null = none. */
+  categoryOfBadge?: (idTag: string) => string | null;
+  /** Operator-entered needs kept across restarts: loaded once, saved on every change. */
+  operatorNeedsStore?: { load(): Record<string, OperatorNeeds>; save(needs: Record<string, OperatorNeeds>): void };
 }
 
 /** What was pushed to a session and what the station said. */
@@ -91,6 +97,8 @@ export interface AllocationView {
   pushes: Record<string, PushState>;
   /** Per station: the safe TxDefaultProfile sent when it (re)connected. */
   defaults: Record<string, PushState>;
+  /** Per session: what is known of its needs and departure, with its ETA at the setpoint. */
+  needs: Record<string, SessionNeedsView>;
 }
 
 interface GroupConfig {
@@ -140,13 +148,21 @@ export class AllocationController {
   private readonly estimates = new Map<string, { energyWh: number; departureAt: number } | null>();
   /** Per session: the vehicle's maximum learned from its draws (observe.ts), meter W. */
   private readonly learnedMaxW = new Map<string, number>();
+  /** Badge categories of the running project, and the category of each badge it lists. */
+  private readonly categories = new Map<string, BadgeCategory>();
+  private readonly badgeCategory = new Map<string, string>();
+  /** Per session (transaction id): what an operator entered; kept until the transaction ends. */
+  private readonly operatorNeeds = new Map<string, OperatorNeeds>();
+  /** Per session: needs as of the last allocation, for the UI. */
+  private needsView: Record<string, SessionNeedsView> = {};
 
   constructor(project: ProjectFile, registry: StationRegistry, transactions: TransactionService, bus: DomainBus, run: CommandRunner, log: Logger, options: ControllerOptions = {}) {
     this.registry = registry;
     this.transactions = transactions;
     this.run = run;
     this.log = log;
-    this.options = { debounceMs: 500, periodMs: 15_000, verifyAfterMs: 60_000, scheduleCheckAfterMs: 2_000, settings: {}, ...options };
+    this.options = { debounceMs: 500, periodMs: 15_000, verifyAfterMs: 60_000, scheduleCheckAfterMs: 2_000, settings: {}, categoryOfBadge: () => null, operatorNeedsStore: { load: () => ({}), save: () => undefined }, ...options };
+    for (const [id, needs] of Object.entries(this.options.operatorNeedsStore.load())) this.operatorNeeds.set(id, needs);
     this.publish = (event) => bus.publish(event);
     this.configure(project);
     this.unsubscribe = bus.subscribe((event) => this.onEvent(event));
@@ -168,6 +184,16 @@ export class AllocationController {
       }
       for (const st of site.stations) this.stationsByGroup.set(st.group, [...(this.stationsByGroup.get(st.group) ?? []), st]);
     }
+    this.categories.clear();
+    for (const c of project.badgeCategories ?? []) this.categories.set(c.id, c);
+    this.badgeCategory.clear();
+    for (const b of project.badges ?? []) if (b.category !== undefined) this.badgeCategory.set(b.idTag, b.category);
+  }
+
+  /** The engine's settings: the operator's, with the badge categories' priority weights. */
+  private settings(): AllocationSettings {
+    const settings = this.options.settings;
+    return { ...settings, priorityWeights: { ...categoryWeights([...this.categories.values()]), ...settings.priorityWeights } };
   }
 
   /**
@@ -267,8 +293,9 @@ export class AllocationController {
   }
 
   /** Sessions and measurements from live state: every open transaction of a connected station. */
-  private demand(now: number): { sessions: ChargingSession[]; measurements: Measurements } {
+  private demand(now: number): { sessions: ChargingSession[]; measurements: Measurements; needs: Record<string, Omit<SessionNeedsView, 'etaAt'>> } {
     const sessions: ChargingSession[] = [];
+    const needsOf: Record<string, Omit<SessionNeedsView, 'etaAt'>> = {};
     const measured: Record<string, SessionMeasurement> = {};
     const declared = new Map([...this.stationsByGroup.values()].flat().map((d) => [d.id, d]));
     for (const station of this.registry.list()) {
@@ -288,12 +315,20 @@ export class AllocationController {
         };
         if (c.soc !== null) session.socPercent = c.soc;
         if (tx.energyWh !== null) session.energyDeliveredWh = tx.energyWh;
-        // What an ISO 15118 vehicle said (2.0.1 NotifyEVChargingNeeds) wins over any estimate.
+        const categoryId = tx.idTag === null ? null : (this.badgeCategory.get(tx.idTag) ?? this.options.categoryOfBadge(tx.idTag));
+        const resolved = resolveNeeds({
+          startedAt: session.startedAt,
+          deliveredWh: tx.energyWh,
+          socPercent: c.soc,
+          operator: this.operatorNeeds.get(id) ?? null,
+          // What an ISO 15118 vehicle said (2.0.1 NotifyEVChargingNeeds) wins over any category or estimate.
+          vehicle: c.chargingNeeds ?? null,
+          category: categoryId === null ? null : (this.categories.get(categoryId) ?? null),
+          history: this.estimateFor(id, station.id, tx.idTag, session.startedAt),
+        });
+        Object.assign(session, resolved.session);
+        needsOf[id] = resolved.view;
         const needs = c.chargingNeeds;
-        if (needs) {
-          if (needs.energyWh !== null) session.energyRequestWh = needs.deliveredWhAtRequest + needs.energyWh;
-          if (needs.departureAt !== null) session.departureAt = Date.parse(needs.departureAt);
-        }
         const manual = this.manual.get(id);
         if (manual) session.manual = { ...manual };
         sessions.push(session);
@@ -310,13 +345,11 @@ export class AllocationController {
         if (learned !== undefined) this.learnedMaxW.set(id, learned);
         // The vehicle's declared maximum until its draws have shown one.
         const declaredMaxW = needs?.maxPowerW ?? (needs?.maxCurrentA != null && model.kind === 'AC' ? needs.maxCurrentA * VOLTAGE_V * model.phases : null);
-        const vehicleMaxW = learned ?? declaredMaxW;
+        const vehicleMaxW = learned ?? declaredMaxW ?? resolved.categoryVehicleMaxW;
         if (vehicleMaxW !== null) session.vehicleMaxW = vehicleMaxW;
-        const estimate = this.estimateFor(id, station.id, tx.idTag, Date.parse(tx.startedAt));
-        if (estimate) session.estimate = { ...estimate };
       }
     }
-    return { sessions, measurements: { now, sessions: measured } };
+    return { sessions, measurements: { now, sessions: measured }, needs: needsOf };
   }
 
   /**
@@ -367,9 +400,9 @@ export class AllocationController {
   private async cycle(): Promise<void> {
     const now = Date.now();
     const tree = this.tree();
-    const { sessions, measurements } = this.demand(now);
+    const { sessions, measurements, needs } = this.demand(now);
     this.verify(sessions, measurements, now);
-    const result = allocate(tree, sessions, measurements, this.options.settings);
+    const result = allocate(tree, sessions, measurements, this.settings());
     // The verifier is independent of the engine: a violation is a bug, and nothing is pushed.
     const violations = verifyAllocation(tree, sessions, measurements, result, this.options.settings.voltageV ?? 230);
     if (violations.length > 0) {
@@ -378,6 +411,9 @@ export class AllocationController {
     }
     this.last = result;
     this.lastAt = new Date(now).toISOString();
+    const power = new Map(result.setpoints.map((sp) => [sp.sessionId, sp.paused ? 0 : sp.powerW]));
+    this.needsView = Object.fromEntries(Object.entries(needs).map(([id, n]) => [id, { ...n, etaAt: etaAt(n.remainingWh, power.get(id) ?? 0, now) }]));
+    this.forgetEndedNeeds();
     const live = new Set(sessions.map((s) => s.id));
     for (const id of [...this.pushes.keys()]) if (!live.has(id)) this.pushes.delete(id);
     for (const id of [...this.manual.keys()]) if (!live.has(id)) this.manual.delete(id);
@@ -503,6 +539,42 @@ export class AllocationController {
     return this.manual.get(id) ?? null;
   }
 
+  /**
+   * What an operator knows of a running session (departure, energy still needed from now on);
+   * both null = back to the vehicle's, category's or history's. Kept until the transaction ends,
+   * across restarts; applied at once.
+   */
+  async setOperatorNeeds(transactionId: number, entry: { departureAt: string | null; energyWh: number | null }, operator: string): Promise<OperatorNeeds | null> {
+    const id = String(transactionId);
+    const session = this.demand(Date.now()).sessions.find((s) => s.id === id);
+    if (!session) throw new Error(`transaction ${transactionId} is not a running session under smart charging`);
+    if (entry.departureAt === null && entry.energyWh === null) this.operatorNeeds.delete(id);
+    else {
+      this.operatorNeeds.set(id, {
+        departureAt: entry.departureAt === null ? null : new Date(entry.departureAt).toISOString(),
+        energyWh: entry.energyWh,
+        deliveredWhAtEntry: session.energyDeliveredWh ?? 0,
+        setBy: operator,
+        setAt: new Date().toISOString(),
+      });
+    }
+    this.options.operatorNeedsStore.save(Object.fromEntries(this.operatorNeeds));
+    await this.allocateNow();
+    return this.operatorNeeds.get(id) ?? null;
+  }
+
+  /** Operator entries of transactions that have ended (not of stations merely offline: they come back). */
+  private forgetEndedNeeds(): void {
+    let changed = false;
+    for (const id of [...this.operatorNeeds.keys()]) {
+      const tx = this.transactions.byId(Number(id));
+      if (tx && tx.stoppedAt === null) continue;
+      this.operatorNeeds.delete(id);
+      changed = true;
+    }
+    if (changed) this.options.operatorNeedsStore.save(Object.fromEntries(this.operatorNeeds));
+  }
+
   manualSetpoints(): Record<string, { value: number; unit: 'A' | 'W' }> {
     return Object.fromEntries(this.manual);
   }
@@ -516,7 +588,7 @@ export class AllocationController {
     const now = Date.now();
     const tree = this.tree({ limits, modes });
     const { sessions, measurements } = this.demand(now);
-    const result = allocate(tree, sessions, measurements, this.options.settings);
+    const result = allocate(tree, sessions, measurements, this.settings());
     const violations = verifyAllocation(tree, sessions, measurements, result, this.options.settings.voltageV ?? 230).map((v) => `${v.kind}: ${v.detail}`);
     return { result, current: this.last, violations };
   }
@@ -531,7 +603,7 @@ export class AllocationController {
   }
 
   view(): AllocationView {
-    return { at: this.lastAt, result: this.last, pushes: Object.fromEntries(this.pushes), defaults: Object.fromEntries(this.defaults) };
+    return { at: this.lastAt, result: this.last, pushes: Object.fromEntries(this.pushes), defaults: Object.fromEntries(this.defaults), needs: this.needsView };
   }
 
   listGroups(): GroupView[] {

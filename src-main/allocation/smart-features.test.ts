@@ -2,6 +2,8 @@
 // library sends schema-valid profiles to strict ocpp-rpc clients of both versions and refuses
 // clashing ones; the composite schedule a station reports is checked after each push; an
 // operator setpoint and a what-if preview work on live sessions.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChargingProfileDefinition } from '../../src-shared/domain/index.ts';
 import type { ProjectFile, StationDeclaration } from '../../src-shared/project/index.ts';
@@ -184,6 +186,68 @@ describe('operator setpoint and what-if', () => {
     expect((await rest(sup, 'PUT', '/api/v1/sessions/999999/setpoint', { value: 10, unit: 'A' })).status).toBe(404);
     expect((await rest(sup, 'PUT', `/api/v1/sessions/${txA}/setpoint`, { value: null })).json).toEqual({ transactionId: txA, manual: null });
     await eventually(() => a.activeLimit(1)?.limit === 32, 10_000);
+  });
+});
+
+describe('badge categories and operator needs', () => {
+  it('shares by category priority, lets an operator’s departure and energy make a session urgent, shows sources and ETA, and keeps the entry in the data folder until the session ends', async () => {
+    const project: ProjectFile = {
+      ...PROJECT,
+      badgeCategories: [
+        { id: 'mgmt', name: 'Management', charging: { priority: 4 } },
+        { id: 'visitor', name: 'Visitors', charging: { priority: 1, vehicleMaxW: 22_080 } },
+      ],
+      badges: [
+        { idTag: 'BOSS', status: 'Accepted', expiresAt: null, parentIdTag: null, label: null, category: 'mgmt' },
+        { idTag: 'GUEST', status: 'Accepted', expiresAt: null, parentIdTag: null, label: null, category: 'visitor' },
+      ],
+    };
+    const sup = await startTestSupervisor({ project, smartCharging: true, smartChargingOptions: { debounceMs: 50, periodMs: 300 } });
+    cleanups.push(() => sup.dispose());
+    await sup.smartCharging?.setLimit('feeder', { maxW: 1_000_000, maxAPerPhase: [24, 24, 24] });
+    const sims = STATIONS.map((d) => new SimulatedStation({ url: sup.ocppUrl, id: d.id, protocol: d.protocol, connectors: 1, kind: 'AC', maxPowerW: d.maxPowerW, phases: 3, tickMs: 100, meterIntervalS: 1 }));
+    cleanups.push(async () => {
+      for (const s of sims) await s.stop();
+    });
+    await Promise.all(sims.map((s) => s.start()));
+    const [boss, guest] = sims as [SimulatedStation, SimulatedStation];
+    boss.plugIn(1);
+    guest.plugIn(1);
+    expect((await boss.startCharging(1, 'BOSS')).accepted).toBe(true);
+    expect((await guest.startCharging(1, 'GUEST')).accepted).toBe(true);
+    // Same urgency, weights 4 : 1 — the guest gets its 6 A minimum, management the rest.
+    await eventually(() => boss.activeLimit(1)?.limit === 18 && guest.activeLimit(1)?.limit === 6, 15_000);
+    const txGuest = sup.registry.get('LIB-201')?.connectors[0]?.transactionId as number;
+    const before = (await sup.api.dispatch('getAllocation', {})).needs[String(txGuest)];
+    expect(before).toMatchObject({ category: 'visitor', energySource: null, departureSource: null, operator: null });
+
+    // Bad entries are refused and change nothing.
+    expect((await rest(sup, 'PUT', `/api/v1/sessions/${txGuest}/needs`, { departureAt: '2020-01-01T00:00:00Z', energyWh: null })).status).toBe(400);
+    expect((await rest(sup, 'PUT', `/api/v1/sessions/${txGuest}/needs`, { departureAt: null, energyWh: -5 })).status).toBe(400);
+    expect((await rest(sup, 'PUT', `/api/v1/sessions/${txGuest}/needs`, { departureAt: null })).status).toBe(400);
+    expect((await rest(sup, 'PUT', '/api/v1/sessions/999999/needs', { departureAt: null, energyWh: 1000 })).status).toBe(404);
+    expect((await sup.api.dispatch('getAllocation', {})).needs[String(txGuest)]?.operator).toBeNull();
+
+    // The guest leaves in 20 minutes and still needs 5 kWh: it becomes the urgent one.
+    const departureAt = new Date(Date.now() + 20 * 60_000).toISOString();
+    const set = await rest(sup, 'PUT', `/api/v1/sessions/${txGuest}/needs`, { departureAt, energyWh: 5_000 });
+    expect(set.status).toBe(200);
+    expect(set.json).toMatchObject({ transactionId: txGuest, operator: { departureAt, energyWh: 5_000, setBy: 'api' } });
+    await eventually(() => (guest.activeLimit(1)?.limit ?? 0) > (boss.activeLimit(1)?.limit ?? 0), 15_000);
+    const after = (await sup.api.dispatch('getAllocation', {})).needs[String(txGuest)];
+    expect(after).toMatchObject({ energySource: 'operator', departureSource: 'operator', departureAt });
+    expect(after?.remainingWh).toBeGreaterThan(4_000);
+    expect(after?.remainingWh).toBeLessThanOrEqual(5_000);
+    expect(Date.parse(after?.etaAt ?? '')).toBeGreaterThan(Date.now());
+    const stored = JSON.parse(readFileSync(join(sup.dataDir, 'session-needs.json'), 'utf8')) as Record<string, unknown>;
+    expect(stored[String(txGuest)]).toMatchObject({ departureAt, energyWh: 5_000 });
+    const audit = (await rest(sup, 'GET', '/api/v1/audit?action=setSessionNeeds')).json as { items: Array<{ ok: boolean }> };
+    expect(audit.items.filter((a) => a.ok)).toHaveLength(1);
+
+    // Cleared: back to what the category and history say (nothing here); the file forgets it.
+    expect((await rest(sup, 'PUT', `/api/v1/sessions/${txGuest}/needs`, { departureAt: null, energyWh: null })).json).toEqual({ transactionId: txGuest, operator: null });
+    expect((await sup.api.dispatch('getAllocation', {})).needs[String(txGuest)]).toMatchObject({ energySource: null, departureSource: null, operator: null });
+    expect(JSON.parse(readFileSync(join(sup.dataDir, 'session-needs.json'), 'utf8'))).toEqual({});
   });
 });
 

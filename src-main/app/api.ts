@@ -310,7 +310,7 @@ export function createApi(services: ApiServices) {
       return maskSecrets({ ...generated, applied });
     },
     listGroups: () => services.smartCharging()?.listGroups() ?? [],
-    getAllocation: () => services.smartCharging()?.view() ?? { at: null, result: null, pushes: {}, defaults: {} },
+    getAllocation: () => services.smartCharging()?.view() ?? { at: null, result: null, pushes: {}, defaults: {}, needs: {} },
     setGroupLimit: ({ groupId, maxW, maxAPerPhase }) => {
       const limit: { maxW?: number; maxAPerPhase?: [number, number, number] } = {};
       if (maxW !== undefined) limit.maxW = maxW;
@@ -328,6 +328,24 @@ export function createApi(services: ApiServices) {
       try {
         const manual = await c.setManual(transactionId, value === null ? null : { value, unit: unit as 'A' | 'W' });
         return { transactionId, manual };
+      } catch (error) {
+        throw new ApiError('Conflict', error instanceof Error ? error.message : String(error));
+      }
+    },
+    setSessionNeeds: async ({ transactionId, departureAt, energyWh }, ctx) => {
+      const c = controller();
+      const tx = archive.transactionById(transactionId);
+      if (!tx) throw new ApiError('NotFound', `No transaction ${transactionId}`);
+      if (tx.stoppedAt !== null) throw new ApiError('Conflict', `Transaction ${transactionId} has ended`);
+      if (departureAt !== null) {
+        const at = Date.parse(departureAt);
+        // A departure already past or more than a week ahead is a typing mistake, not a plan.
+        if (at < Date.now() - 60_000) throw new ApiError('BadRequest', `setSessionNeeds: the departure ${departureAt} is in the past`);
+        if (at > Date.now() + 7 * 86_400_000) throw new ApiError('BadRequest', `setSessionNeeds: the departure ${departureAt} is more than 7 days ahead`);
+      }
+      try {
+        const operator = await c.setOperatorNeeds(transactionId, { departureAt, energyWh }, who(ctx));
+        return { transactionId, operator };
       } catch (error) {
         throw new ApiError('Conflict', error instanceof Error ? error.message : String(error));
       }

@@ -23,7 +23,7 @@ import { EMPTY_NOTIFICATION_SETTINGS, NotificationSettingsEditor, loadNotificati
 import { AccountService, BadgeList, DownloadTickets } from '../auth/index.ts';
 import { GroundPlanStore, ProjectWorkspace, checkProject } from '../project/index.ts';
 import { AllocationController, ProfileLibrary, type ControllerOptions } from '../allocation/index.ts';
-import { loadSmartChargingSettings, saveSmartChargingSettings } from './smart-charging-settings.ts';
+import { loadSmartChargingSettings, operatorNeedsFile, saveSmartChargingSettings } from './smart-charging-settings.ts';
 import type { ResolvedProject } from '../../src-shared/project/index.ts';
 import { DomainBus } from '../bus/index.ts';
 import { CentralSystem, FrameTap, type CentralSystemOptions } from '../ocpp/index.ts';
@@ -190,6 +190,9 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
   const startSmartCharging = (running: ProjectFile): AllocationController | null => {
     if (options.smartCharging === false || !running.sites.some((s) => s.groups.length > 0)) return null;
     const controllerOptions: ControllerOptions = {
+      operatorNeedsStore: operatorNeedsFile(join(options.dataDir, 'session-needs.json'), (message) => log.warn(message)),
+      // Badge categories (issue 4): an operator-managed badge's category, as the Badges view set it.
+      categoryOfBadge: (idTag) => archive.badge(idTag)?.category ?? null,
       ...options.smartChargingOptions,
       settings: { ...options.smartChargingOptions?.settings, staggeredStart: smartChargingSettings.staggeredStart },
     };

@@ -195,7 +195,13 @@ export const MIGRATIONS: readonly string[] = [
   `
   DROP INDEX IF EXISTS meter_samples_station;
   `,
-  // 6: badge categories (issue 4): an operator-managed badge belongs to one of the project's
+  // 6: ingest cost. No query of the product reads samples by transaction (the UI reads a
+  // station's quantities over time), so (transaction_id, ts) only cost each sample a random
+  // index insert (about a third of the sample write under load, bench/README.md).
+  `
+  DROP INDEX IF EXISTS meter_samples_tx;
+  `,
+  // 7: badge categories (issue 4): an operator-managed badge belongs to one of the project's
   // categories (priority, usual departure and needs for smart charging), or to none.
   `
   ALTER TABLE badges ADD COLUMN category TEXT;

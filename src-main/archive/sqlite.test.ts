@@ -104,13 +104,36 @@ describe('schema migrations', () => {
     openArchive();
     const db = otherConnection();
     const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'meter_samples' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
-    expect(indexes).toEqual(['meter_samples_measurand_ts', 'meter_samples_station_measurand_ts', 'meter_samples_tx']);
+    expect(indexes).toEqual(['meter_samples_measurand_ts', 'meter_samples_station_measurand_ts']);
     const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ s: 'S1', m: 'Power.Active.Import', from: at(0), to: at(60) }) as Array<{ detail: string }>).map((r) => r.detail).join(' | ');
     // The station-page power history, the trend and sample counts of one station.
     expect(plan('SELECT evse_id, connector_id, ts, value FROM meter_samples WHERE station_id = @s AND ts >= @from AND ts < @to AND measurand = @m')).toContain(
       'USING INDEX meter_samples_station_measurand_ts (station_id=? AND measurand=? AND ts>? AND ts<?)',
     );
     expect(plan('SELECT COUNT(*) FROM meter_samples WHERE station_id = @s AND measurand = @m AND ts >= @from AND ts < @to AND phase IS NULL')).toContain('meter_samples_station_measurand_ts');
+  });
+
+  it('finds a transaction’s samples without an index on transaction_id: only its own, a day either side of its times, through the station index', async () => {
+    const archive = openArchive();
+    const { transaction: tx } = await archive.insertTransaction(newTx({ startedAt: at(0) }));
+    const { transaction: other } = await archive.insertTransaction(newTx({ startKey: 'other', evseId: 2, connectorId: 1, startedAt: at(0) }));
+    const sample = (transactionId: number | null, minutes: number, measurand: string, value: number) => ({ stationId: 'S1', evseId: 1, connectorId: 1, transactionId, timestamp: at(minutes), measurand, phase: null, value, unit: 'Wh', context: null });
+    await archive.insertSamples([
+      sample(tx.id, -120, 'Energy.Active.Import.Register', 1), // station clock a little behind
+      sample(tx.id, 10, 'Power.Active.Import', 2),
+      sample(tx.id, 20, 'SoC', 3),
+      sample(other.id, 15, 'Energy.Active.Import.Register', 4),
+      sample(null, 16, 'Energy.Active.Import.Register', 5),
+      { ...sample(tx.id, 30, 'Energy.Active.Import.Register', 6), stationId: 'S2' },
+    ]);
+    await archive.stopTransaction(tx.id, { stoppedAt: at(60), meterStopWh: 2000, stopReason: 'Local', energyWh: 1000, socEnd: null }, at(60));
+    expect(archive.samplesOfTransaction(tx.id).map((x) => x.value)).toEqual([1, 2, 3]);
+    expect(archive.samplesOfTransaction(other.id).map((x) => x.value)).toEqual([4]);
+    expect(archive.samplesOfTransaction(999)).toEqual([]);
+    const db = otherConnection();
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${(archive as unknown as { stmt: { samplesOfTx: { source: string } } }).stmt.samplesOfTx.source}`).all({ id: tx.id }) as Array<{ detail: string }>).map((r) => r.detail).join(' | ');
+    expect(plan).toContain('meter_samples_station_measurand_ts (station_id=? AND measurand=? AND ts>? AND ts<?)');
+    expect(plan).not.toContain('SCAN meter_samples');
   });
 
   it('reopening a file keeps its data and runs no migration again (the schema is untouched)', async () => {
@@ -505,15 +528,17 @@ describe('badges and message log', () => {
     expect(archive.badges()).toEqual([badge('EDITED', 'Blocked', 'operator edit'), badge('NEW', 'Accepted', 'from project')]);
   });
 
-  it('migration 6 gives the badges of an older archive a category column (none), and seeding fills it from the project', async () => {
-    // An archive as the build before badge categories left it: schema version 5, one badge.
+  it('the badge-category migration gives the badges of an older archive a category column (none), and seeding fills it from the project', async () => {
+    // An archive as the build before badge categories left it: every migration before that one, one badge.
+    const before = MIGRATIONS.findIndex((sql) => sql.includes('ADD COLUMN category'));
+    expect(before).toBeGreaterThan(0);
     const old = new Database(file);
-    for (const sql of MIGRATIONS.slice(0, 5)) old.exec(sql);
-    old.pragma('user_version = 5');
+    for (const sql of MIGRATIONS.slice(0, before)) old.exec(sql);
+    old.pragma(`user_version = ${before}`);
     old.prepare("INSERT INTO badges (id_tag, status, expires_at, parent_id_tag, label, updated_at) VALUES ('OLD', 'Accepted', NULL, NULL, 'before', '2024-01-01T00:00:00.000Z')").run();
     old.close();
     const archive = openArchive();
-    expect(archive.schemaVersion()).toBe(6);
+    expect(archive.schemaVersion()).toBe(MIGRATIONS.length);
     expect(archive.badge('OLD')).toEqual(badge('OLD', 'Accepted', 'before'));
     // The project now puts OLD in "staff": the archive badge takes it; a new badge comes with its own.
     await archive.seedBadges([{ ...badge('OLD', 'Blocked', 'from project'), category: 'staff' }, { ...badge('NEW'), category: 'visitors' }]);

@@ -339,7 +339,20 @@ export class SqliteArchive {
         `INSERT INTO meter_samples (station_id, evse_id, connector_id, transaction_id, ts, measurand, phase, value, unit, context)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      samplesOfTx: db.prepare('SELECT * FROM meter_samples WHERE transaction_id = ? ORDER BY ts, id'),
+      // No index on transaction_id (migration 6): the station's measurands by a loose index scan,
+      // then each one's samples over the transaction's time, a day either side for station clocks.
+      samplesOfTx: db.prepare(`
+        WITH tx AS (SELECT station_id, started_at, COALESCE(stopped_at, last_update_at, started_at) AS ended_at FROM transactions WHERE id = @id),
+        measurands(m) AS (
+          SELECT MIN(measurand) FROM meter_samples WHERE station_id = (SELECT station_id FROM tx)
+          UNION ALL
+          SELECT (SELECT MIN(measurand) FROM meter_samples WHERE station_id = (SELECT station_id FROM tx) AND measurand > m) FROM measurands WHERE m IS NOT NULL
+        )
+        SELECT * FROM meter_samples
+        WHERE station_id = (SELECT station_id FROM tx) AND measurand IN (SELECT m FROM measurands WHERE m IS NOT NULL)
+          AND ts >= strftime('%Y-%m-%dT%H:%M:%fZ', (SELECT started_at FROM tx), '-1 day') AND ts <= strftime('%Y-%m-%dT%H:%M:%fZ', (SELECT ended_at FROM tx), '+1 day')
+          AND transaction_id = @id
+        ORDER BY ts, id`),
       countSamples: db.prepare('SELECT COUNT(*) AS n FROM meter_samples'),
       insertCommand: db.prepare(
         `INSERT INTO commands (station_id, action, request, outcome, status, response, operator, sent_at, answered_at)
@@ -772,6 +785,7 @@ export class SqliteArchive {
     });
   }
 
+  /** The samples stored for a transaction (stamped within a day of its start and end), in time order. */
   samplesOfTransaction(transactionId: number): MeterSample[] {
     type Row = {
       station_id: string;
@@ -785,7 +799,7 @@ export class SqliteArchive {
       unit: string;
       context: string | null;
     };
-    return (this.stmt.samplesOfTx.all(transactionId) as Row[]).map((r) => ({
+    return (this.stmt.samplesOfTx.all({ id: transactionId }) as Row[]).map((r) => ({
       stationId: r.station_id,
       evseId: r.evse_id,
       connectorId: r.connector_id,

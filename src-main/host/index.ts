@@ -403,6 +403,17 @@ export async function startHost(options: HostOptions): Promise<Host> {
     },
     async (request) => api.dispatch('setSessionSetpoint', { ...request.body, transactionId: request.params.transactionId }, contextOf(request)),
   );
+  app.put<{ Params: { transactionId: number }; Body: { departureAt: string | null; energyWh: number | null } }>(
+    '/api/v1/sessions/:transactionId/needs',
+    {
+      schema: {
+        summary:
+          'What the operator knows of a running session ({"departureAt": ISO | null, "energyWh": energy still needed from now | null}; both null = back to the vehicle, badge category or history); applied at once, kept until the transaction ends, audited',
+        params: { type: 'object', required: ['transactionId'], properties: { transactionId: { type: 'integer', minimum: 1 } } },
+      },
+    },
+    async (request) => api.dispatch('setSessionNeeds', { ...request.body, transactionId: request.params.transactionId }, contextOf(request)),
+  );
   app.post<{ Body: Record<string, unknown> }>(
     '/api/v1/allocation/preview',
     { schema: { summary: 'What-if: the allocation with changed group limits or modes ({"limits": [{"groupId", "maxW"?, "maxAPerPhase"?}], "modes": [...]}), not applied' } },

@@ -1,6 +1,5 @@
 // The format-1 view the running supervisor consumes (ProjectFile): flat sites → groups + fully
 // specified stations, whatever format the project was written in.
-import type { BadgeInput } from '../../src-shared/domain/index.ts';
 import {
   PROJECT_FORMAT_VERSION,
   type ElectricalGroup,
@@ -47,8 +46,9 @@ export function toRuntimeProject(resolved: ResolvedProject): ProjectFile {
   const runtime: ProjectFile = { formatVersion: PROJECT_FORMAT_VERSION, name: project.name, sites };
   if (project.settings !== undefined) runtime.settings = structuredClone(project.settings);
   if (project.badges !== undefined) {
-    // The category comes along: the archive badge takes it when seeded (smart charging reads it).
-    runtime.badges = project.badges.map((badge): BadgeInput => structuredClone(badge));
+    // The category comes along: the archive badge takes it when seeded.
+    runtime.badges = structuredClone(project.badges);
   }
+  if (project.badgeCategories !== undefined) runtime.badgeCategories = structuredClone(project.badgeCategories);
   return runtime;
 }

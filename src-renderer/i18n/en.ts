@@ -589,6 +589,24 @@ export const en = {
       done: 'Limit of {{group}} changed',
     },
   },
+  // --- Session needs (issue 4): departure and energy per session, ETA ---
+  sessionNeeds: {
+    column: 'Needs',
+    set: 'Needs…',
+    title: 'Departure and energy of {{station}} connector {{connector}}',
+    departure: 'Departure',
+    energy: 'Energy still needed (kWh)',
+    apply: 'Apply',
+    clear: 'Forget my entry',
+    hint: 'Wins over what the vehicle, the badge category or history say, until the session ends.',
+    pastDeparture: 'The departure must be in the future.',
+    badEnergy: 'Give an energy above 0 and up to 1,000 kWh.',
+    done: 'Needs of {{station}} connector {{connector}} applied',
+    cleared: '{{station}} connector {{connector}} follows the vehicle, category and history again',
+    late: 'At this setpoint the need is not met before the departure',
+    columns: { toGo: 'To go', departure: 'Departure', eta: 'ETA' },
+    source: { operator: 'operator', vehicle: 'vehicle', category: 'category', history: 'history', soc: 'SoC target' },
+  },
   // --- Smart-charging UI (issue 4): power management additions and the profile library ---
   smartCharging: {
     tabs: { power: 'Dynamic power', profiles: 'Profiles' },

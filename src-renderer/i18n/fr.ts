@@ -590,6 +590,24 @@ export const fr: Translation = {
       done: 'Limite de {{group}} modifiée',
     },
   },
+  // --- Besoins des sessions (issue 4) : départ et énergie par session, heure de fin prévue ---
+  sessionNeeds: {
+    column: 'Besoins',
+    set: 'Besoins…',
+    title: 'Départ et énergie de {{station}} connecteur {{connector}}',
+    departure: 'Départ',
+    energy: 'Énergie encore nécessaire (kWh)',
+    apply: 'Appliquer',
+    clear: 'Oublier ma saisie',
+    hint: 'Prime sur ce que disent le véhicule, la catégorie du badge ou l’historique, jusqu’à la fin de la session.',
+    pastDeparture: 'Le départ doit être dans le futur.',
+    badEnergy: 'Indiquez une énergie supérieure à 0 et jusqu’à 1 000 kWh.',
+    done: 'Besoins de {{station}} connecteur {{connector}} appliqués',
+    cleared: '{{station}} connecteur {{connector}} suit de nouveau le véhicule, la catégorie et l’historique',
+    late: 'À cette consigne, le besoin n’est pas couvert avant le départ',
+    columns: { toGo: 'Reste', departure: 'Départ', eta: 'Fin prévue' },
+    source: { operator: 'opérateur', vehicle: 'véhicule', category: 'catégorie', history: 'historique', soc: 'SoC cible' },
+  },
   // --- Smart-charging UI (issue 4): power management additions and the profile library ---
   smartCharging: {
     tabs: { power: 'Puissance dynamique', profiles: 'Profils' },

@@ -55,6 +55,19 @@ export function formatDateTime(iso: string | null | undefined, locale: string): 
   return Number.isNaN(d.getTime()) ? DASH : dateTimeFormat(locale, 'datetime').format(d);
 }
 
+/**
+ * A moment in a narrow column: "17:30" on the day of `reference`, else "26/11 17:30" (no
+ * seconds: departures and ETAs are plans, not measurements).
+ */
+export function formatMoment(iso: string | null | undefined, locale: string, reference: Date): string {
+  if (!iso) return DASH;
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return DASH;
+  const sameDay = d.getFullYear() === reference.getFullYear() && d.getMonth() === reference.getMonth() && d.getDate() === reference.getDate();
+  const options: Intl.DateTimeFormatOptions = sameDay ? { hour: '2-digit', minute: '2-digit' } : { day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit' };
+  return new Intl.DateTimeFormat(locale, options).format(d);
+}
+
 export function formatTime(date: Date, locale: string): string {
   return dateTimeFormat(locale, 'time').format(date);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { csvDialect, csvFileName, toCsv } from './csv.ts';
-import { formatDuration, formatKw, formatKwh, localInputToIso } from './format.ts';
+import { formatDuration, formatKw, formatKwh, formatMoment, localInputToIso } from './format.ts';
 import { parseHash, routeHash } from './route.ts';
 import { columnsToCsv, compareValues, nextSort, sortRows, type Column } from './table.ts';
 
@@ -68,6 +68,17 @@ describe('formatting', () => {
     expect(formatDuration(null)).toBe('—');
     expect(localInputToIso('')).toBeUndefined();
     expect(localInputToIso('not a date')).toBeUndefined();
+  });
+});
+
+describe('moments in narrow columns', () => {
+  test('show the time alone on the reference day, the day and month before it otherwise, never seconds', () => {
+    const reference = new Date(2026, 10, 24, 9, 0, 0);
+    expect(formatMoment(new Date(2026, 10, 24, 17, 30, 45).toISOString(), 'en-GB', reference)).toBe('17:30');
+    expect(formatMoment(new Date(2026, 10, 25, 7, 5, 0).toISOString(), 'en-GB', reference)).toBe('25/11, 07:05');
+    expect(formatMoment(new Date(2026, 10, 25, 7, 5, 0).toISOString(), 'fr-FR', reference)).toBe('25/11 07:05');
+    expect(formatMoment(null, 'en-GB', reference)).toBe('—');
+    expect(formatMoment('not a date', 'en-GB', reference)).toBe('—');
   });
 });
 

@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import type { AllocationInfo, AllocationPreview, GroupInfo, GroupLimitChange } from '../../src-shared/api/index.ts';
+import type { AllocationInfo, AllocationPreview, GroupInfo, GroupLimitChange, SessionNeedsView } from '../../src-shared/api/index.ts';
 import { DataTable, useSortedRows } from '../components/DataTable.tsx';
 import { Field, Panel } from '../components/Field.tsx';
 import { Pill } from '../components/StatusBadge.tsx';
@@ -14,7 +14,7 @@ import { SearchBox } from '../components/SearchBox.tsx';
 import { nodeDepths, parseAllocation, PHASES, pushStatus, ratio, scheduleCheck, treeOrder, type NodeView, type ReasonView, type ScheduleCheckStatus, type SetpointView } from '../lib/allocation.ts';
 import { csvDialect, csvFileName, downloadText } from '../lib/csv.ts';
 import { describeError } from '../lib/errors.ts';
-import { DASH, formatKw, formatNumber, formatTime } from '../lib/format.ts';
+import { DASH, formatKw, formatKwh, formatMoment, formatNumber, formatTime, isoToLocalInput, localInputToIso } from '../lib/format.ts';
 import { useLinkOpen, useLocale } from '../lib/hooks.ts';
 import type { Tone } from '../lib/status.ts';
 import { columnsToCsv, nextSort, type Column, type SortState } from '../lib/table.ts';
@@ -370,6 +370,90 @@ function OverrideEditor(props: { setpoint: SetpointView; onDone: (changed: boole
   );
 }
 
+/**
+ * What the operator knows of a session: its departure and the energy it still needs from now on.
+ * Prefilled with what smart charging assumes now (vehicle, badge category, history).
+ */
+function NeedsEditor(props: { setpoint: SetpointView; needs: SessionNeedsView | undefined; onDone: (changed: boolean) => void }) {
+  const { t } = useTranslation();
+  const { setpoint, needs } = props;
+  const operator = needs?.operator ?? null;
+  const [departure, setDeparture] = useState(isoToLocalInput(operator?.departureAt ?? needs?.departureAt ?? null));
+  const [energy, setEnergy] = useState(() => {
+    const wh = operator?.energyWh ?? needs?.remainingWh ?? null;
+    return wh === null ? '' : String(Math.round(wh / 100) / 10);
+  });
+  const [busy, setBusy] = useState(false);
+  // "In the future" as of opening the editor; the server checks again on apply.
+  const [openedAt] = useState(() => Date.now());
+  const kwh = Number(energy.replace(',', '.'));
+  const energyValid = energy.trim() === '' || (Number.isFinite(kwh) && kwh > 0 && kwh <= 1000);
+  const departureIso = departure === '' ? null : (localInputToIso(departure) ?? null);
+  const departureValid = departure === '' || (departureIso !== null && Date.parse(departureIso) > openedAt);
+  const valid = energyValid && departureValid && (departure !== '' || energy.trim() !== '');
+  const names = { station: setpoint.stationId, connector: setpoint.connectorId };
+  const send = async (entry: { departureAt: string | null; energyWh: number | null }) => {
+    setBusy(true);
+    try {
+      await api().call('setSessionNeeds', { transactionId: Number(setpoint.sessionId), ...entry });
+      const cleared = entry.departureAt === null && entry.energyWh === null;
+      useToasts.getState().push('ok', t(cleared ? 'sessionNeeds.cleared' : 'sessionNeeds.done', names), 4000);
+      props.onDone(true);
+    } catch (e) {
+      useToasts.getState().push('fault', describeError(e, t));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form
+      className="inline-form override-editor"
+      data-testid="needs-editor"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (valid && !busy) void send({ departureAt: departureIso, energyWh: energy.trim() === '' ? null : Math.round(kwh * 1000) });
+      }}
+    >
+      <strong>{t('sessionNeeds.title', names)}</strong>
+      <Field label={t('sessionNeeds.departure')}>
+        <input type="datetime-local" value={departure} onChange={(e) => setDeparture(e.target.value)} aria-invalid={!departureValid} data-testid="needs-departure" />
+      </Field>
+      <Field label={t('sessionNeeds.energy')}>
+        <input value={energy} onChange={(e) => setEnergy(e.target.value)} inputMode="decimal" size={7} aria-invalid={!energyValid} data-testid="needs-energy" />
+      </Field>
+      <button type="submit" className="button button-primary" disabled={!valid || busy} data-testid="needs-apply">
+        {t('sessionNeeds.apply')}
+      </button>
+      {operator ? (
+        <button type="button" className="button" disabled={busy} onClick={() => void send({ departureAt: null, energyWh: null })} data-testid="needs-clear">
+          {t('sessionNeeds.clear')}
+        </button>
+      ) : null}
+      <button type="button" className="button" onClick={() => props.onDone(false)}>
+        {t('common.cancel')}
+      </button>
+      {!departureValid ? (
+        <span className="form-error">{t('sessionNeeds.pastDeparture')}</span>
+      ) : !energyValid ? (
+        <span className="form-error">{t('sessionNeeds.badEnergy')}</span>
+      ) : (
+        <span className="hint">{t('sessionNeeds.hint')}</span>
+      )}
+    </form>
+  );
+}
+
+/** "12.5 kWh · category" / "17:30 · operator": a figure and where it comes from. */
+function Sourced(props: { text: string; source: SessionNeedsView['energySource']; testId: string }) {
+  const { t } = useTranslation();
+  if (props.source === null) return <span className="muted" data-testid={props.testId}>{DASH}</span>;
+  return (
+    <span data-testid={props.testId} data-source={props.source}>
+      <span className="num">{props.text}</span> <span className="muted need-source">{t(`sessionNeeds.source.${props.source}`)}</span>
+    </span>
+  );
+}
+
 function PowerManagement() {
   const { t, i18n } = useTranslation();
   const locale = useLocale();
@@ -377,7 +461,9 @@ function PowerManagement() {
   const mayEdit = useMayUse('setGroupLimit', { groupId: 'x', maxW: 0 });
   const maySwitch = useMayUse('setGroupMode', { groupId: 'x', mode: 'automatic' });
   const mayOverride = useMayUse('setSessionSetpoint', { transactionId: 1, value: null });
+  const mayEditNeeds = useMayUse('setSessionNeeds', { transactionId: 1, departureAt: null, energyWh: null });
   const [overriding, setOverriding] = useState<string | null>(null);
+  const [editingNeeds, setEditingNeeds] = useState<string | null>(null);
   const [search, setSearch] = useState('');
   const [sort, setSort] = useState<SortState | null>({ columnId: 'station', direction: 'asc' });
   const stations = useStations((s) => s.stations);
@@ -412,6 +498,8 @@ function PowerManagement() {
   }, [linkOpen, refresh]);
 
   const view = useMemo(() => parseAllocation(info?.result), [info]);
+  // "Today" for departures and ETAs is the day the allocation was computed.
+  const computedAt = useMemo(() => new Date(info?.at ?? 0), [info]);
   const groupById = useMemo(() => new Map((groups ?? []).map((g) => [g.id, g])), [groups]);
   const ordered = useMemo(() => treeOrder(view.nodes), [view.nodes]);
   const depths = useMemo(() => nodeDepths(view.nodes), [view.nodes]);
@@ -478,6 +566,50 @@ function PowerManagement() {
         ),
       },
       {
+        id: 'toGo',
+        label: t('sessionNeeds.columns.toGo'),
+        width: '9.5rem',
+        align: 'end',
+        sortValue: (s) => info?.needs[s.sessionId]?.remainingWh ?? null,
+        csvValue: (s) => {
+          const n = info?.needs[s.sessionId];
+          return n?.remainingWh == null ? '' : `${formatKwh(n.remainingWh, locale, 1)} kWh`;
+        },
+        render: (s) => {
+          const n = info?.needs[s.sessionId];
+          return <Sourced text={n?.remainingWh == null ? '' : `${formatKwh(n.remainingWh, locale, 1)} kWh`} source={n?.remainingWh == null ? null : n.energySource} testId={`needs-togo-${s.stationId}-${s.connectorId}`} />;
+        },
+      },
+      {
+        id: 'departure',
+        label: t('sessionNeeds.columns.departure'),
+        width: '9.5rem',
+        sortValue: (s) => info?.needs[s.sessionId]?.departureAt ?? null,
+        csvValue: (s) => info?.needs[s.sessionId]?.departureAt ?? '',
+        render: (s) => {
+          const n = info?.needs[s.sessionId];
+          return <Sourced text={n?.departureAt ? formatMoment(n.departureAt, locale, computedAt) : ''} source={n?.departureAt ? n.departureSource : null} testId={`needs-departure-${s.stationId}-${s.connectorId}`} />;
+        },
+      },
+      {
+        id: 'eta',
+        label: t('sessionNeeds.columns.eta'),
+        width: '6.5rem',
+        sortValue: (s) => info?.needs[s.sessionId]?.etaAt ?? null,
+        csvValue: (s) => info?.needs[s.sessionId]?.etaAt ?? '',
+        render: (s) => {
+          const n = info?.needs[s.sessionId];
+          if (!n?.etaAt) return <span className="muted" data-testid={`needs-eta-${s.stationId}-${s.connectorId}`}>{DASH}</span>;
+          // Late: the need will not be met before the expected departure at this setpoint.
+          const late = n.departureAt !== null && Date.parse(n.etaAt) > Date.parse(n.departureAt);
+          return (
+            <span className={late ? 'tone-warn' : undefined} data-late={late ? 'true' : 'false'} title={late ? t('sessionNeeds.late') : undefined} data-testid={`needs-eta-${s.stationId}-${s.connectorId}`}>
+              <span className="num">{formatMoment(n.etaAt, locale, computedAt)}</span>
+            </span>
+          );
+        },
+      },
+      {
         id: 'push',
         label: t('smart.columns.push'),
         width: '9rem',
@@ -510,6 +642,21 @@ function PowerManagement() {
           );
         },
       },
+      ...(mayEditNeeds
+        ? [
+            {
+              id: 'needs',
+              label: t('sessionNeeds.column'),
+              width: '7rem',
+              align: 'center' as const,
+              render: (s: SetpointView) => (
+                <button type="button" className="button button-small" onClick={() => setEditingNeeds(s.sessionId)} data-testid={`needs-${s.stationId}-${s.connectorId}`}>
+                  {t('sessionNeeds.set')}
+                </button>
+              ),
+            },
+          ]
+        : []),
       ...(mayOverride
         ? [
             {
@@ -526,7 +673,7 @@ function PowerManagement() {
           ]
         : []),
     ],
-    [t, locale, info, nodeName, measuredW, mayOverride],
+    [t, locale, info, nodeName, measuredW, mayOverride, mayEditNeeds, computedAt],
   );
   const filtered = useMemo(() => {
     const needle = search.trim().toLowerCase();
@@ -535,6 +682,7 @@ function PowerManagement() {
   }, [view.setpoints, search, t, nodeName, locale]);
   const rows = useSortedRows(filtered, columns, sort);
   const overridden = overriding === null ? undefined : view.setpoints.find((s) => s.sessionId === overriding);
+  const needsOf = editingNeeds === null ? undefined : view.setpoints.find((s) => s.sessionId === editingNeeds);
 
   return (
     <div className="smart-power">
@@ -589,6 +737,17 @@ function PowerManagement() {
             }}
           />
         ) : null}
+        {needsOf ? (
+          <NeedsEditor
+            key={needsOf.sessionId}
+            setpoint={needsOf}
+            needs={info?.needs[needsOf.sessionId]}
+            onDone={(changed) => {
+              setEditingNeeds(null);
+              if (changed) void refresh();
+            }}
+          />
+        ) : null}
         <DataTable
           columns={columns}
           rows={rows}
@@ -599,7 +758,7 @@ function PowerManagement() {
             'data-testid': `setpoint-row-${s.stationId}-${s.connectorId}`,
             'data-paused': s.paused ? 'true' : 'false',
             'data-session': s.sessionId,
-            className: s.sessionId === overriding ? 'row-selected' : '',
+            className: s.sessionId === overriding || s.sessionId === editingNeeds ? 'row-selected' : '',
           })}
           empty={t('smart.noSessions')}
           label={t('smart.setpoints')}

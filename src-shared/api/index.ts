@@ -183,6 +183,11 @@ export interface ApiCommands extends TemplateCommands, BadgeCategoryCommands {
   // --- Smart charging: operator setpoints, what-if, staggered start, profile library (issue 4) ---
   /** Operator setpoint for a running session (value null = back to automatic); clamped to every limit. */
   setSessionSetpoint: { request: { transactionId: number; value: number | null; unit?: 'A' | 'W' }; response: SessionSetpointInfo };
+  /**
+   * What the operator knows of a running session: its departure and the energy it still needs
+   * (from now on). Both null = back to what the vehicle, badge category or history say.
+   */
+  setSessionNeeds: { request: { transactionId: number; departureAt: string | null; energyWh: number | null }; response: SessionNeedsInfo };
   /** What-if: the allocation with changed limits or modes, computed on live demand, not applied. */
   previewAllocation: { request: { limits?: GroupLimitChange[]; modes?: Array<{ groupId: string; mode: 'automatic' | 'manual' }> }; response: AllocationPreview };
   getSmartChargingSettings: { request: Record<string, never>; response: SmartChargingSettings };
@@ -417,6 +422,43 @@ export interface AllocationInfo {
   result: unknown;
   pushes: Record<string, ProfilePush>;
   defaults: Record<string, ProfilePush>;
+  /** Per session (transaction id): what smart charging knows of its needs, and its ETA. */
+  needs: Record<string, SessionNeedsView>;
+}
+
+/** Where a session's need or departure comes from, most trusted first. */
+export type NeedSource = 'operator' | 'vehicle' | 'category' | 'history';
+
+/** What smart charging knows of one session's needs at the last allocation. */
+export interface SessionNeedsView {
+  /** Energy still to deliver, Wh (null: unknown). */
+  remainingWh: number | null;
+  /** 'soc': from the state of charge the vehicle reports and its category's target and battery. */
+  energySource: NeedSource | 'soc' | null;
+  /** Expected departure, ISO (null: unknown). */
+  departureAt: string | null;
+  departureSource: NeedSource | null;
+  /** When the need is met at the present setpoint (null: unknown need, nothing left, or paused). */
+  etaAt: string | null;
+  /** The badge's category id, if it has one. */
+  category: string | null;
+  /** What an operator entered for this session, if anything. */
+  operator: OperatorNeeds | null;
+}
+
+export interface OperatorNeeds {
+  departureAt: string | null;
+  /** Energy still needed when entered, Wh. */
+  energyWh: number | null;
+  /** Energy the session had delivered by then, Wh: the need counts from there. */
+  deliveredWhAtEntry: number;
+  setBy: string;
+  setAt: string;
+}
+
+export interface SessionNeedsInfo {
+  transactionId: number;
+  operator: OperatorNeeds | null;
 }
 
 export type ApiCommandName = keyof ApiCommands;

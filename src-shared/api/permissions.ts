@@ -93,6 +93,7 @@ const MINIMUM_ROLE: Partial<Record<ApiCommandName, Role>> = {
   setGroupMode: 'engineer',
   // Smart charging (issue 4): an operator may steer a session; the rest is engineering.
   setSessionSetpoint: 'operator',
+  setSessionNeeds: 'operator',
   putSmartChargingSettings: 'engineer',
   putChargingProfile: 'engineer',
   deleteChargingProfile: 'engineer',

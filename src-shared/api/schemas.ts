@@ -395,6 +395,16 @@ export const requestSchemas: Record<ApiCommandName, Schema> = {
     required: ['transactionId', 'value'],
     properties: { transactionId: positiveInt, value: { anyOf: [{ type: 'number', minimum: 0, maximum: 10_000_000 }, { type: 'null' }] }, unit: { enum: ['A', 'W'] } },
   },
+  setSessionNeeds: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['transactionId', 'departureAt', 'energyWh'],
+    properties: {
+      transactionId: positiveInt,
+      departureAt: { anyOf: [isoTime, { type: 'null' }] },
+      energyWh: { anyOf: [{ type: 'number', exclusiveMinimum: 0, maximum: 1_000_000 }, { type: 'null' }] },
+    },
+  },
   previewAllocation: {
     type: 'object',
     additionalProperties: false,

@@ -8,7 +8,7 @@
 // overrides; plus templates, ground-plan views, alarm rules, users and roles, archive settings,
 // badges and badge categories. src-main/project migrates any older format to the latest one, resolves
 // templates, and derives the format-1 runtime view from it.
-import type { Badge, BadgeInput, OcppProtocol } from '../domain/index.ts';
+import type { Badge, OcppProtocol } from '../domain/index.ts';
 import type { PlanSymbol } from './symbols.ts';
 // Ground-plan symbol library (issue 7): types and pure core in symbols.ts.
 export * from './symbols.ts';
@@ -80,7 +80,10 @@ export interface ProjectFile {
   name: string;
   settings?: ProjectSettings;
   sites: Site[];
-  badges?: BadgeInput[];
+  /** Badges the project lists, with their category (format 2). */
+  badges?: ProjectBadge[];
+  /** Badge categories with their smart-charging defaults (format 2). */
+  badgeCategories?: BadgeCategory[];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,120 @@
+// What a session needs and when it leaves, from every source smart charging has, most trusted
+// first: an operator's entry, the vehicle's own word (ISO 15118 through OCPP 2.0.1), the
+// badge's category, the archive's history. Pure: the controller gathers the inputs.
+import type { NeedSource, OperatorNeeds, SessionNeedsView } from '../../src-shared/api/index.ts';
+import type { EvChargingNeeds } from '../../src-shared/domain/index.ts';
+import type { BadgeCategory } from '../../src-shared/project/index.ts';
+import type { ChargingSession } from './types.ts';
+
+export interface NeedsInput {
+  /** Session start, epoch ms. */
+  startedAt: number;
+  deliveredWh: number | null;
+  socPercent: number | null;
+  operator: OperatorNeeds | null;
+  vehicle: EvChargingNeeds | null;
+  category: BadgeCategory | null;
+  history: { energyWh: number; departureAt: number } | null;
+}
+
+/** The engine's fields for the session, and what the UI shows of them (without the ETA). */
+export interface ResolvedNeeds {
+  session: Pick<ChargingSession, 'energyRequestWh' | 'targetSocPercent' | 'batteryWh' | 'departureAt' | 'estimate' | 'priorityClass'>;
+  /** The category's vehicle maximum, W: used until the vehicle's draws or its own word show one. */
+  categoryVehicleMaxW: number | null;
+  view: Omit<SessionNeedsView, 'etaAt'>;
+}
+
+/**
+ * The first moment at `hhmm` (local time of the server, "HH:MM") strictly after `after`: a session
+ * that starts after its category's usual departure time is expected to leave the next day.
+ */
+export function nextTimeOfDay(after: number, hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number) as [number, number];
+  const d = new Date(after);
+  d.setHours(h, m, 0, 0);
+  if (d.getTime() <= after) d.setDate(d.getDate() + 1);
+  return d.getTime();
+}
+
+/**
+ * Hard facts (operator, vehicle, a category's target state of charge with a reported SoC) set the
+ * session's need and departure: charging pauses once the need is met. A category's usual energy
+ * and departure, like history, are expectations: they set the urgency only.
+ */
+export function resolveNeeds(input: NeedsInput): ResolvedNeeds {
+  const { operator, vehicle, category, history } = input;
+  const delivered = input.deliveredWh ?? 0;
+  const charging = category?.charging;
+  const session: ResolvedNeeds['session'] = {};
+  const estimate: { energyWh?: number; departureAt?: number } = {};
+  if (category) session.priorityClass = category.id;
+
+  let energySource: SessionNeedsView['energySource'] = null;
+  let remainingWh: number | null = null;
+  if (operator?.energyWh != null) {
+    session.energyRequestWh = operator.deliveredWhAtEntry + operator.energyWh;
+    energySource = 'operator';
+  } else if (vehicle?.energyWh != null) {
+    session.energyRequestWh = vehicle.deliveredWhAtRequest + vehicle.energyWh;
+    energySource = 'vehicle';
+  } else if (charging?.targetSocPercent !== undefined && charging.batteryWh !== undefined && input.socPercent !== null) {
+    session.targetSocPercent = charging.targetSocPercent;
+    session.batteryWh = charging.batteryWh;
+    energySource = 'soc';
+    remainingWh = Math.max(0, (charging.batteryWh * (charging.targetSocPercent - input.socPercent)) / 100);
+  } else {
+    const expected = charging?.energyWh ?? history?.energyWh;
+    // An expectation already exceeded says nothing any more (the vehicle needs more than usual).
+    if (expected !== undefined && expected > delivered) {
+      estimate.energyWh = expected;
+      energySource = charging?.energyWh !== undefined ? 'category' : 'history';
+    }
+  }
+  if (session.energyRequestWh !== undefined) remainingWh = Math.max(0, session.energyRequestWh - delivered);
+  else if (estimate.energyWh !== undefined) remainingWh = estimate.energyWh - delivered;
+
+  let departureSource: NeedSource | null = null;
+  let departureAt: number | null = null;
+  const declared = operator?.departureAt ?? vehicle?.departureAt ?? null;
+  if (declared !== null) {
+    departureAt = Date.parse(declared);
+    session.departureAt = departureAt;
+    departureSource = operator?.departureAt != null ? 'operator' : 'vehicle';
+  } else if (charging?.departureTime !== undefined) {
+    departureAt = nextTimeOfDay(input.startedAt, charging.departureTime);
+    estimate.departureAt = departureAt;
+    departureSource = 'category';
+  } else if (history) {
+    departureAt = history.departureAt;
+    estimate.departureAt = departureAt;
+    departureSource = 'history';
+  }
+  if (estimate.energyWh !== undefined || estimate.departureAt !== undefined) session.estimate = estimate;
+
+  return {
+    session,
+    categoryVehicleMaxW: charging?.vehicleMaxW ?? null,
+    view: {
+      remainingWh,
+      energySource,
+      departureAt: departureAt === null ? null : new Date(departureAt).toISOString(),
+      departureSource,
+      category: category?.id ?? null,
+      operator,
+    },
+  };
+}
+
+/** When the remaining need is met at `powerW` from `now` (null: unknown, nothing left, or no power). */
+export function etaAt(remainingWh: number | null, powerW: number, now: number): string | null {
+  if (remainingWh === null || remainingWh <= 0 || !(powerW > 0)) return null;
+  return new Date(now + (remainingWh / powerW) * 3_600_000).toISOString();
+}
+
+/** Share weights of the categories that set a priority (AllocationSettings.priorityWeights). */
+export function categoryWeights(categories: readonly BadgeCategory[]): Record<string, number> {
+  const weights: Record<string, number> = {};
+  for (const c of categories) if (c.charging?.priority !== undefined) weights[c.id] = c.charging.priority;
+  return weights;
+}
