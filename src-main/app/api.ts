@@ -225,7 +225,7 @@ export function createApi(services: ApiServices) {
   };
 
   // ---- Badge categories (issue 4): edits are project versions, applied live like templates ----
-  const categoryEditor = new BadgeCategoryEditor(workspace, () => badges.list());
+  const categoryEditor = new BadgeCategoryEditor(workspace, () => badges.list(), () => live.runtime);
   const categoryCall = async <T>(work: () => Promise<T>): Promise<T> => {
     try {
       return await projectCall(work);
@@ -234,10 +234,10 @@ export function createApi(services: ApiServices) {
       throw error;
     }
   };
-  /** An operator badge joins one of the project's categories, or none; an unknown one is refused with the choices. */
-  const putBadgeInCategory = async (badge: ApiCommands['putBadge']['request']) => {
+  /** An operator badge joins one of the running project's categories, or none; an unknown one is refused with the choices. */
+  const putBadgeInCategory = (badge: ApiCommands['putBadge']['request']) => {
     if (typeof badge.category === 'string') {
-      const known = (await categoryEditor.list()).categories.map((c) => c.category.id);
+      const known = categoryEditor.runningIds();
       if (!known.includes(badge.category)) {
         throw new ApiError('BadRequest', `"${badge.category}" is not a badge category of the project (${known.length > 0 ? `choose one of: ${known.join(', ')}` : 'it has none yet: create them under Project → Badge categories'}, or none); nothing was saved`);
       }

@@ -31,7 +31,7 @@ export interface CategorizedBadge {
  * Category id → project badges and operator badges in it. A project badge is seeded into the
  * archive with its category: it is listed once, as a project badge.
  */
-function usage(categoryIds: readonly string[], project: ProjectFileV2 | null, archiveBadges: readonly CategorizedBadge[]): Map<string, { project: string[]; archive: string[] }> {
+function usage(categoryIds: readonly string[], project: Pick<ProjectFileV2, 'badges'> | null, archiveBadges: readonly CategorizedBadge[]): Map<string, { project: string[]; archive: string[] }> {
   const inProject = badgeCategoryUsage(categoryIds, project?.badges ?? []);
   const inArchive = badgeCategoryUsage(categoryIds, archiveBadges);
   return new Map(
@@ -98,14 +98,22 @@ export function removeBadgeCategory(project: ProjectFileV2, categoryId: string, 
   return next;
 }
 
+/** The categories and badges of the project the supervisor runs. */
+export type RunningCategories = () => Pick<ProjectFileV2, 'badgeCategories' | 'badges'> | null;
+
 export class BadgeCategoryEditor {
   private readonly workspace: ProjectWorkspace;
   private readonly archiveBadges: () => readonly CategorizedBadge[];
+  private readonly running: RunningCategories;
 
-  /** `archiveBadges`: the operator-managed badges, so that a category they use is not deleted. */
-  constructor(workspace: ProjectWorkspace, archiveBadges: () => readonly CategorizedBadge[] = () => []) {
+  /**
+   * `archiveBadges`: the operator-managed badges, so that a category they use is not deleted.
+   * `running`: the project run, listed when the history has none (a project run without history).
+   */
+  constructor(workspace: ProjectWorkspace, archiveBadges: () => readonly CategorizedBadge[] = () => [], running: RunningCategories = () => null) {
     this.workspace = workspace;
     this.archiveBadges = archiveBadges;
+    this.running = running;
   }
 
   /** The latest version; refused when there is none or when it is not `baseVersion`. */
@@ -119,7 +127,9 @@ export class BadgeCategoryEditor {
   }
 
   async list(): Promise<BadgeCategoryList> {
-    const { project, version } = await this.workspace.current();
+    const current = await this.workspace.current();
+    const version = current.version;
+    const project = current.project ?? this.running();
     const categories = project?.badgeCategories ?? [];
     const ids = categories.map((c) => c.id);
     const used = usage(ids, project, this.archiveBadges());
@@ -127,6 +137,11 @@ export class BadgeCategoryEditor {
       version: version?.id ?? null,
       categories: categories.map((category) => ({ category, projectBadges: used.get(category.id)?.project ?? [], archiveBadges: used.get(category.id)?.archive ?? [] })),
     };
+  }
+
+  /** Ids of the categories of the project the supervisor runs (the choices of an operator badge). */
+  runningIds(): string[] {
+    return (this.running()?.badgeCategories ?? []).map((c) => c.id);
   }
 
   async check(data: unknown, create?: boolean): Promise<BadgeCategoryProblem[]> {
