@@ -50,6 +50,13 @@ describe('resolveNeeds', () => {
     expect(r.view).toMatchObject({ remainingWh: 30_000, energySource: 'soc' });
   });
 
+  it('asks for the category’s pre-conditioning power before a declared departure only', () => {
+    const heated: BadgeCategory = { id: 'bus', name: 'Buses', charging: { departureTime: '17:30', preconditioning: { minutes: 30, powerW: 5_000 } } };
+    expect(resolveNeeds({ ...base, category: heated }).session.preconditioning).toBeUndefined();
+    const r = resolveNeeds({ ...base, category: heated, operator: { ...operator, energyWh: null } });
+    expect(r.session.preconditioning).toEqual({ fromAt: START + 2 * HOUR - 30 * 60_000, powerW: 5_000 });
+  });
+
   it('lets the vehicle’s word win over the category, and the operator’s over both', () => {
     const vehicle: EvChargingNeeds = { energyWh: 20_000, deliveredWhAtRequest: 500, departureAt: new Date(START + 3 * HOUR).toISOString(), maxCurrentA: null, maxPowerW: null, receivedAt: new Date(START).toISOString() };
     const byVehicle = resolveNeeds({ ...base, category: staff, vehicle: vehicle });

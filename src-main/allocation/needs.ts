@@ -19,7 +19,7 @@ export interface NeedsInput {
 
 /** The engine's fields for the session, and what the UI shows of them (without the ETA). */
 export interface ResolvedNeeds {
-  session: Pick<ChargingSession, 'energyRequestWh' | 'targetSocPercent' | 'batteryWh' | 'departureAt' | 'estimate' | 'priorityClass'>;
+  session: Pick<ChargingSession, 'energyRequestWh' | 'targetSocPercent' | 'batteryWh' | 'departureAt' | 'estimate' | 'priorityClass' | 'preconditioning'>;
   /** The category's vehicle maximum, W: used until the vehicle's draws or its own word show one. */
   categoryVehicleMaxW: number | null;
   view: Omit<SessionNeedsView, 'etaAt'>;
@@ -81,6 +81,9 @@ export function resolveNeeds(input: NeedsInput): ResolvedNeeds {
     departureAt = Date.parse(declared);
     session.departureAt = departureAt;
     departureSource = operator?.departureAt != null ? 'operator' : 'vehicle';
+    // Only before a declared departure: an expected one may be hours off, and the engine would
+    // keep the cabin power on past it.
+    if (charging?.preconditioning) session.preconditioning = { fromAt: departureAt - charging.preconditioning.minutes * 60_000, powerW: charging.preconditioning.powerW };
   } else if (charging?.departureTime !== undefined) {
     departureAt = nextTimeOfDay(input.startedAt, charging.departureTime);
     estimate.departureAt = departureAt;

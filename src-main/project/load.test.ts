@@ -177,11 +177,11 @@ describe('loading format 2', () => {
   it('checks the smart-charging defaults of badge categories field by field', () => {
     const p = smallProject();
     p.badgeCategories = [
-      { id: 'staff', name: 'Staff', charging: { priority: 2, departureTime: '17:30', energyWh: 15_000, targetSocPercent: 80, batteryWh: 60_000, vehicleMaxW: 11_000 } },
-      { id: 'bad', name: 'Bad', charging: { priority: 0, departureTime: '25:00', targetSocPercent: 80 } },
+      { id: 'staff', name: 'Staff', charging: { priority: 2, departureTime: '17:30', energyWh: 15_000, targetSocPercent: 80, batteryWh: 60_000, vehicleMaxW: 11_000, preconditioning: { minutes: 30, powerW: 5_000 } } },
+      { id: 'bad', name: 'Bad', charging: { priority: 0, departureTime: '25:00', targetSocPercent: 80, preconditioning: { minutes: 0, powerW: 5_000 } } },
     ];
     const problems = refused(() => checkProject(p)).problems;
-    expect(problems.map((x) => x.pointer).sort()).toEqual(['/badgeCategories/1/charging/departureTime', '/badgeCategories/1/charging/priority']);
+    expect(problems.map((x) => x.pointer).sort()).toEqual(['/badgeCategories/1/charging/departureTime', '/badgeCategories/1/charging/preconditioning/minutes', '/badgeCategories/1/charging/priority']);
     expect(problems.find((x) => x.pointer.endsWith('departureTime'))?.message).toContain('HH:MM');
     // The schema passes, then the pair rule speaks.
     p.badgeCategories = [{ id: 'bad', name: 'Bad', charging: { targetSocPercent: 80 } }];

@@ -227,6 +227,12 @@ const badgeCategory: Schema = {
         targetSocPercent: { type: 'number', exclusiveMinimum: 0, maximum: 100 },
         batteryWh: { type: 'number', exclusiveMinimum: 0, maximum: 2_000_000 },
         vehicleMaxW: { type: 'number', exclusiveMinimum: 0, maximum: 1_000_000 },
+        preconditioning: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['minutes', 'powerW'],
+          properties: { minutes: { type: 'integer', minimum: 1, maximum: 240 }, powerW: { type: 'number', exclusiveMinimum: 0, maximum: 50_000 } },
+        },
       },
     },
   },

@@ -293,6 +293,11 @@ export interface BadgeCategoryCharging {
   batteryWh?: number;
   /** The vehicles' maximum charging power, W, until their draws show their own. */
   vehicleMaxW?: number;
+  /**
+   * Cabin pre-conditioning (heating, cooling) before a known departure (operator's or vehicle's):
+   * the vehicle gets this power from `minutes` before it, even with a full battery.
+   */
+  preconditioning?: { minutes: number; powerW: number };
 }
 
 export interface ProjectBadge extends Omit<Badge, 'category'> {
