@@ -100,11 +100,18 @@ describe('badge categories', () => {
     expect(await page.inputValue(tid('category-field-energyKwh'))).toBe('12.5');
     await page.fill(tid('category-field-departureTime'), '18:00');
     await page.fill(tid('category-field-vehicleMaxKw'), '7.4');
+    await page.fill(tid('category-field-preconditioningMinutes'), '20');
+    await page.click(tid('category-save'));
+    // Pre-conditioning needs its power too: named next to the field, nothing saved.
+    await page.waitForSelector(tid('category-error-preconditioningKw'));
+    expect(await page.textContent(tid('category-error-preconditioningKw'))).toBe('Required');
+    await page.fill(tid('category-field-preconditioningKw'), '3');
     await page.click(tid('category-save'));
     await page.waitForSelector(tid('category-editor'), { state: 'detached' });
     await until('the edited row', async () => ((await page.textContent(tid('category-row-visitors'))) ?? '').includes('18:00'));
     const edited = (await categories()).categories.find((c) => c.category.id === 'visitors');
-    expect(edited?.category.charging).toMatchObject({ departureTime: '18:00', vehicleMaxW: 7400 });
+    expect(edited?.category.charging).toMatchObject({ departureTime: '18:00', vehicleMaxW: 7400, preconditioning: { minutes: 20, powerW: 3000 } });
+    expect(await page.textContent(tid('category-row-visitors'))).toContain('20 min · 3 kW');
 
     // A category a badge uses is not deleted; the refusal names the badge.
     await page.click(tid('category-delete-staff'));

@@ -46,7 +46,13 @@ function projectAccepts(category: unknown): boolean {
 
 describe('badgeCategoryProblems', () => {
   it('accepts a full category and names each bad field with a code', () => {
-    const good = { id: 'mgmt', name: 'Management', color: '#ff0000', description: 'board', charging: { priority: 3, departureTime: '08:05', energyWh: 30_000, targetSocPercent: 80, batteryWh: 60_000, vehicleMaxW: 11_000 } };
+    const good = {
+      id: 'mgmt',
+      name: 'Management',
+      color: '#ff0000',
+      description: 'board',
+      charging: { priority: 3, departureTime: '08:05', energyWh: 30_000, targetSocPercent: 80, batteryWh: 60_000, vehicleMaxW: 11_000, preconditioning: { minutes: 20, powerW: 3_000 } },
+    };
     expect(badgeCategoryProblems(good)).toEqual([]);
     const bad = badgeCategoryProblems({ id: 'a b', name: ' ', extra: 1, charging: { priority: 0, departureTime: '24:00', energyWh: 'x', targetSocPercent: 80, speed: 2 } });
     const byPointer = Object.fromEntries(bad.map((p) => [p.pointer, p.code]));
@@ -61,6 +67,25 @@ describe('badgeCategoryProblems', () => {
       '/charging/batteryWh': 'pair',
     });
     expect(bad.find((p) => p.pointer === '/charging/priority')?.params).toEqual({ max: BADGE_CATEGORY_LIMITS.priorityMax });
+  });
+
+  it('checks pre-conditioning as a pair of whole minutes and a power', () => {
+    const codes = (preconditioning: unknown) => badgeCategoryProblems({ id: 'c', name: 'C', charging: { preconditioning } }).map((p) => [p.pointer, p.code]);
+    expect(codes({ minutes: 20 })).toEqual([['/charging/preconditioning/powerW', 'required']]);
+    expect(codes({ minutes: 2.5, powerW: 60_000 })).toEqual([
+      ['/charging/preconditioning/minutes', 'integer'],
+      ['/charging/preconditioning/powerW', 'range'],
+    ]);
+    expect(codes({ minutes: 241, powerW: 1, fan: true })).toEqual([
+      ['/charging/preconditioning/fan', 'unknownField'],
+      ['/charging/preconditioning/minutes', 'range'],
+    ]);
+    expect(codes(5)).toEqual([['/charging/preconditioning', 'object']]);
+    for (const [value, ok] of [[{ minutes: 240, powerW: 50_000 }, true], [{ minutes: 241, powerW: 50_000 }, false], [{ minutes: 1, powerW: 50_001 }, false], [{ minutes: 1.5, powerW: 10 }, false], [{ minutes: 10 }, false]] as const) {
+      const category = { id: 'c', name: 'C', charging: { preconditioning: value } };
+      expect(badgeCategoryProblems(category).length === 0, JSON.stringify(value)).toBe(ok);
+      expect(projectAccepts(category), `${JSON.stringify(value)} (schema)`).toBe(ok);
+    }
   });
 
   it('refuses a taken id on create and an unknown one on edit', () => {

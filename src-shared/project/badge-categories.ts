@@ -15,6 +15,9 @@ export const BADGE_CATEGORY_LIMITS = {
   targetSocPercentMax: 100,
   batteryWhMax: 2_000_000,
   vehicleMaxWMax: 1_000_000,
+  /** Cabin pre-conditioning: whole minutes before departure, 1 to this. */
+  preconditioningMinutesMax: 240,
+  preconditioningPowerWMax: 50_000,
 } as const;
 
 export type BadgeCategoryProblemCode =
@@ -26,6 +29,8 @@ export type BadgeCategoryProblemCode =
   | 'tooLong'
   /** Not a number. */
   | 'number'
+  /** Not a whole number. */
+  | 'integer'
   /** A number not in (0, max]. */
   | 'range'
   /** Not a time of day written HH:MM. */
@@ -60,6 +65,8 @@ const CHARGING_MAX: Record<keyof BadgeCategoryCharging, number | null> = {
   targetSocPercent: BADGE_CATEGORY_LIMITS.targetSocPercentMax,
   batteryWh: BADGE_CATEGORY_LIMITS.batteryWhMax,
   vehicleMaxW: BADGE_CATEGORY_LIMITS.vehicleMaxWMax,
+  // An object, checked by preconditioningProblems.
+  preconditioning: null,
 };
 const TOP_FIELDS = new Set(['id', 'name', 'description', 'color', 'charging']);
 const TIME_OF_DAY = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
@@ -78,6 +85,27 @@ function text(problems: BadgeCategoryProblem[], data: Record<string, unknown>, f
   }
   if (typeof value !== 'string') problems.push({ pointer, code: 'required', message: `${field} must be text` });
   else if (value.length > max) problems.push({ pointer, code: 'tooLong', params: { max }, message: `${field} is longer than ${max} characters` });
+}
+
+function preconditioningProblems(problems: BadgeCategoryProblem[], value: unknown): void {
+  const at = '/charging/preconditioning';
+  if (!isRecord(value)) {
+    problems.push({ pointer: at, code: 'object', message: 'preconditioning is an object {minutes, powerW}' });
+    return;
+  }
+  for (const key of Object.keys(value)) {
+    if (key !== 'minutes' && key !== 'powerW') problems.push({ pointer: `${at}/${key}`, code: 'unknownField', message: `${key} is not a field of pre-conditioning (minutes, powerW)` });
+  }
+  const { minutes, powerW } = value;
+  const maxMinutes = BADGE_CATEGORY_LIMITS.preconditioningMinutesMax;
+  if (minutes === undefined) problems.push({ pointer: `${at}/minutes`, code: 'required', message: 'pre-conditioning needs its minutes before departure (with its power)' });
+  else if (typeof minutes !== 'number' || !Number.isFinite(minutes)) problems.push({ pointer: `${at}/minutes`, code: 'number', message: 'minutes must be a number' });
+  else if (!Number.isInteger(minutes)) problems.push({ pointer: `${at}/minutes`, code: 'integer', message: 'minutes must be a whole number' });
+  else if (minutes < 1 || minutes > maxMinutes) problems.push({ pointer: `${at}/minutes`, code: 'range', params: { max: maxMinutes }, message: `minutes must be above 0 and at most ${maxMinutes}` });
+  const maxPower = BADGE_CATEGORY_LIMITS.preconditioningPowerWMax;
+  if (powerW === undefined) problems.push({ pointer: `${at}/powerW`, code: 'required', message: 'pre-conditioning needs its power (with its minutes)' });
+  else if (typeof powerW !== 'number' || !Number.isFinite(powerW)) problems.push({ pointer: `${at}/powerW`, code: 'number', message: 'powerW must be a number' });
+  else if (powerW <= 0 || powerW > maxPower) problems.push({ pointer: `${at}/powerW`, code: 'range', params: { max: maxPower }, message: `powerW must be above 0 and at most ${maxPower}` });
 }
 
 /**
@@ -110,6 +138,10 @@ export function badgeCategoryProblems(data: unknown, options: { create?: boolean
     const pointer = `/charging/${key}`;
     if (!Object.hasOwn(CHARGING_MAX, key)) {
       problems.push({ pointer, code: 'unknownField', message: `${key} is not a smart-charging field of a badge category` });
+      continue;
+    }
+    if (key === 'preconditioning') {
+      preconditioningProblems(problems, value);
       continue;
     }
     if (key === 'departureTime') {

@@ -31,6 +31,8 @@ interface CategoryForm {
   targetSocPercent: string;
   batteryKwh: string;
   vehicleMaxKw: string;
+  preconditioningMinutes: string;
+  preconditioningKw: string;
 }
 type FormField = keyof CategoryForm;
 
@@ -43,7 +45,34 @@ const CHARGING_FIELDS: ReadonlyArray<{ form: FormField; stored: keyof BadgeCateg
   { form: 'vehicleMaxKw', stored: 'vehicleMaxW', factor: 1000, unit: 'kW' },
 ];
 
-const EMPTY_FORM: CategoryForm = { id: '', name: '', color: '', description: '', priority: '', departureTime: '', energyKwh: '', targetSocPercent: '', batteryKwh: '', vehicleMaxKw: '' };
+/** Pre-conditioning's two fields (both or neither). */
+const PRECONDITIONING_FIELDS: ReadonlyArray<{ form: FormField; stored: 'minutes' | 'powerW'; factor: number; unit: string }> = [
+  { form: 'preconditioningMinutes', stored: 'minutes', factor: 1, unit: 'min' },
+  { form: 'preconditioningKw', stored: 'powerW', factor: 1000, unit: 'kW' },
+];
+
+const EMPTY_FORM: CategoryForm = {
+  id: '',
+  name: '',
+  color: '',
+  description: '',
+  priority: '',
+  departureTime: '',
+  energyKwh: '',
+  targetSocPercent: '',
+  batteryKwh: '',
+  vehicleMaxKw: '',
+  preconditioningMinutes: '',
+  preconditioningKw: '',
+};
+
+/** A number as typed (comma or point), scaled to the stored unit; text that is not a number as is, for the supervisor to name. */
+function storedValue(typed: string, factor: number): number | string | undefined {
+  const text = typed.trim().replace(',', '.');
+  if (text === '') return undefined;
+  const value = Number(text);
+  return Number.isFinite(value) ? Math.round(value * factor * 1000) / 1000 : typed;
+}
 
 function formOf(category: BadgeCategory, locale: string): CategoryForm {
   const c = category.charging ?? {};
@@ -60,6 +89,8 @@ function formOf(category: BadgeCategory, locale: string): CategoryForm {
     color: category.color ?? '',
     description: category.description ?? '',
     departureTime: c.departureTime ?? '',
+    preconditioningMinutes: shown(c.preconditioning?.minutes, 1),
+    preconditioningKw: shown(c.preconditioning?.powerW, 1000),
     ...(Object.fromEntries(CHARGING_FIELDS.map((f) => [f.form, shown(c[f.stored] as number | undefined, f.factor)])) as Pick<CategoryForm, 'priority' | 'energyKwh' | 'targetSocPercent' | 'batteryKwh' | 'vehicleMaxKw'>),
   };
 }
@@ -68,11 +99,15 @@ function formOf(category: BadgeCategory, locale: string): CategoryForm {
 function categoryOf(form: CategoryForm): BadgeCategory {
   const charging: Record<string, unknown> = {};
   for (const f of CHARGING_FIELDS) {
-    const text = form[f.form].trim().replace(',', '.');
-    if (text === '') continue;
-    const value = Number(text);
-    charging[f.stored] = Number.isFinite(value) ? Math.round(value * f.factor * 1000) / 1000 : form[f.form];
+    const value = storedValue(form[f.form], f.factor);
+    if (value !== undefined) charging[f.stored] = value;
   }
+  const preconditioning: Record<string, unknown> = {};
+  for (const f of PRECONDITIONING_FIELDS) {
+    const value = storedValue(form[f.form], f.factor);
+    if (value !== undefined) preconditioning[f.stored] = value;
+  }
+  if (Object.keys(preconditioning).length > 0) charging.preconditioning = preconditioning;
   if (form.departureTime.trim() !== '') charging.departureTime = form.departureTime.trim();
   const category: BadgeCategory = { id: form.id.trim(), name: form.name.trim() };
   if (form.color.trim()) category.color = form.color.trim();
@@ -86,6 +121,9 @@ function fieldOf(pointer: string): FormField | null {
   const top = /^\/(id|name|color|description)$/.exec(pointer);
   if (top) return top[1] as FormField;
   if (pointer === '/charging/departureTime') return 'departureTime';
+  if (pointer === '/charging/preconditioning') return 'preconditioningMinutes';
+  const pre = PRECONDITIONING_FIELDS.find((f) => pointer === `/charging/preconditioning/${f.stored}`);
+  if (pre) return pre.form;
   const charging = CHARGING_FIELDS.find((f) => pointer === `/charging/${f.stored}`);
   return charging ? charging.form : null;
 }
@@ -158,22 +196,22 @@ export function BadgeCategoriesPanel() {
           </span>
         ),
       },
-      { id: 'id', label: t('badgeCategories.columns.id'), width: '8rem', sortValue: (r) => r.category.id, render: (r) => <span className="mono">{r.category.id}</span> },
-      { id: 'color', label: t('badgeCategories.columns.color'), width: '6.5rem', sortValue: (r) => r.category.color ?? null, render: (r) => <span className="mono">{r.category.color ?? DASH}</span> },
+      { id: 'id', label: t('badgeCategories.columns.id'), width: '7.5rem', sortValue: (r) => r.category.id, render: (r) => <span className="mono">{r.category.id}</span> },
+      { id: 'color', label: t('badgeCategories.columns.color'), width: '5.5rem', sortValue: (r) => r.category.color ?? null, render: (r) => <span className="mono">{r.category.color ?? DASH}</span> },
       {
         id: 'priority',
         label: t('badgeCategories.columns.priority'),
-        width: '6rem',
+        width: '5.5rem',
         align: 'end',
         sortValue: (r) => r.category.charging?.priority ?? null,
         render: (r) => <span className="num">{formatNumber(r.category.charging?.priority, locale, Number.isInteger(r.category.charging?.priority ?? 0) ? 0 : 2)}</span>,
       },
-      { id: 'departure', label: t('badgeCategories.columns.departure'), title: t('badgeCategories.editor.departure'), width: '7rem', sortValue: (r) => r.category.charging?.departureTime ?? null, render: (r) => <span className="num">{r.category.charging?.departureTime ?? DASH}</span> },
+      { id: 'departure', label: t('badgeCategories.columns.departure'), title: t('badgeCategories.editor.departure'), width: '5.5rem', sortValue: (r) => r.category.charging?.departureTime ?? null, render: (r) => <span className="num">{r.category.charging?.departureTime ?? DASH}</span> },
       {
         id: 'energy',
         label: t('badgeCategories.columns.energy'),
         title: t('badgeCategories.editor.energy'),
-        width: '8.5rem',
+        width: '6rem',
         align: 'end',
         sortValue: (r) => (r.category.charging?.energyWh === undefined ? null : r.category.charging.energyWh / 1000),
         render: (r) => <span className="num">{kwh(r.category.charging?.energyWh, locale)}</span>,
@@ -182,7 +220,7 @@ export function BadgeCategoriesPanel() {
         id: 'target',
         label: t('badgeCategories.columns.target'),
         title: `${t('badgeCategories.editor.targetSoc')} / ${t('badgeCategories.editor.battery')}`,
-        width: '10rem',
+        width: '8.5rem',
         sortValue: (r) => r.category.charging?.targetSocPercent ?? null,
         csvValue: (r) => {
           const c = r.category.charging;
@@ -196,15 +234,30 @@ export function BadgeCategoriesPanel() {
       {
         id: 'vehicleMax',
         label: t('badgeCategories.columns.vehicleMax'),
-        width: '9rem',
+        width: '6rem',
         align: 'end',
         sortValue: (r) => (r.category.charging?.vehicleMaxW === undefined ? null : r.category.charging.vehicleMaxW / 1000),
         render: (r) => <span className="num">{kwh(r.category.charging?.vehicleMaxW, locale)}</span>,
       },
       {
+        id: 'preconditioning',
+        label: t('badgeCategories.columns.preconditioning'),
+        title: `${t('badgeCategories.editor.preconditioningMinutes')} · ${t('badgeCategories.editor.preconditioningKw')}`,
+        width: '10rem',
+        sortValue: (r) => r.category.charging?.preconditioning?.minutes ?? null,
+        csvValue: (r) => {
+          const p = r.category.charging?.preconditioning;
+          return p ? `${p.minutes} min / ${p.powerW / 1000} kW` : '';
+        },
+        render: (r) => {
+          const p = r.category.charging?.preconditioning;
+          return p ? t('badgeCategories.preconditioningValue', { minutes: p.minutes, kw: kwh(p.powerW, locale) }) : DASH;
+        },
+      },
+      {
         id: 'badges',
         label: t('badgeCategories.columns.badges'),
-        width: '5.5rem',
+        width: '5rem',
         align: 'end',
         sortValue: (r) => r.projectBadges.length + r.archiveBadges.length,
         render: (r) => (
@@ -268,6 +321,7 @@ export function BadgeCategoriesPanel() {
           label={t('badgeCategories.title')}
           csvBase={t('badgeCategories.csvFile')}
           testId="categories-table"
+          className="categories-table"
           empty={list ? t('badgeCategories.none') : t('common.loading')}
           rowAttributes={(r) => ({ 'data-testid': `category-row-${r.category.id}` })}
         />
@@ -304,7 +358,7 @@ function CategoryEditor(props: { create: boolean; initial: CategoryForm; baseVer
     const rest: string[] = [];
     for (const p of problems) {
       const field = fieldOf(p.pointer);
-      const spec = CHARGING_FIELDS.find((f) => f.form === field);
+      const spec = [...CHARGING_FIELDS, ...PRECONDITIONING_FIELDS].find((f) => f.form === field);
       const max = p.params?.max === undefined ? '' : `${formatNumber(p.params.max / (spec?.factor ?? 1), locale)}${spec?.unit ? ` ${spec.unit}` : ''}`;
       const text = t(`badgeCategories.errors.${p.code}`, { max, message: p.message });
       if (field && map[field] === undefined) map[field] = text;
@@ -315,7 +369,9 @@ function CategoryEditor(props: { create: boolean; initial: CategoryForm; baseVer
 
   const update = (field: FormField, value: string) => {
     setForm((f) => ({ ...f, [field]: value }));
-    setProblems((list) => list.filter((p) => fieldOf(p.pointer) !== field && !(p.code === 'pair' && (field === 'targetSocPercent' || field === 'batteryKwh'))));
+    const paired = (p: BadgeCategoryProblem) =>
+      (p.code === 'pair' && (field === 'targetSocPercent' || field === 'batteryKwh')) || (p.pointer.startsWith('/charging/preconditioning') && field.startsWith('preconditioning'));
+    setProblems((list) => list.filter((p) => fieldOf(p.pointer) !== field && !paired(p)));
     setError(null);
   };
 
@@ -395,6 +451,8 @@ function CategoryEditor(props: { create: boolean; initial: CategoryForm; baseVer
             {field('targetSocPercent', t('badgeCategories.editor.targetSoc'), input('targetSocPercent', { inputMode: 'decimal', placeholder: '80' }))}
             {field('batteryKwh', t('badgeCategories.editor.battery'), input('batteryKwh', { inputMode: 'decimal' }))}
             {field('vehicleMaxKw', t('badgeCategories.editor.vehicleMax'), input('vehicleMaxKw', { inputMode: 'decimal' }))}
+            {field('preconditioningMinutes', t('badgeCategories.editor.preconditioningMinutes'), input('preconditioningMinutes', { inputMode: 'decimal', placeholder: '20' }), t('badgeCategories.editor.preconditioningHint'))}
+            {field('preconditioningKw', t('badgeCategories.editor.preconditioningKw'), input('preconditioningKw', { inputMode: 'decimal', placeholder: '3' }))}
           </div>
         </fieldset>
         {loose.length > 0 ? (
