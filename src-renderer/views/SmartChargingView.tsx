@@ -557,6 +557,9 @@ function PowerManagement() {
       {
         id: 'reason',
         label: t('smart.columns.reason'),
+        // A width of its own: with the needs columns the table is wider than most screens and
+        // scrolls sideways; a column without one would be squeezed to nothing.
+        width: '16rem',
         sortValue: (s) => s.reason.kind,
         csvValue: (s) => describeReason(s.reason, t, nodeName, locale),
         render: (s) => (
