@@ -153,6 +153,8 @@ export class AllocationController {
   private readonly badgeCategory = new Map<string, string>();
   /** Per session (transaction id): what an operator entered; kept until the transaction ends. */
   private readonly operatorNeeds = new Map<string, OperatorNeeds>();
+  /** Per session: its badge's category, read once when it is first allocated. */
+  private readonly sessionCategory = new Map<string, string | null>();
   /** Per session: needs as of the last allocation, for the UI. */
   private needsView: Record<string, SessionNeedsView> = {};
 
@@ -315,7 +317,7 @@ export class AllocationController {
         };
         if (c.soc !== null) session.socPercent = c.soc;
         if (tx.energyWh !== null) session.energyDeliveredWh = tx.energyWh;
-        const categoryId = tx.idTag === null ? null : (this.badgeCategory.get(tx.idTag) ?? this.options.categoryOfBadge(tx.idTag));
+        const categoryId = this.categoryOf(id, tx.idTag);
         const resolved = resolveNeeds({
           startedAt: session.startedAt,
           deliveredWh: tx.energyWh,
@@ -350,6 +352,19 @@ export class AllocationController {
       }
     }
     return { sessions, measurements: { now, sessions: measured }, needs: needsOf };
+  }
+
+  /**
+   * The category of a session's badge: the archive's (the project's, or the one an operator
+   * gave the badge since), else the project's list. Read once per session: a badge moved to
+   * another category applies from its next session.
+   */
+  private categoryOf(sessionId: string, idTag: string | null): string | null {
+    const known = this.sessionCategory.get(sessionId);
+    if (known !== undefined) return known;
+    const category = idTag === null ? null : (this.options.categoryOfBadge(idTag) ?? this.badgeCategory.get(idTag) ?? null);
+    this.sessionCategory.set(sessionId, category);
+    return category;
   }
 
   /**
@@ -418,6 +433,7 @@ export class AllocationController {
     for (const id of [...this.pushes.keys()]) if (!live.has(id)) this.pushes.delete(id);
     for (const id of [...this.manual.keys()]) if (!live.has(id)) this.manual.delete(id);
     for (const id of [...this.estimates.keys()]) if (!live.has(id)) this.estimates.delete(id);
+    for (const id of [...this.sessionCategory.keys()]) if (!live.has(id)) this.sessionCategory.delete(id);
     for (const id of [...this.learnedMaxW.keys()]) if (!live.has(id)) this.learnedMaxW.delete(id);
     // A station that does not comply keeps its last accepted limit as the instruction (its
     // measured draw is reserved above); re-pushing its own draw would hide the fault.
