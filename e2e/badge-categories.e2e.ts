@@ -29,6 +29,8 @@ const scratch = mkdtempSync(join(tmpdir(), 'evs-categories-e2e-'));
 
 beforeAll(async () => {
   const demo = JSON.parse(readFileSync(join(ROOT, 'assets/demo/project.json'), 'utf8')) as ProjectFileV2;
+  // The demo's own categories aside: this test starts from one known category.
+  for (const b of demo.badges ?? []) delete b.category;
   demo.badgeCategories = [{ id: 'staff', name: 'Staff', color: '#3b9eff', charging: { priority: 2, departureTime: '17:30', energyWh: 20_000, targetSocPercent: 80, batteryWh: 60_000, vehicleMaxW: 11_000 } }];
   const first = demo.badges?.find((b) => b.idTag === 'BADGE-001');
   if (!first) throw new Error('the demo project no longer has BADGE-001');

@@ -7,15 +7,21 @@ import type { ProjectVersionInfo } from '../../src-shared/project/index.ts';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProjectWorkspace } from '../project/index.ts';
-import { restCall, startDemoSupervisor, type TestSupervisor } from './test-support.ts';
+import { checkProject, loadProject, toRuntimeProject } from '../project/index.ts';
+import { DEMO_PROJECT, restCall, startTestSupervisor, type TestSupervisor } from './test-support.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
+/** The demo site without its badge categories: these tests create their own. */
 async function start(): Promise<TestSupervisor> {
-  const sup = await startDemoSupervisor();
+  const project = structuredClone(loadProject(DEMO_PROJECT).project);
+  delete project.badgeCategories;
+  for (const b of project.badges ?? []) delete b.category;
+  const resolved = checkProject(project, DEMO_PROJECT);
+  const sup = await startTestSupervisor({ project: toRuntimeProject(resolved), projectSource: { path: DEMO_PROJECT, resolved } });
   cleanups.push(() => sup.dispose());
   return sup;
 }

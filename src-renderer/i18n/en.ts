@@ -605,7 +605,7 @@ export const en = {
     cleared: '{{station}} connector {{connector}} follows the vehicle, category and history again',
     late: 'At this setpoint the need is not met before the departure',
     columns: { toGo: 'To go', departure: 'Departure', eta: 'ETA' },
-    source: { operator: 'operator', vehicle: 'vehicle', category: 'category', history: 'history', soc: 'SoC target' },
+    source: { operator: 'operator', vehicle: 'vehicle', category: 'category', history: 'history', soc: 'SoC' },
   },
   // --- Smart-charging UI (issue 4): power management additions and the profile library ---
   smartCharging: {

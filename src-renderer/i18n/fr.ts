@@ -606,7 +606,7 @@ export const fr: Translation = {
     cleared: '{{station}} connecteur {{connector}} suit de nouveau le véhicule, la catégorie et l’historique',
     late: 'À cette consigne, le besoin n’est pas couvert avant le départ',
     columns: { toGo: 'Reste', departure: 'Départ', eta: 'Fin prévue' },
-    source: { operator: 'opérateur', vehicle: 'véhicule', category: 'catégorie', history: 'historique', soc: 'SoC cible' },
+    source: { operator: 'opérateur', vehicle: 'véhicule', category: 'catégorie', history: 'historique', soc: 'SoC' },
   },
   // --- Smart-charging UI (issue 4): power management additions and the profile library ---
   smartCharging: {
