@@ -2,14 +2,14 @@
 // defaults and the badges in each; create, edit (kWh / kW here, Wh / W stored; the supervisor's own
 // check answers field by field) and delete (refused while a badge uses it). A save is a new project
 // version applied at once, through the same path as the templates.
-import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
+import { type ReactNode, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { BadgeCategoryInfo, BadgeCategoryList, BadgeCategoryProblem } from '../../../src-shared/api/index.ts';
+import type { BadgeCategoryInfo, BadgeCategoryProblem } from '../../../src-shared/api/index.ts';
 import type { BadgeCategory, BadgeCategoryCharging } from '../../../src-shared/project/index.ts';
 import { Panel } from '../../components/Field.tsx';
 import { describeError } from '../../lib/errors.ts';
 import { DASH, formatNumber } from '../../lib/format.ts';
-import { useLocale } from '../../lib/hooks.ts';
+import { useCommand, useLocale } from '../../lib/hooks.ts';
 import type { Column } from '../../lib/table.ts';
 import { api } from '../../store/client.ts';
 import { confirmAction } from '../../store/confirm.ts';
@@ -137,33 +137,11 @@ export function BadgeCategoriesPanel() {
   const locale = useLocale();
   const mayEdit = useMayUse('putBadgeCategory');
   const reloadProject = useProject((s) => s.reload);
-  const [list, setList] = useState<BadgeCategoryList | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { data: list, error: loadError, reload: load } = useCommand('listBadgeCategories', {});
+  // Failures of the panel's own actions; a failed load shows as loadError.
+  const [actionError, setError] = useState<string | null>(null);
+  const error = actionError ?? loadError;
   const [editing, setEditing] = useState<{ create: boolean; form: CategoryForm } | null>(null);
-
-  const load = useCallback(async () => {
-    try {
-      setList(await api().call('listBadgeCategories', {}));
-    } catch (e) {
-      setError(describeError(e, t));
-    }
-  }, [t]);
-  useEffect(() => {
-    let live = true;
-    api()
-      .call('listBadgeCategories', {})
-      .then(
-        (loaded) => {
-          if (live) setList(loaded);
-        },
-        (e: unknown) => {
-          if (live) setError(describeError(e, t));
-        },
-      );
-    return () => {
-      live = false;
-    };
-  }, [t]);
 
   const remove = async (row: BadgeCategoryInfo) => {
     const id = row.category.id;

@@ -2,16 +2,16 @@
 // shipped library in one table; create (from scratch or a duplicate), edit with each problem next to
 // its field and a preview of the stations the change reaches, delete (refused while in use). A save
 // is a new project version applied at once. Below: "Add EV charging" with its preview.
-import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
+import { type ReactNode, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { TemplateCheck, TemplateInstanceChange, TemplateLibraryInfo } from '../../../src-shared/api/index.ts';
+import type { TemplateCheck, TemplateInstanceChange } from '../../../src-shared/api/index.ts';
 import type { OcppProtocol } from '../../../src-shared/domain/index.ts';
 import type { StationTemplate } from '../../../src-shared/project/index.ts';
 import { Panel } from '../../components/Field.tsx';
 import { Pill } from '../../components/StatusBadge.tsx';
 import { describeError } from '../../lib/errors.ts';
 import { DASH, formatNumber } from '../../lib/format.ts';
-import { useLocale } from '../../lib/hooks.ts';
+import { useCommand, useLocale } from '../../lib/hooks.ts';
 import type { Column } from '../../lib/table.ts';
 import {
   CONNECTOR_TYPE_OPTIONS,
@@ -60,34 +60,11 @@ export function TemplatesPanel() {
   const locale = useLocale();
   const mayEdit = useMayUse('saveTemplate');
   const reloadProject = useProject((s) => s.reload);
-  const [info, setInfo] = useState<TemplateLibraryInfo | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { data: info, error: loadError, reload: load } = useCommand('listProjectTemplates', {});
+  // Failures of the panel's own actions; a failed load shows as loadError.
+  const [actionError, setError] = useState<string | null>(null);
+  const error = actionError ?? loadError;
   const [editing, setEditing] = useState<Editing | null>(null);
-
-  const load = useCallback(async () => {
-    try {
-      setInfo(await api().call('listProjectTemplates', {}));
-      setError(null);
-    } catch (e) {
-      setError(describeError(e, t));
-    }
-  }, [t]);
-  useEffect(() => {
-    let live = true;
-    api()
-      .call('listProjectTemplates', {})
-      .then(
-        (loaded) => {
-          if (live) setInfo(loaded);
-        },
-        (e: unknown) => {
-          if (live) setError(describeError(e, t));
-        },
-      );
-    return () => {
-      live = false;
-    };
-  }, [t]);
 
   const projectIds = useMemo(() => new Set((info?.templates ?? []).map((x) => x.template.id)), [info]);
   const rows = useMemo<TemplateRow[]>(
