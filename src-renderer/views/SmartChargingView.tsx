@@ -313,28 +313,40 @@ export function SmartChargingView() {
 }
 
 /** Operator setpoint for one session: a value in A or W, or back to automatic. */
-function OverrideEditor(props: { setpoint: SetpointView; onDone: (changed: boolean) => void }) {
+/** An operator's action on a session: the buttons wait for it, a toast says it is done or why not. */
+function useSessionAction(onDone: (changed: boolean) => void): { busy: boolean; run: (action: () => Promise<unknown>, done: string) => Promise<void> } {
   const { t } = useTranslation();
-  const { setpoint } = props;
-  const manual = setpoint.reason.kind === 'manual';
-  const [value, setValue] = useState(String(setpoint.value));
-  const [unit, setUnit] = useState<'A' | 'W'>(setpoint.unit);
   const [busy, setBusy] = useState(false);
-  const parsed = Number(value.replace(',', '.'));
-  const valid = value.trim() !== '' && Number.isFinite(parsed) && parsed >= 0;
-  const names = { station: setpoint.stationId, connector: setpoint.connectorId };
-  const send = async (v: number | null) => {
+  const run = async (action: () => Promise<unknown>, done: string) => {
     setBusy(true);
     try {
-      await api().call('setSessionSetpoint', v === null ? { transactionId: Number(setpoint.sessionId), value: null } : { transactionId: Number(setpoint.sessionId), value: v, unit });
-      useToasts.getState().push('ok', v === null ? t('smartCharging.override.doneAutomatic', names) : t('smartCharging.override.done', names), 4000);
-      props.onDone(true);
+      await action();
+      useToasts.getState().push('ok', done, 4000);
+      onDone(true);
     } catch (e) {
       useToasts.getState().push('fault', describeError(e, t));
     } finally {
       setBusy(false);
     }
   };
+  return { busy, run };
+}
+
+function OverrideEditor(props: { setpoint: SetpointView; onDone: (changed: boolean) => void }) {
+  const { t } = useTranslation();
+  const { setpoint } = props;
+  const manual = setpoint.reason.kind === 'manual';
+  const [value, setValue] = useState(String(setpoint.value));
+  const [unit, setUnit] = useState<'A' | 'W'>(setpoint.unit);
+  const { busy, run } = useSessionAction(props.onDone);
+  const parsed = Number(value.replace(',', '.'));
+  const valid = value.trim() !== '' && Number.isFinite(parsed) && parsed >= 0;
+  const names = { station: setpoint.stationId, connector: setpoint.connectorId };
+  const send = (v: number | null) =>
+    run(
+      () => api().call('setSessionSetpoint', v === null ? { transactionId: Number(setpoint.sessionId), value: null } : { transactionId: Number(setpoint.sessionId), value: v, unit }),
+      v === null ? t('smartCharging.override.doneAutomatic', names) : t('smartCharging.override.done', names),
+    );
   return (
     <form
       className="inline-form override-editor"
@@ -383,7 +395,7 @@ function NeedsEditor(props: { setpoint: SetpointView; needs: SessionNeedsView | 
     const wh = operator?.energyWh ?? needs?.remainingWh ?? null;
     return wh === null ? '' : String(Math.round(wh / 100) / 10);
   });
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useSessionAction(props.onDone);
   // "In the future" as of opening the editor; the server checks again on apply.
   const [openedAt] = useState(() => Date.now());
   const kwh = Number(energy.replace(',', '.'));
@@ -392,19 +404,11 @@ function NeedsEditor(props: { setpoint: SetpointView; needs: SessionNeedsView | 
   const departureValid = departure === '' || (departureIso !== null && Date.parse(departureIso) > openedAt);
   const valid = energyValid && departureValid && (departure !== '' || energy.trim() !== '');
   const names = { station: setpoint.stationId, connector: setpoint.connectorId };
-  const send = async (entry: { departureAt: string | null; energyWh: number | null }) => {
-    setBusy(true);
-    try {
-      await api().call('setSessionNeeds', { transactionId: Number(setpoint.sessionId), ...entry });
-      const cleared = entry.departureAt === null && entry.energyWh === null;
-      useToasts.getState().push('ok', t(cleared ? 'sessionNeeds.cleared' : 'sessionNeeds.done', names), 4000);
-      props.onDone(true);
-    } catch (e) {
-      useToasts.getState().push('fault', describeError(e, t));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const send = (entry: { departureAt: string | null; energyWh: number | null }) =>
+    run(
+      () => api().call('setSessionNeeds', { transactionId: Number(setpoint.sessionId), ...entry }),
+      t(entry.departureAt === null && entry.energyWh === null ? 'sessionNeeds.cleared' : 'sessionNeeds.done', names),
+    );
   return (
     <form
       className="inline-form override-editor"
