@@ -7,6 +7,7 @@ import type { AuditEntry, Page } from '../../src-shared/api/index.ts';
 import type { ProjectFile, StationDeclaration } from '../../src-shared/project/index.ts';
 import { startTestSupervisor, eventually, strictClient, type TestSupervisor } from '../app/test-support.ts';
 import { SimulatedStation } from '../simulator/index.ts';
+import { startAcStations } from '../simulator/test-support.ts';
 import { stationModel } from './controller.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -47,11 +48,8 @@ describe('smart charging controller', () => {
   it('keeps a 32 A feeder within its limit with 6 stations, redistributes when one leaves, and applies a new limit from REST', async () => {
     const sup: TestSupervisor = await startTestSupervisor({ project: PROJECT, smartCharging: true, smartChargingOptions: { debounceMs: 100, periodMs: 500 } });
     cleanups.push(() => sup.dispose());
-    const sims = STATIONS.map((d) => new SimulatedStation({ url: sup.ocppUrl, id: d.id, protocol: d.protocol, connectors: 1, kind: 'AC', maxPowerW: d.maxPowerW, phases: 3, tickMs: 100, meterIntervalS: 1 }));
-    cleanups.push(async () => {
-      for (const s of sims) await s.stop();
-    });
-    await Promise.all(sims.map((s) => s.start()));
+    const { stations: sims, stop } = await startAcStations(sup.ocppUrl, STATIONS);
+    cleanups.push(stop);
     for (const s of sims) {
       s.plugIn(1);
       expect((await s.startCharging(1, 'FLEET')).accepted).toBe(true);
@@ -206,11 +204,8 @@ describe('history estimates', () => {
         await sup.archive.stopTransaction(transaction.id, { stoppedAt, meterStopWh: energyWh, energyWh, socEnd: null, stopReason: 'EVDisconnected' }, stoppedAt);
       }
     }
-    const sims = STATIONS.slice(0, 3).map((d) => new SimulatedStation({ url: sup.ocppUrl, id: d.id, protocol: d.protocol, connectors: 1, kind: 'AC', maxPowerW: d.maxPowerW, phases: 3, tickMs: 100, meterIntervalS: 1 }));
-    cleanups.push(async () => {
-      for (const s of sims) await s.stop();
-    });
-    await Promise.all(sims.map((s) => s.start()));
+    const { stations: sims, stop } = await startAcStations(sup.ocppUrl, STATIONS.slice(0, 3));
+    cleanups.push(stop);
     for (const [i, badge] of ['SHORT', 'LONG-1', 'LONG-2'].entries()) {
       const sim = sims[i] as SimulatedStation;
       sim.plugIn(1);

@@ -8,7 +8,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ChargingProfileDefinition } from '../../src-shared/domain/index.ts';
 import type { ProjectFile, StationDeclaration } from '../../src-shared/project/index.ts';
 import { startTestSupervisor, eventually, strictClient, type TestSupervisor } from '../app/test-support.ts';
-import { SimulatedStation } from '../simulator/index.ts';
+import type { SimulatedStation } from '../simulator/index.ts';
+import { startAcStations } from '../simulator/test-support.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -152,11 +153,8 @@ describe('operator setpoint and what-if', () => {
   it('holds a session at the operator value (clamped to the limits), returns it to automatic, and previews a lower limit without applying it', async () => {
     const sup = await startTestSupervisor({ project: PROJECT, smartCharging: true, smartChargingOptions: { debounceMs: 50, periodMs: 300 } });
     cleanups.push(() => sup.dispose());
-    const sims = STATIONS.map((d) => new SimulatedStation({ url: sup.ocppUrl, id: d.id, protocol: d.protocol, connectors: 1, kind: 'AC', maxPowerW: d.maxPowerW, phases: 3, tickMs: 100, meterIntervalS: 1 }));
-    cleanups.push(async () => {
-      for (const s of sims) await s.stop();
-    });
-    await Promise.all(sims.map((s) => s.start()));
+    const { stations: sims, stop } = await startAcStations(sup.ocppUrl, STATIONS);
+    cleanups.push(stop);
     for (const s of sims) {
       s.plugIn(1);
       expect((await s.startCharging(1, 'FLEET')).accepted).toBe(true);
@@ -205,11 +203,8 @@ describe('badge categories and operator needs', () => {
     const sup = await startTestSupervisor({ project, smartCharging: true, smartChargingOptions: { debounceMs: 50, periodMs: 300 } });
     cleanups.push(() => sup.dispose());
     await sup.smartCharging?.setLimit('feeder', { maxW: 1_000_000, maxAPerPhase: [24, 24, 24] });
-    const sims = STATIONS.map((d) => new SimulatedStation({ url: sup.ocppUrl, id: d.id, protocol: d.protocol, connectors: 1, kind: 'AC', maxPowerW: d.maxPowerW, phases: 3, tickMs: 100, meterIntervalS: 1 }));
-    cleanups.push(async () => {
-      for (const s of sims) await s.stop();
-    });
-    await Promise.all(sims.map((s) => s.start()));
+    const { stations: sims, stop } = await startAcStations(sup.ocppUrl, STATIONS);
+    cleanups.push(stop);
     const [boss, guest] = sims as [SimulatedStation, SimulatedStation];
     boss.plugIn(1);
     guest.plugIn(1);

@@ -5,7 +5,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Badge } from '../../src-shared/domain/index.ts';
 import type { ProjectFile, StationDeclaration } from '../../src-shared/project/index.ts';
-import { SimulatedStation } from '../simulator/index.ts';
+import type { SimulatedStation } from '../simulator/index.ts';
+import { startAcStations } from '../simulator/test-support.ts';
 import { eventually, restCall, startTestSupervisor } from './test-support.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -43,11 +44,8 @@ describe('operator badges in a category', () => {
       expect(saved.body.category).toBe(category);
     }
 
-    const sims = STATIONS.map((d) => new SimulatedStation({ url: sup.ocppUrl, id: d.id, protocol: d.protocol, connectors: 1, kind: 'AC', maxPowerW: d.maxPowerW, phases: 3, tickMs: 100, meterIntervalS: 1 }));
-    cleanups.push(async () => {
-      for (const s of sims) await s.stop();
-    });
-    await Promise.all(sims.map((s) => s.start()));
+    const { stations: sims, stop } = await startAcStations(sup.ocppUrl, STATIONS);
+    cleanups.push(stop);
     const [ops, guest] = sims as [SimulatedStation, SimulatedStation];
     ops.plugIn(1);
     guest.plugIn(1);

@@ -1,6 +1,7 @@
 // Helpers shared by the simulator's socket tests (fast ticks, cleanup).
 import { SimulatedStation, type SimulatedStationOptions } from './station.ts';
 import type { TestCentral } from './test-central.ts';
+import type { StationDeclaration } from '../../src-shared/project/index.ts';
 import type { OcppProtocol } from './types.ts';
 
 /** Fast timers: charging and meter values within a fraction of a second; no timing is asserted. */
@@ -40,3 +41,21 @@ export function sampleValue(meterValue: unknown, measurand: string, phase?: stri
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * One simulated AC station (one connector, meter values every second) per declaration, connected
+ * to `ocppUrl`; `stop` ends them all (also when one fails to start).
+ */
+export async function startAcStations(ocppUrl: string, declarations: readonly StationDeclaration[]): Promise<{ stations: SimulatedStation[]; stop: () => Promise<void> }> {
+  const stations = declarations.map((d) => new SimulatedStation({ url: ocppUrl, id: d.id, protocol: d.protocol, connectors: 1, kind: 'AC', maxPowerW: d.maxPowerW, phases: 3, tickMs: 100, meterIntervalS: 1 }));
+  const stop = async () => {
+    for (const s of stations) await s.stop();
+  };
+  try {
+    await Promise.all(stations.map((s) => s.start()));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { stations, stop };
+}
