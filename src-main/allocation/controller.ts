@@ -153,6 +153,8 @@ export class AllocationController {
   private readonly badgeCategory = new Map<string, string>();
   /** Per session (transaction id): what an operator entered; kept until the transaction ends. */
   private readonly operatorNeeds = new Map<string, OperatorNeeds>();
+  /** The sites' time zone (project settings), for categories' departure times of day. */
+  private timeZone: string | undefined;
   /** Per session: its badge's category, read once when it is first allocated. */
   private readonly sessionCategory = new Map<string, string | null>();
   /** Per session: needs as of the last allocation, for the UI. */
@@ -188,6 +190,7 @@ export class AllocationController {
     }
     this.categories.clear();
     for (const c of project.badgeCategories ?? []) this.categories.set(c.id, c);
+    this.timeZone = project.settings?.timeZone;
     this.badgeCategory.clear();
     for (const b of project.badges ?? []) if (b.category !== undefined) this.badgeCategory.set(b.idTag, b.category);
   }
@@ -327,6 +330,7 @@ export class AllocationController {
           vehicle: c.chargingNeeds ?? null,
           category: categoryId === null ? null : (this.categories.get(categoryId) ?? null),
           history: this.estimateFor(id, station.id, tx.idTag, session.startedAt),
+          ...(this.timeZone === undefined ? {} : { timeZone: this.timeZone }),
         });
         Object.assign(session, resolved.session);
         needsOf[id] = resolved.view;

@@ -21,6 +21,27 @@ describe('nextTimeOfDay', () => {
   });
 });
 
+describe('nextTimeOfDay in a site time zone', () => {
+  it('reads HH:MM on the wall clock of the zone, summer and winter, and rolls to the next day', () => {
+    // 09:00 in Paris (UTC+1 in November): 17:30 Paris is 16:30 UTC.
+    expect(new Date(nextTimeOfDay(Date.parse('2026-11-24T08:00:00Z'), '17:30', 'Europe/Paris')).toISOString()).toBe('2026-11-24T16:30:00.000Z');
+    // Summer time (UTC+2).
+    expect(new Date(nextTimeOfDay(Date.parse('2026-07-01T08:00:00Z'), '17:30', 'Europe/Paris')).toISOString()).toBe('2026-07-01T15:30:00.000Z');
+    // 03:00 in New York: the same day's 17:30 there is 22:30 UTC.
+    expect(new Date(nextTimeOfDay(Date.parse('2026-11-24T08:00:00Z'), '17:30', 'America/New_York')).toISOString()).toBe('2026-11-24T22:30:00.000Z');
+    // 18:00 in Paris: tomorrow's 17:30.
+    expect(new Date(nextTimeOfDay(Date.parse('2026-11-24T17:00:00Z'), '17:30', 'Europe/Paris')).toISOString()).toBe('2026-11-25T16:30:00.000Z');
+    // Across the change to winter time (25 October 2026, 03:00 → 02:00 in Paris).
+    expect(new Date(nextTimeOfDay(Date.parse('2026-10-24T20:00:00Z'), '07:00', 'Europe/Paris')).toISOString()).toBe('2026-10-25T06:00:00.000Z');
+  });
+
+  it('is used for a category’s departure when the site has a time zone', () => {
+    const r = resolveNeeds({ ...base, startedAt: Date.parse('2026-11-24T08:00:00Z'), category: staff, timeZone: 'Asia/Tokyo' });
+    // 17:00 in Tokyo (UTC+9) on 24 November: 17:30 Tokyo is 08:30 UTC.
+    expect(r.view.departureAt).toBe('2026-11-24T08:30:00.000Z');
+  });
+});
+
 describe('resolveNeeds', () => {
   it('takes nothing when nothing is known', () => {
     const r = resolveNeeds(base);

@@ -15,6 +15,8 @@ export interface NeedsInput {
   vehicle: EvChargingNeeds | null;
   category: BadgeCategory | null;
   history: { energyWh: number; departureAt: number } | null;
+  /** The site's time zone (project settings), for the category's departure time of day. */
+  timeZone?: string;
 }
 
 /** The engine's fields for the session, and what the UI shows of them (without the ETA). */
@@ -25,16 +27,42 @@ export interface ResolvedNeeds {
   view: Omit<SessionNeedsView, 'etaAt'>;
 }
 
+/** The wall-clock date and time of `t` in `timeZone`. */
+function zoneParts(t: number, timeZone: string): { y: number; mo: number; d: number; h: number; mi: number; s: number } {
+  const format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const p = Object.fromEntries(format.formatToParts(t).map((x) => [x.type, Number(x.value)]));
+  return { y: p.year ?? 0, mo: p.month ?? 1, d: p.day ?? 1, h: p.hour ?? 0, mi: p.minute ?? 0, s: p.second ?? 0 };
+}
+
+/** Epoch ms of a wall-clock time in `timeZone` (the offset read twice: right across a DST change). */
+function zonedTime(y: number, mo: number, d: number, h: number, mi: number, timeZone: string): number {
+  const wall = Date.UTC(y, mo - 1, d, h, mi);
+  const offsetAt = (t: number) => {
+    const p = zoneParts(t, timeZone);
+    return Date.UTC(p.y, p.mo - 1, p.d, p.h, p.mi, p.s) - Math.floor(t / 1000) * 1000;
+  };
+  const first = wall - offsetAt(wall);
+  return wall - offsetAt(first);
+}
+
 /**
- * The first moment at `hhmm` (local time of the server, "HH:MM") strictly after `after`: a session
- * that starts after its category's usual departure time is expected to leave the next day.
+ * The first moment at `hhmm` ("HH:MM", wall-clock time in `timeZone`, IANA; the server's own zone
+ * without one) strictly after `after`: a session that starts after its category's usual
+ * departure time is expected to leave the next day.
  */
-export function nextTimeOfDay(after: number, hhmm: string): number {
+export function nextTimeOfDay(after: number, hhmm: string, timeZone?: string): number {
   const [h, m] = hhmm.split(':').map(Number) as [number, number];
-  const d = new Date(after);
-  d.setHours(h, m, 0, 0);
-  if (d.getTime() <= after) d.setDate(d.getDate() + 1);
-  return d.getTime();
+  if (timeZone === undefined) {
+    const d = new Date(after);
+    d.setHours(h, m, 0, 0);
+    if (d.getTime() <= after) d.setDate(d.getDate() + 1);
+    return d.getTime();
+  }
+  const today = zoneParts(after, timeZone);
+  const t = zonedTime(today.y, today.mo, today.d, h, m, timeZone);
+  if (t > after) return t;
+  const next = new Date(Date.UTC(today.y, today.mo - 1, today.d + 1));
+  return zonedTime(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate(), h, m, timeZone);
 }
 
 /**
@@ -85,7 +113,7 @@ export function resolveNeeds(input: NeedsInput): ResolvedNeeds {
     // keep the cabin power on past it.
     if (charging?.preconditioning) session.preconditioning = { fromAt: departureAt - charging.preconditioning.minutes * 60_000, powerW: charging.preconditioning.powerW };
   } else if (charging?.departureTime !== undefined) {
-    departureAt = nextTimeOfDay(input.startedAt, charging.departureTime);
+    departureAt = nextTimeOfDay(input.startedAt, charging.departureTime, input.timeZone);
     estimate.departureAt = departureAt;
     departureSource = 'category';
   } else if (history) {

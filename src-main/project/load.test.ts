@@ -190,6 +190,14 @@ describe('loading format 2', () => {
     expect(() => checkProject(p)).not.toThrow();
   });
 
+  it('accepts an IANA time zone for the sites and names one it does not know', () => {
+    const p = smallProject();
+    p.settings = { timeZone: 'Europe/Paris' };
+    expect(() => checkProject(p)).not.toThrow();
+    p.settings = { timeZone: 'Mars/Olympus' };
+    expect(refused(() => checkProject(p)).problems).toEqual([{ pointer: '/settings/timeZone', message: '"Mars/Olympus" is not a time zone this computer knows: give an IANA name, e.g. Europe/Paris' }]);
+  });
+
   it('says which archive kinds exist and what a SQL Server archive lacks', () => {
     const p = smallProject() as unknown as Record<string, unknown>;
     p.archive = { kind: 'mysql' };

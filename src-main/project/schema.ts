@@ -46,6 +46,7 @@ const settings: Schema = {
     autoAccept: { type: 'boolean' },
     heartbeatIntervalS: { type: 'integer', minimum: 10, maximum: 86_400 },
     staleTransactionHours: { type: 'number', exclusiveMinimum: 0 },
+    timeZone: { type: 'string', minLength: 1, maxLength: 64, description: 'an IANA time zone, e.g. Europe/Paris' },
   },
 };
 

@@ -55,6 +55,10 @@ export function validateV2(data: unknown): ProjectProblem[] {
   const problems = schemaProblems(projectSchemaV2, data);
   if (problems.length > 0) return problems;
   const project = data as ProjectFileV2;
+  const timeZone = project.settings?.timeZone;
+  if (timeZone !== undefined && !knownTimeZone(timeZone)) {
+    problems.push({ pointer: '/settings/timeZone', message: `"${timeZone}" is not a time zone this computer knows: give an IANA name, e.g. Europe/Paris` });
+  }
 
   const templates = new UniqueIds(problems, 'template');
   for (const [ti, template] of project.templates.entries()) {
@@ -162,3 +166,12 @@ export const FORMAT_VALIDATORS: Readonly<Record<number, (data: unknown) => Proje
   1: validateV1,
   2: validateV2,
 };
+
+function knownTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -72,6 +72,11 @@ export interface ProjectSettings {
   heartbeatIntervalS?: number;
   /** Close a transaction whose station sent nothing for this long, hours (see README). */
   staleTransactionHours?: number;
+  /**
+   * The sites' time zone (IANA, e.g. Europe/Paris): badge categories' usual departure times of day
+   * are read on its clock. Without it, the server's own zone (TZ).
+   */
+  timeZone?: string;
 }
 
 /** Format 1 project file, and the runtime view every format resolves to. */
