@@ -139,6 +139,9 @@ describe('smart charging screen', () => {
     await page.waitForSelector('[data-testid="profile-editor"]');
     const id = Number(await page.inputValue('[data-testid="profile-id"]'));
     await page.fill('[data-testid="profile-name"]', 'E2E evening cap');
+    // The user categories offered are the project's badge categories.
+    expect(await page.$$eval('[data-testid="profile-category"] option', (options) => options.map((o) => (o as HTMLOptionElement).value))).toEqual(['', 'staff', 'management', 'fleet', 'visitors']);
+    await page.selectOption('[data-testid="profile-category"]', 'fleet');
     await page.fill('[data-testid="period-limit-0"]', '16');
     await page.click('[data-testid="period-add"]');
     // A second period starting at 0 s: the main process says where the problem is.
@@ -161,6 +164,7 @@ describe('smart charging screen', () => {
       { startS: 0, limit: 16 },
       { startS: 3600, limit: 8 },
     ]);
+    expect(library.profiles.find((p) => p.id === id)?.category).toBe('fleet');
 
     // Upload to one demo station, whole station (EVSE 0).
     await page.click(`[data-testid="profile-row-${id}"]`);

@@ -234,6 +234,12 @@ export function createApi(services: ApiServices) {
       throw error;
     }
   };
+  /** A library profile is meant for one of the running project's badge categories, or none: the message when not. */
+  const unknownProfileCategory = (category: string | undefined): string | null => {
+    if (category === undefined) return null;
+    const known = categoryEditor.runningIds();
+    return known.includes(category) ? null : `"${category}" is not a badge category of the project (${known.length > 0 ? `choose one of: ${known.join(', ')}` : 'it has none yet: create them under Project → Badge categories'}, or none)`;
+  };
   /** An operator badge joins one of the running project's categories, or none; an unknown one is refused with the choices. */
   const putBadgeInCategory = (badge: ApiCommands['putBadge']['request']) => {
     if (typeof badge.category === 'string') {
@@ -371,8 +377,16 @@ export function createApi(services: ApiServices) {
       return services.smartChargingSettings.put(settings);
     },
     listChargingProfiles: () => profiles.list(),
-    validateChargingProfile: ({ profile, targets }) => profiles.validate(profile, targets ?? []),
-    putChargingProfile: (profile) => libraryCall(() => profiles.put(profile)),
+    validateChargingProfile: ({ profile, targets }) => {
+      const validation = profiles.validate(profile, targets ?? []);
+      const unknown = unknownProfileCategory(profile.category);
+      return unknown ? { ...validation, errors: [...validation.errors, { path: 'category', message: unknown }] } : validation;
+    },
+    putChargingProfile: (profile) => {
+      const unknown = unknownProfileCategory(profile.category);
+      if (unknown) throw new ApiError('BadRequest', `category: ${unknown}; nothing was saved`);
+      return libraryCall(() => profiles.put(profile));
+    },
     deleteChargingProfile: ({ id, clearFromStations }, ctx) => libraryCall(async () => ({ id, cleared: await profiles.remove(id, clearFromStations ?? false, who(ctx)) })),
     uploadChargingProfile: ({ id, targets, force }, ctx) => {
       for (const t of targets) stationOr404(t.stationId);

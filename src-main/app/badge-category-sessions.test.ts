@@ -57,4 +57,20 @@ describe('operator badges in a category', () => {
     const needs = (await sup.api.dispatch('getAllocation', {})).needs[String(txOps)];
     expect(needs).toMatchObject({ category: 'mgmt' });
   });
+
+  it('lets a library profile name one of the project’s categories or none, and refuses another naming the choices', async () => {
+    const sup = await startTestSupervisor({ project: PROJECT, smartCharging: true, smartChargingOptions: { debounceMs: 50, periodMs: 60_000 } });
+    cleanups.push(() => sup.dispose());
+    const profile = { id: 30, name: 'Visitors cap', stackLevel: 1, purpose: 'txDefault', kind: 'Relative', unit: 'A', periods: [{ startS: 0, limit: 16 }] };
+    const check = await restCall<{ errors: Array<{ path: string; message: string }> }>(sup, 'POST', '/profiles/validate', { json: { profile: { ...profile, category: 'board' } } });
+    expect(check.body.errors).toEqual([{ path: 'category', message: '"board" is not a badge category of the project (choose one of: mgmt, visitor, or none)' }]);
+    const refused = await restCall<{ message: string }>(sup, 'PUT', '/profiles/30', { json: { ...profile, category: 'board' } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toContain('choose one of: mgmt, visitor');
+    expect((await restCall<{ profiles: unknown[] }>(sup, 'GET', '/profiles')).body.profiles).toEqual([]);
+    const saved = await restCall<{ category?: string }>(sup, 'PUT', '/profiles/30', { json: { ...profile, category: 'visitor' } });
+    expect(saved.status).toBe(200);
+    expect(saved.body.category).toBe('visitor');
+    expect((await restCall(sup, 'PUT', '/profiles/31', { json: { ...profile, id: 31 } })).status).toBe(200);
+  });
 });

@@ -695,6 +695,8 @@ export const en = {
         id: 'Id (1–899)',
         name: 'Name',
         category: 'User category',
+        noCategory: 'No category',
+        unknownCategory: '{{id}} (not a category of the project)',
         purpose: 'Purpose',
         stackLevel: 'Stack level',
         kind: 'Kind',

@@ -696,6 +696,8 @@ export const fr: Translation = {
         id: 'Id (1–899)',
         name: 'Nom',
         category: 'Catégorie d’utilisateurs',
+        noCategory: 'Aucune catégorie',
+        unknownCategory: '{{id}} (pas une catégorie du projet)',
         purpose: 'Usage',
         stackLevel: 'Niveau de pile',
         kind: 'Type',

@@ -14,7 +14,7 @@ import { StepChart } from '../components/StepChart.tsx';
 import { csvDialect, csvFileName, downloadText } from '../lib/csv.ts';
 import { describeError } from '../lib/errors.ts';
 import { DASH, formatDateTime, formatNumber, formatTime } from '../lib/format.ts';
-import { useDebounced, useLinkOpen, useLocale } from '../lib/hooks.ts';
+import { useCommand, useDebounced, useLinkOpen, useLocale } from '../lib/hooks.ts';
 import { compositeSteps, draftToProfile, formatOffset, messagesByPath, newDraft, niceTicks, profileSteps, profileToDraft, timeTicks, type PeriodDraft, type ProfileDraft, type StepPoint } from '../lib/profiles.ts';
 import type { Tone } from '../lib/status.ts';
 import type { Translation } from '../i18n/en.ts';
@@ -34,7 +34,7 @@ function ticksOf(points: readonly StepPoint[], time: boolean): number[] | undefi
   return time ? timeTicks(first, last) : niceTicks(first, last);
 }
 
-type EditorKey = Exclude<keyof Translation['smartCharging']['profiles']['editor'], 'invalid_one' | 'invalid_other' | 'limit' | 'editTitle' | 'saved'>;
+type EditorKey = Exclude<keyof Translation['smartCharging']['profiles']['editor'], 'invalid_one' | 'invalid_other' | 'limit' | 'editTitle' | 'saved' | 'unknownCategory'>;
 
 const OUTCOME_TONE: Record<ProfileUpload['outcome'], Tone> = { accepted: 'ok', rejected: 'fault', error: 'fault' };
 
@@ -108,6 +108,14 @@ function ProfileEditor(props: { initial: ProfileDraft; editing: boolean; takenId
   const msg = (path: string) => <FieldMessages messages={messages.get(path)} testId={`profile-error-${path}`} />;
   const bad = (path: string) => messages.has(path);
   const te = (key: EditorKey) => t(`smartCharging.profiles.editor.${key}`);
+  // The user categories are the running project's badge categories; a profile saved with a
+  // category the project no longer has still shows it, marked, until another is chosen.
+  const { data: categoryList } = useCommand('listBadgeCategories', {});
+  const categoryChoices = useMemo(() => {
+    const known = (categoryList?.categories ?? []).map((c) => ({ id: c.category.id, name: c.category.name, known: true }));
+    const current = draft.category.trim();
+    return current !== '' && !known.some((c) => c.id === current) ? [...known, { id: current, name: current, known: false }] : known;
+  }, [categoryList, draft.category]);
 
   return (
     <form
@@ -128,7 +136,14 @@ function ProfileEditor(props: { initial: ProfileDraft; editing: boolean; takenId
           {msg('name')}
         </Field>
         <Field label={te('category')}>
-          <input value={draft.category} onChange={(e) => set({ category: e.target.value })} aria-invalid={bad('category')} data-testid="profile-category" />
+          <select value={draft.category} onChange={(e) => set({ category: e.target.value })} aria-invalid={bad('category')} data-testid="profile-category">
+            <option value="">{t('smartCharging.profiles.editor.noCategory')}</option>
+            {categoryChoices.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.known ? c.name : t('smartCharging.profiles.editor.unknownCategory', { id: c.id })}
+              </option>
+            ))}
+          </select>
           {msg('category')}
         </Field>
         <Field label={te('purpose')}>
