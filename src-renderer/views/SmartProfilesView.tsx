@@ -541,6 +541,9 @@ export function SmartProfilesView() {
   }, [refresh, linkOpen]);
 
   const profiles = useMemo(() => library?.profiles ?? [], [library]);
+  // Categories by name (the project's badge categories); an id the project lacks shows as is.
+  const { data: categoryList } = useCommand('listBadgeCategories', {});
+  const categoryNames = useMemo(() => new Map((categoryList?.categories ?? []).map((c) => [c.category.id, c.category.name])), [categoryList]);
   const placed = useMemo(() => {
     const map = new Map<number, number>();
     for (const u of library?.uploads ?? []) if (u.outcome === 'accepted') map.set(u.profileId, (map.get(u.profileId) ?? 0) + 1);
@@ -550,7 +553,13 @@ export function SmartProfilesView() {
     () => [
       { id: 'id', label: t('smartCharging.profiles.columns.id'), width: '3rem', align: 'end', sortValue: (p) => p.id, render: (p) => <span className="num">{p.id}</span> },
       { id: 'name', label: t('smartCharging.profiles.columns.name'), sortValue: (p) => p.name, render: (p) => p.name },
-      { id: 'category', label: t('smartCharging.profiles.columns.category'), width: '5.5rem', sortValue: (p) => p.category, render: (p) => p.category ?? DASH },
+      {
+        id: 'category',
+        label: t('smartCharging.profiles.columns.category'),
+        width: '7rem',
+        sortValue: (p) => (p.category === undefined ? null : (categoryNames.get(p.category) ?? p.category)),
+        render: (p) => (p.category === undefined ? DASH : <span title={p.category}>{categoryNames.get(p.category) ?? p.category}</span>),
+      },
       { id: 'purpose', label: t('smartCharging.profiles.columns.purpose'), width: '7rem', sortValue: (p) => p.purpose, csvValue: (p) => p.purpose, render: (p) => <span title={t(`smartCharging.profiles.purpose.${p.purpose}`)}>{t(`smartCharging.profiles.purposeShort.${p.purpose}`)}</span> },
       { id: 'stackLevel', label: t('smartCharging.profiles.columns.stackLevel'), width: '6rem', align: 'end', sortValue: (p) => p.stackLevel, render: (p) => <span className="num">{p.stackLevel}</span> },
       { id: 'kind', label: t('smartCharging.profiles.columns.kind'), width: '6rem', sortValue: (p) => p.kind, render: (p) => `${t(`smartCharging.profiles.kind.${p.kind}`)}${p.recurrency ? ` · ${t(`smartCharging.profiles.recurrency.${p.recurrency}`)}` : ''}` },
@@ -559,7 +568,7 @@ export function SmartProfilesView() {
       { id: 'validity', label: t('smartCharging.profiles.columns.validity'), width: '7rem', sortValue: (p) => p.validFrom ?? '', csvValue: (p) => validityText(p, t, locale), render: (p) => validityText(p, t, locale) },
       { id: 'uploads', label: t('smartCharging.profiles.columns.uploads'), width: '5.5rem', align: 'end', sortValue: (p) => placed.get(p.id) ?? 0, render: (p) => <span className="num">{placed.get(p.id) ?? 0}</span> },
     ],
-    [t, locale, placed],
+    [t, locale, placed, categoryNames],
   );
   const filtered = useMemo(() => {
     const needle = search.trim().toLowerCase();
