@@ -32,6 +32,14 @@ import type {
 export type CommandRunner = (stationId: string, command: StationCommand, operator: string) => Promise<CommandResult>;
 
 export const SMART_CHARGING_OPERATOR = 'smart charging';
+
+/** A command about a session the controller does not allocate (no running transaction in its groups). */
+export class SessionNotControlledError extends Error {
+  constructor(transactionId: number) {
+    super(`transaction ${transactionId} is not a running session under smart charging`);
+    this.name = 'SessionNotControlledError';
+  }
+}
 const VOLTAGE_V = 230;
 /** Past sessions read per badge and per station for the history estimates (history.ts). */
 const HISTORY_PER_BADGE = 20;
@@ -567,10 +575,12 @@ export class AllocationController {
   async setOperatorNeeds(transactionId: number, entry: { departureAt: string | null; energyWh: number | null }, operator: string): Promise<OperatorNeeds | null> {
     const id = String(transactionId);
     const session = this.demand(Date.now()).sessions.find((s) => s.id === id);
-    if (!session) throw new Error(`transaction ${transactionId} is not a running session under smart charging`);
-    if (entry.departureAt === null && entry.energyWh === null) this.operatorNeeds.delete(id);
+    if (!session) throw new SessionNotControlledError(transactionId);
+    // Stored first, then applied: an entry the data folder could not keep is not acknowledged.
+    const next = new Map(this.operatorNeeds);
+    if (entry.departureAt === null && entry.energyWh === null) next.delete(id);
     else {
-      this.operatorNeeds.set(id, {
+      next.set(id, {
         departureAt: entry.departureAt === null ? null : new Date(entry.departureAt).toISOString(),
         energyWh: entry.energyWh,
         deliveredWhAtEntry: session.energyDeliveredWh ?? 0,
@@ -578,7 +588,9 @@ export class AllocationController {
         setAt: new Date().toISOString(),
       });
     }
-    this.options.operatorNeedsStore.save(Object.fromEntries(this.operatorNeeds));
+    this.options.operatorNeedsStore.save(Object.fromEntries(next));
+    this.operatorNeeds.clear();
+    for (const [k, v] of next) this.operatorNeeds.set(k, v);
     await this.allocateNow();
     return this.operatorNeeds.get(id) ?? null;
   }

@@ -36,4 +36,4 @@ export type {
   Station,
   StrategyName,
 } from './types.ts';
-export { AllocationController, stationModel, SMART_CHARGING_OPERATOR, type AllocationView, type GroupView, type GroupLimit, type PushState, type ControllerOptions } from './controller.ts';
+export { AllocationController, SessionNotControlledError, stationModel, SMART_CHARGING_OPERATOR, type AllocationView, type GroupView, type GroupLimit, type PushState, type ControllerOptions } from './controller.ts';

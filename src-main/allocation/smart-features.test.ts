@@ -246,6 +246,31 @@ describe('badge categories and operator needs', () => {
   });
 });
 
+describe('operator needs that cannot be stored', () => {
+  it('are refused with a clear error and change nothing', async () => {
+    const failingStore = {
+      load: () => ({}),
+      save: () => {
+        throw new Error('ENOSPC: no space left on device');
+      },
+    };
+    const sup = await startTestSupervisor({ project: PROJECT, smartCharging: true, smartChargingOptions: { debounceMs: 50, periodMs: 300, operatorNeedsStore: failingStore } });
+    cleanups.push(() => sup.dispose());
+    const { stations, stop } = await startAcStations(sup.ocppUrl, STATIONS.slice(0, 1));
+    cleanups.push(stop);
+    const [sim] = stations as [SimulatedStation];
+    sim.plugIn(1);
+    expect((await sim.startCharging(1, 'FLEET')).accepted).toBe(true);
+    const tx = await eventually(() => sup.registry.get('LIB-16')?.connectors[0]?.transactionId ?? null, 10_000);
+    await eventually(() => (sup.smartCharging?.view().needs[String(tx)] ? true : null), 10_000);
+    const refused = await rest(sup, 'PUT', `/api/v1/sessions/${tx}/needs`, { departureAt: null, energyWh: 5_000 });
+    expect(refused.status).toBe(503);
+    expect(JSON.stringify(refused.json)).toMatch(/could not be stored in the data folder \(ENOSPC: no space left on device\); nothing changed/);
+    await sup.smartCharging?.allocateNow();
+    expect((await sup.api.dispatch('getAllocation', {})).needs[String(tx)]).toMatchObject({ operator: null, energySource: null });
+  });
+});
+
 describe('staggered-start settings', () => {
   it('are refused when inconsistent, applied to the controller at once, and kept across a restart', async () => {
     const sup = await startTestSupervisor({ project: PROJECT, smartCharging: true, smartChargingOptions: { debounceMs: 50, periodMs: 60_000 } });

@@ -20,7 +20,7 @@ import {
 import { AlarmRuleRejected, DEFAULT_ALARM_RULES, UnknownAlarmRule, type AlarmRuleEditor, type AlarmService } from '../alarms/index.ts';
 import { NotificationSettingsRejected, type NotificationSettingsEditor } from './notification-settings.ts';
 import type { AccountService, BadgeList, DownloadTickets } from '../auth/index.ts';
-import { ProfileLibraryError, type AllocationController, type ProfileLibrary } from '../allocation/index.ts';
+import { ProfileLibraryError, SessionNotControlledError, type AllocationController, type ProfileLibrary } from '../allocation/index.ts';
 import { GroundPlanError, ProjectError, loadTemplateLibrary, maskSecrets, runSelfTest, selfTestHtml, type GroundPlanStore, type ProjectWorkspace, type SelfTestReport } from '../project/index.ts';
 import type { Archive } from '../archive/index.ts';
 import type { CentralSystem, FrameWatches } from '../ocpp/index.ts';
@@ -353,7 +353,9 @@ export function createApi(services: ApiServices) {
         const operator = await c.setOperatorNeeds(transactionId, { departureAt, energyWh }, who(ctx));
         return { transactionId, operator };
       } catch (error) {
-        throw new ApiError('Conflict', error instanceof Error ? error.message : String(error));
+        if (error instanceof SessionNotControlledError) throw new ApiError('Conflict', error.message);
+        // Not stored (data folder full or read-only): not applied either.
+        throw new ApiError('Unavailable', `The session needs could not be stored in the data folder (${error instanceof Error ? error.message : String(error)}); nothing changed`);
       }
     },
     previewAllocation: ({ limits = [], modes = [] }) => {
