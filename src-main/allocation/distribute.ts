@@ -158,8 +158,36 @@ export function distributeWeighted(p: Problem): Distribution {
   }
   const admitted = admittedAll.subarray(0, admittedCount);
   roundAndTopUp(p, admitted, level, value);
+  admitAfterRounding(p, order, value, blockedBy);
   grantIdleMinimums(p, value, blockedBy);
   return { value, blockedBy };
+}
+
+/**
+ * A minimum refused while the more urgent bands held fractions of a step that the rounding then
+ * freed (a 6 A minimum against 5.996 A left): in the same order, each such load gets its
+ * minimum if it fits now, and every further step that fits — power no admitted load can take.
+ */
+function admitAfterRounding(p: Problem, order: Int32Array, value: Float64Array, blockedBy: Int32Array): void {
+  let any = false;
+  for (const i of order) if (blockedBy[i] !== -1 && !p.idle[i]) any = true;
+  if (!any) return;
+  const slack = rowSlack(p, value);
+  for (const i of order) {
+    if (p.idle[i] || blockedBy[i] === -1) continue;
+    const lo = p.lo[i] as number;
+    if (refusingRow(p, i, lo, slack) >= 0) continue;
+    take(p, i, lo, slack);
+    const st = p.step[i] as number;
+    let steps = Math.floor(((p.hi[i] as number) - lo) / st + EPS);
+    for (let k = p.start[i] as number; k < (p.end[i] as number) && steps > 0; k++) {
+      steps = Math.min(steps, Math.floor(((slack[p.row[k] as number] as number) + EPS) / ((p.coef[k] as number) * st) + EPS));
+    }
+    const more = Math.max(0, steps) * st;
+    take(p, i, more, slack);
+    value[i] = Math.max(lo, floorToStep(lo + more, st));
+    blockedBy[i] = -1;
+  }
 }
 
 

@@ -218,6 +218,23 @@ describe('least laxity first (urgency bands)', () => {
   });
 });
 
+describe('rounding between bands', () => {
+  it('gives a relaxed session its minimum from the fraction of a step an urgent one could not use', () => {
+    // The urgent car is held by a 2,761 W sub-feeder (12.004 A): its share is 12 A once on the
+    // 1 A grid, which leaves exactly 6 A on the 18 A feeder for the relaxed car's 6 A minimum.
+    const tree: ElectricalNode = {
+      id: 'feeder',
+      maxA: [18, 18, 18],
+      stations: [ac('RELAXED', { phases: 1, maxA: 6, stepA: 1 })],
+      children: [{ id: 'sub', maxW: 2761, stations: [ac('URGENT', { phases: 1, maxA: 20, stepA: 1 })] }],
+    };
+    const sessions = [session('urgent', 'URGENT', { departureAt: NOW + 10 * MINUTE, energyRequestWh: 10_000 }), session('relaxed', 'RELAXED')];
+    const result = byId(safe(tree, sessions, allocate(tree, sessions, { now: NOW }, {})));
+    expect(result.urgent?.value).toBe(12);
+    expect(result.relaxed).toMatchObject({ value: 6, paused: false });
+  });
+});
+
 describe('closed loop on measured power', () => {
   const tree = feeder(32, [ac('S1', { maxA: 32 }), ac('S2', { maxA: 32 })]);
   const sessions = [session('slow', 'S1'), session('other', 'S2')];
