@@ -80,6 +80,7 @@ export function observationsFromDomainEvent(event: DomainEvent): AlarmObservatio
     case 'notification':
     case 'ocppFrame':
     case 'projectApplied':
+    case 'projectSaved':
       return [];
   }
 }

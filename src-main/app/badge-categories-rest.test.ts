@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProjectWorkspace } from '../project/index.ts';
 import { checkProject, loadProject, toRuntimeProject } from '../project/index.ts';
-import { DEMO_PROJECT, restCall, startTestSupervisor, type TestSupervisor } from './test-support.ts';
+import { DEMO_PROJECT, eventually, restCall, startTestSupervisor, type TestSupervisor } from './test-support.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -35,6 +35,24 @@ async function tokenOf(sup: TestSupervisor, username: string, role: 'viewer' | '
 
 const versions = async (sup: TestSupervisor) => (await restCall<ProjectVersionInfo[]>(sup, 'GET', '/project/versions')).body;
 const categories = async (sup: TestSupervisor) => (await restCall<BadgeCategoryList>(sup, 'GET', '/project/badge-categories')).body;
+
+describe('saved project versions', () => {
+  it('are announced on the bus, applied (an edit) or not (a restore), so every client’s version list follows', async () => {
+    const sup = await start();
+    const saved: number[] = [];
+    const applied: Array<number | null> = [];
+    sup.bus.subscribe((e) => {
+      if (e.type === 'projectSaved') saved.push(e.version);
+      if (e.type === 'projectApplied') applied.push(e.version);
+    });
+    expect((await restCall(sup, 'PUT', '/project/badge-categories/staff?create=true', { json: { name: 'Staff' } })).status).toBe(200);
+    expect((await restCall(sup, 'POST', '/project/versions/1/restore')).status).toBe(200);
+    await eventually(() => saved.length === 2 || null, 5000);
+    expect(saved).toEqual([2, 3]);
+    // The edit ran at once; the restored version waits for an Apply.
+    expect(applied).toEqual([2]);
+  });
+});
 
 describe('badge categories over REST', () => {
   it('creates, edits and deletes a category: each a version applied at once, audited', async () => {

@@ -177,6 +177,8 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
   });
   const accounts = new AccountService(archive);
   const workspace = await ProjectWorkspace.open(join(options.dataDir, 'project'), options.projectSource ?? null);
+  // Every client's version list follows a save, applied or not (an applied one also sends projectApplied).
+  workspace.onSaved = (version) => bus.publish({ type: 'projectSaved', version: version.id });
   // The first start with sign-in required creates the administrator (password given or generated, printed once).
   let adminPassword: string | null = null;
   if (!accounts.hasAccounts() && (options.loginRequired || options.adminPassword)) {

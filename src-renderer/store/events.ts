@@ -44,6 +44,8 @@ export function connectStores(client: SupervisorClient): () => void {
     useAlarms.getState().applyEvents(batch);
     // Another project version runs: what is drawn from the project is read again.
     if (batch.some((e) => e.type === 'projectApplied')) reloadProjectViews();
+    // A version saved elsewhere and not applied (yet): the project screen's version list follows.
+    else if (batch.some((e) => e.type === 'projectSaved') && useProject.getState().loaded) void useProject.getState().reload();
     for (const listener of extraListeners) listener(batch);
   };
   const offEvent = client.onEvent((event) => {

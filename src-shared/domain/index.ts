@@ -262,6 +262,8 @@ export type DomainEvent =
   | { type: 'badge'; badge: Badge }
   | { type: 'ocppFrame'; frame: OcppFrameRecord }
   /** Another project version runs (live apply): screens built from the project reload it. */
-  | { type: 'projectApplied'; version: number | null };
+  | { type: 'projectApplied'; version: number | null }
+  /** A project version was saved (edit, wizard, import, restore, bundle), applied or not. */
+  | { type: 'projectSaved'; version: number };
 
 export type DomainEventType = DomainEvent['type'];
