@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { ChargingProfileDefinition, CommandResult, ProfileConflict, ProfileUpload, StationCommand } from '../../src-shared/domain/index.ts';
 import { findConflicts, validateProfile, validateTarget, type ProfileFieldError } from './library.ts';
+import { ApiError, type RefusalCode } from '../../src-shared/api/index.ts';
 
 export type ProfileCommandRunner = (stationId: string, command: StationCommand, operator: string) => Promise<CommandResult>;
 
@@ -22,14 +23,13 @@ interface LibraryFile {
 }
 
 /** Thrown for a request that must change nothing; `fields` point at what to fix. */
-export class ProfileLibraryError extends Error {
-  readonly code: 'BadRequest' | 'NotFound' | 'Conflict';
+export class ProfileLibraryError extends ApiError {
+  declare readonly code: RefusalCode;
   readonly fields: ProfileFieldError[];
   readonly conflicts: ProfileConflict[];
-  constructor(code: 'BadRequest' | 'NotFound' | 'Conflict', message: string, fields: ProfileFieldError[] = [], conflicts: ProfileConflict[] = []) {
-    super(message);
+  constructor(code: RefusalCode, message: string, fields: ProfileFieldError[] = [], conflicts: ProfileConflict[] = []) {
+    super(code, message);
     this.name = 'ProfileLibraryError';
-    this.code = code;
     this.fields = fields;
     this.conflicts = conflicts;
   }

@@ -20,8 +20,8 @@ import {
 import { AlarmRuleRejected, DEFAULT_ALARM_RULES, UnknownAlarmRule, type AlarmRuleEditor, type AlarmService } from '../alarms/index.ts';
 import { NotificationSettingsRejected, type NotificationSettingsEditor } from './notification-settings.ts';
 import type { AccountService, BadgeList, DownloadTickets } from '../auth/index.ts';
-import { ProfileLibraryError, SessionNotControlledError, type AllocationController, type ProfileLibrary } from '../allocation/index.ts';
-import { GroundPlanError, ProjectError, loadTemplateLibrary, maskSecrets, runSelfTest, selfTestHtml, type GroundPlanStore, type ProjectWorkspace, type SelfTestReport } from '../project/index.ts';
+import { SessionNotControlledError, type AllocationController, type ProfileLibrary } from '../allocation/index.ts';
+import { ProjectError, loadTemplateLibrary, maskSecrets, runSelfTest, selfTestHtml, type GroundPlanStore, type ProjectWorkspace, type SelfTestReport } from '../project/index.ts';
 import type { Archive } from '../archive/index.ts';
 import type { CentralSystem, FrameWatches } from '../ocpp/index.ts';
 import { maskFrameSecrets, maskPayloadSecrets } from '../ocpp/index.ts';
@@ -30,10 +30,10 @@ import type { StationRegistry } from '../stations/index.ts';
 import type { EnergyWorker } from '../energy/index.ts';
 import type { LiveProject } from './live-project.ts';
 // Template library, project bundle, add EV charging (issue 7)
-import { ProjectEditor, TemplateEditError, type ChargingLibrary } from '../project/index.ts';
-import { SymbolError, SymbolStore } from '../project/index.ts';
+import { ProjectEditor, type ChargingLibrary } from '../project/index.ts';
+import { SymbolStore } from '../project/index.ts';
 // Badge categories (issue 4)
-import { BadgeCategoryEditor, BadgeCategoryError } from '../project/index.ts';
+import { BadgeCategoryEditor } from '../project/index.ts';
 
 export interface ApiServices {
   registry: StationRegistry;
@@ -146,15 +146,6 @@ export function powerHistory(archive: Archive, stationId: string, fromMs: number
 
 export function createApi(services: ApiServices) {
   const { registry, archive, badges, central, alarms, accounts, workspace, profiles, live } = services;
-  /** Library errors carry the field or clash to fix: the caller's, with the right code. */
-  const libraryCall = async <T>(work: () => Promise<T> | T): Promise<T> => {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof ProfileLibraryError) throw new ApiError(error.code, error.message);
-      throw error;
-    }
-  };
   const controller = () => {
     const smartCharging = services.smartCharging();
     if (!smartCharging) throw new ApiError('Unavailable', 'Smart charging is off (no electrical groups in the project, or --no-smart-charging)');
@@ -164,7 +155,11 @@ export function createApi(services: ApiServices) {
     if (!controller().hasGroup(groupId)) throw new ApiError('NotFound', `No electrical group ${groupId}`);
     return groupId;
   };
-  /** Project errors (bad answers, bad rows, missing versions) are the caller's to fix: 400 with the details. */
+  /**
+   * Project errors (bad answers, bad rows, missing versions) are the caller's to fix: 400 with the
+   * details. The services' own refusals (ApiError subclasses: GroundPlanError, SymbolError,
+   * TemplateEditError, BadgeCategoryError, ProfileLibraryError) carry their code and pass as they are.
+   */
   const projectCall = async <T>(work: () => Promise<T>): Promise<T> => {
     try {
       return await work();
@@ -173,27 +168,9 @@ export function createApi(services: ApiServices) {
       throw error;
     }
   };
-  /** Ground-plan errors name the park, station or coordinate to fix. */
-  const groundPlanCall = async <T>(work: () => Promise<T>): Promise<T> => {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof GroundPlanError) throw new ApiError(error.code, error.message);
-      throw error;
-    }
-  };
   const who = (ctx: CallContext) => ctx.principal?.username ?? 'unknown';
   // ---- Ground-plan symbol library (issue 7): saved as project versions, applied live ----
   const symbols = new SymbolStore({ workspace, runtime: () => live.runtime, live: { get version() { return live.version; }, apply: (id) => live.apply(id) } });
-  const symbolCall = async <T>(work: () => Promise<T>): Promise<T> => {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof SymbolError) throw new ApiError(error.code, error.message);
-      if (error instanceof ProjectError) throw new ApiError('BadRequest', error.message);
-      throw error;
-    }
-  };
   /** Refused rules and settings are the caller's to fix: 400 naming every problem; unknown rules 404. */
   const editorCall = async <T>(work: () => Promise<T>): Promise<T> => {
     try {
@@ -214,26 +191,9 @@ export function createApi(services: ApiServices) {
   const editor = new ProjectEditor(workspace);
   /** The EV-charging library "add EV charging" merges: the shipped templates and the default alarm rules. */
   const chargingLibrary = (): ChargingLibrary => ({ templates: loadTemplateLibrary(), alarmRules: structuredClone(DEFAULT_ALARM_RULES) as unknown as ChargingLibrary['alarmRules'] });
-  /** Template edits name the field or the stations in the way; project errors are the caller's to fix. */
-  const editCall = async <T>(work: () => Promise<T>): Promise<T> => {
-    try {
-      return await projectCall(work);
-    } catch (error) {
-      if (error instanceof TemplateEditError) throw new ApiError(error.code, error.message);
-      throw error;
-    }
-  };
 
   // ---- Badge categories (issue 4): edits are project versions, applied live like templates ----
   const categoryEditor = new BadgeCategoryEditor(workspace, () => badges.list(), () => live.runtime);
-  const categoryCall = async <T>(work: () => Promise<T>): Promise<T> => {
-    try {
-      return await projectCall(work);
-    } catch (error) {
-      if (error instanceof BadgeCategoryError) throw new ApiError(error.code, error.message);
-      throw error;
-    }
-  };
   /** A library profile is meant for one of the running project's badge categories, or none: the message when not. */
   const unknownProfileCategory = (category: string | undefined): string | null => {
     if (category === undefined) return null;
@@ -251,15 +211,15 @@ export function createApi(services: ApiServices) {
     return badges.put(badge);
   };
   const categoryHandlers: Pick<Handlers, 'listBadgeCategories' | 'checkBadgeCategory' | 'putBadgeCategory' | 'deleteBadgeCategory'> = {
-    listBadgeCategories: () => categoryCall(() => categoryEditor.list()),
-    checkBadgeCategory: ({ category, create }) => categoryCall(async () => ({ problems: await categoryEditor.check(category, create) })),
+    listBadgeCategories: () => projectCall(() => categoryEditor.list()),
+    checkBadgeCategory: ({ category, create }) => projectCall(async () => ({ problems: await categoryEditor.check(category, create) })),
     putBadgeCategory: ({ category, create, baseVersion }, ctx) =>
-      categoryCall(async () => {
+      projectCall(async () => {
         const version = await categoryEditor.put(category, who(ctx), { create, baseVersion });
         return { version, applied: await live.apply(version.id) };
       }),
     deleteBadgeCategory: ({ categoryId, baseVersion }, ctx) =>
-      categoryCall(async () => {
+      projectCall(async () => {
         const version = await categoryEditor.remove(categoryId, who(ctx), baseVersion);
         return { version, applied: await live.apply(version.id) };
       }),
@@ -387,12 +347,12 @@ export function createApi(services: ApiServices) {
     putChargingProfile: (profile) => {
       const unknown = unknownProfileCategory(profile.category);
       if (unknown) throw new ApiError('BadRequest', `category: ${unknown}; nothing was saved`);
-      return libraryCall(() => profiles.put(profile));
+      return profiles.put(profile);
     },
-    deleteChargingProfile: ({ id, clearFromStations }, ctx) => libraryCall(async () => ({ id, cleared: await profiles.remove(id, clearFromStations ?? false, who(ctx)) })),
+    deleteChargingProfile: async ({ id, clearFromStations }, ctx) => ({ id, cleared: await profiles.remove(id, clearFromStations ?? false, who(ctx)) }),
     uploadChargingProfile: ({ id, targets, force }, ctx) => {
       for (const t of targets) stationOr404(t.stationId);
-      return libraryCall(() => profiles.upload(id, targets, force ?? false, who(ctx)));
+      return profiles.upload(id, targets, force ?? false, who(ctx));
     },
     // ---- Overview (hypervision) and energy dashboard ----
     listSites: () => services.energy.listSites(),
@@ -450,39 +410,39 @@ export function createApi(services: ApiServices) {
       return { html: selfTestHtml(lastSelfTest, services.info().projectName ?? 'project') };
     },
     // --- Ground plans per park: positions from the project, edit mode, backgrounds (issue 3) ---
-    listGroundPlans: () => groundPlanCall(() => services.groundPlans.list()),
+    listGroundPlans: () => projectCall(() => services.groundPlans.list()),
     getGroundPlanBackground: ({ parkId }) =>
-      groundPlanCall(async () => {
+      projectCall(async () => {
         const { bytes: _bytes, ...background } = await services.groundPlans.background(parkId);
         return background;
       }),
-    saveGroundPlan: (request, ctx) => groundPlanCall(() => projectCall(() => services.groundPlans.save(request, who(ctx)))),
+    saveGroundPlan: (request, ctx) => projectCall(() => projectCall(() => services.groundPlans.save(request, who(ctx)))),
     // ---- Template library, project bundle, add EV charging (issue 7) ----
     // A saved template or merged library is a new version, applied to the running supervisor at once.
-    listProjectTemplates: () => editCall(() => editor.templates()),
-    checkTemplate: ({ template, create }) => editCall(() => editor.checkTemplate(template, create ?? false)),
+    listProjectTemplates: () => projectCall(() => editor.templates()),
+    checkTemplate: ({ template, create }) => projectCall(() => editor.checkTemplate(template, create ?? false)),
     saveTemplate: ({ template, create, baseVersion }, ctx) =>
-      editCall(async () => {
+      projectCall(async () => {
         const { version, changes } = await editor.saveTemplate(template, create ?? false, who(ctx), baseVersion);
         return { version, changes, applied: await live.apply(version.id) };
       }),
     deleteTemplate: ({ templateId, baseVersion }, ctx) =>
-      editCall(async () => {
+      projectCall(async () => {
         const { version } = await editor.deleteTemplate(templateId, who(ctx), baseVersion);
         return { version, applied: await live.apply(version.id) };
       }),
-    exportProjectBundle: () => editCall(() => editor.exportBundle()),
-    importProjectBundle: ({ content, fileName }, ctx) => editCall(() => editor.importBundle(content, who(ctx), fileName ?? 'bundle')),
-    previewAddCharging: (request) => editCall(() => editor.previewAddCharging(chargingLibrary(), request)),
+    exportProjectBundle: () => projectCall(() => editor.exportBundle()),
+    importProjectBundle: ({ content, fileName }, ctx) => projectCall(() => editor.importBundle(content, who(ctx), fileName ?? 'bundle')),
+    previewAddCharging: (request) => projectCall(() => editor.previewAddCharging(chargingLibrary(), request)),
     addCharging: (request, ctx) =>
-      editCall(async () => {
+      projectCall(async () => {
         const { report, version } = await editor.addCharging(chargingLibrary(), who(ctx), request);
         return { report, version, applied: version ? await live.apply(version.id) : null };
       }),
     // ---- Ground-plan symbol library (issue 7) ----
-    listSymbols: () => symbolCall(() => symbols.list()),
-    putSymbol: ({ symbol, baseVersion }, ctx) => symbolCall(() => symbols.put(symbol, who(ctx), baseVersion)),
-    deleteSymbol: ({ id, baseVersion }, ctx) => symbolCall(() => symbols.delete(id, who(ctx), baseVersion)),
+    listSymbols: () => projectCall(() => symbols.list()),
+    putSymbol: ({ symbol, baseVersion }, ctx) => projectCall(() => symbols.put(symbol, who(ctx), baseVersion)),
+    deleteSymbol: ({ id, baseVersion }, ctx) => projectCall(() => symbols.delete(id, who(ctx), baseVersion)),
   };
 
   let lastSelfTest: SelfTestReport | null = null;

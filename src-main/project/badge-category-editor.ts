@@ -8,15 +8,15 @@ import type { BadgeCategoryList } from '../../src-shared/api/badge-categories.ts
 import { ProjectError } from './errors.ts';
 import { checkProject } from './load.ts';
 import type { ProjectWorkspace } from './workspace.ts';
+import { ApiError, type RefusalCode } from '../../src-shared/api/index.ts';
 
 /** A refused category edit: the code says whose fault, the problems which field. */
-export class BadgeCategoryError extends Error {
-  readonly code: 'BadRequest' | 'NotFound' | 'Conflict';
+export class BadgeCategoryError extends ApiError {
+  declare readonly code: RefusalCode;
   readonly problems: readonly BadgeCategoryProblem[];
-  constructor(code: 'BadRequest' | 'NotFound' | 'Conflict', message: string, problems: readonly BadgeCategoryProblem[] = []) {
-    super(message);
+  constructor(code: RefusalCode, message: string, problems: readonly BadgeCategoryProblem[] = []) {
+    super(code, message);
     this.name = 'BadgeCategoryError';
-    this.code = code;
     this.problems = problems;
   }
 }

@@ -4,6 +4,7 @@
 // nothing. The I/O shell (versions, background files) is ground-plan-store.ts.
 import type { GroundPlanInfo, GroundPlanPlacement } from '../../src-shared/api/index.ts';
 import type { ProjectFile, ProjectFileV2 } from '../../src-shared/project/index.ts';
+import { ApiError, type RefusalCode } from '../../src-shared/api/index.ts';
 
 /** Width ÷ height of every plan (projects do not carry a plan size yet). */
 export const GROUND_PLAN_ASPECT = 16 / 9;
@@ -13,11 +14,10 @@ export function groundPlanBackgroundPath(parkId: string): string {
   return `/api/v1/ground-plans/${encodeURIComponent(parkId)}/background`;
 }
 
-export class GroundPlanError extends Error {
-  readonly code: 'BadRequest' | 'NotFound' | 'Conflict';
-  constructor(code: 'BadRequest' | 'NotFound' | 'Conflict', message: string) {
-    super(message);
-    this.code = code;
+export class GroundPlanError extends ApiError {
+  declare readonly code: RefusalCode;
+  constructor(code: RefusalCode, message: string) {
+    super(code, message);
     this.name = 'GroundPlanError';
   }
 }

@@ -16,14 +16,14 @@ import {
   type SymbolLibraryInfo,
 } from '../../src-shared/project/index.ts';
 import { planSymbolSchema, schemaProblems, type ProjectProblem } from './schema.ts';
+import { ApiError, type RefusalCode } from '../../src-shared/api/index.ts';
 
 export const DEFAULT_SYMBOL_DIR = resolve(fileURLToPath(import.meta.url), '../../../assets/symbols');
 
-export class SymbolError extends Error {
-  readonly code: 'BadRequest' | 'NotFound' | 'Conflict';
-  constructor(code: 'BadRequest' | 'NotFound' | 'Conflict', message: string) {
-    super(message);
-    this.code = code;
+export class SymbolError extends ApiError {
+  declare readonly code: RefusalCode;
+  constructor(code: RefusalCode, message: string) {
+    super(code, message);
     this.name = 'SymbolError';
   }
 }

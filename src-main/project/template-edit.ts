@@ -7,15 +7,15 @@ import { jsonDiff } from './diff.ts';
 import { ProjectError } from './errors.ts';
 import { checkProject } from './load.ts';
 import { OVERRIDABLE_FIELDS, resolveStation, templateProblems } from './templates.ts';
+import { ApiError, type RefusalCode } from '../../src-shared/api/index.ts';
 
 /** A refused template edit: the code says whose fault (BadRequest, NotFound, Conflict), the message what to do. */
-export class TemplateEditError extends Error {
-  readonly code: 'BadRequest' | 'NotFound' | 'Conflict';
+export class TemplateEditError extends ApiError {
+  declare readonly code: RefusalCode;
   readonly problems: readonly TemplateProblem[];
-  constructor(code: 'BadRequest' | 'NotFound' | 'Conflict', message: string, problems: readonly TemplateProblem[] = []) {
-    super(message);
+  constructor(code: RefusalCode, message: string, problems: readonly TemplateProblem[] = []) {
+    super(code, message);
     this.name = 'TemplateEditError';
-    this.code = code;
     this.problems = problems;
   }
 }

@@ -483,6 +483,13 @@ export interface ApiClient {
   onConnection(listener: (connected: boolean) => void): () => void;
 }
 
+/** The codes of a request refused for a reason the caller can fix (services' own refusals). */
+export type RefusalCode = Extract<ApiErrorCode, 'BadRequest' | 'NotFound' | 'Conflict'>;
+
+/**
+ * A refused command: its code (the HTTP status follows) and what to do. Services throw their own
+ * subclasses (GroundPlanError, ProfileLibraryError...), which reach the caller as they are.
+ */
 export class ApiError extends Error {
   readonly code: ApiErrorCode;
   constructor(code: ApiErrorCode, message: string) {
