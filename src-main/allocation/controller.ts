@@ -159,6 +159,8 @@ export class AllocationController {
   /** Badge categories of the running project, and the category of each badge it lists. */
   private readonly categories = new Map<string, BadgeCategory>();
   private readonly badgeCategory = new Map<string, string>();
+  /** The categories' priority weights (AllocationSettings.priorityWeights), from the project. */
+  private categoryWeights: Record<string, number> = {};
   /** Per session (transaction id): what an operator entered; kept until the transaction ends. */
   private readonly operatorNeeds = new Map<string, OperatorNeeds>();
   /** The sites' time zone (project settings), for categories' departure times of day. */
@@ -198,6 +200,7 @@ export class AllocationController {
     }
     this.categories.clear();
     for (const c of project.badgeCategories ?? []) this.categories.set(c.id, c);
+    this.categoryWeights = categoryWeights(project.badgeCategories ?? []);
     this.timeZone = project.settings?.timeZone;
     this.badgeCategory.clear();
     for (const b of project.badges ?? []) if (b.category !== undefined) this.badgeCategory.set(b.idTag, b.category);
@@ -206,7 +209,7 @@ export class AllocationController {
   /** The engine's settings: the operator's, with the badge categories' priority weights. */
   private settings(): AllocationSettings {
     const settings = this.options.settings;
-    return { ...settings, priorityWeights: { ...categoryWeights([...this.categories.values()]), ...settings.priorityWeights } };
+    return { ...settings, priorityWeights: { ...this.categoryWeights, ...settings.priorityWeights } };
   }
 
   /**

@@ -1,6 +1,6 @@
 // Smart-charging settings the operator changes at run time (staggered start), kept in the
 // data directory so that a restart keeps them. Written atomically (temp file + rename).
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import type { OperatorNeeds, SmartChargingSettings } from '../../src-shared/api/index.ts';
 
 export const DEFAULT_SMART_CHARGING_SETTINGS: SmartChargingSettings = {
@@ -17,10 +17,22 @@ export function loadSmartChargingSettings(file: string): SmartChargingSettings {
   }
 }
 
-export function saveSmartChargingSettings(file: string, settings: SmartChargingSettings): void {
+/** Replaces `file` with `data` as JSON: written and synced to a temporary file, then renamed over it. */
+function writeJsonFile(file: string, data: unknown): void {
   const temp = `${file}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(settings, null, 2)}\n`);
+  const fd = openSync(temp, 'w');
+  try {
+    writeSync(fd, `${JSON.stringify(data, null, 2)}\n`);
+    // On disk before the rename: after a power cut the file is the old one or the new one, never empty.
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
   renameSync(temp, file);
+}
+
+export function saveSmartChargingSettings(file: string, settings: SmartChargingSettings): void {
+  writeJsonFile(file, settings);
 }
 
 /**
@@ -50,9 +62,7 @@ export function operatorNeedsFile(file: string, warn: (message: string) => void)
       }
     },
     save(needs) {
-      const temp = `${file}.tmp`;
-      writeFileSync(temp, `${JSON.stringify(needs, null, 2)}\n`);
-      renameSync(temp, file);
+      writeJsonFile(file, needs);
     },
   };
 }
