@@ -3,6 +3,7 @@
 // operator override on a charging session and back to automatic, a what-if preview that
 // changes nothing, a profile created in the editor (after a validation message), uploaded to
 // a station and accepted, a station's composite schedule drawn, and the French labels.
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { AllocationInfo, ChargingProfileLibrary, GroupInfo } from '../src-shared/api/index.ts';
@@ -114,6 +115,38 @@ describe('smart charging screen', () => {
     await page.click('[data-testid="needs-clear"]');
     await until('the entry forgotten', async () => (await server.rest<AllocationInfo>('/allocation')).needs[target.sessionId]?.operator === null);
     await until('no operator source in the table', async () => (await page.getAttribute(`[data-testid="needs-departure-${key}"]`, 'data-source')) !== 'operator');
+  });
+
+  test('the operator chooses the session columns: the table and its CSV export follow, the station stays, the choice survives a reload', async () => {
+    const headers = async () => (await page.$$eval('[data-testid="setpoints-table"] thead th', (ths) => ths.map((th) => (th.textContent ?? '').replace(/[▲▼↕]/g, '').trim())));
+    const exported = async () => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="setpoint-export"]')]);
+      return (readFileSync((await download.path()) as string, 'utf8').replace(/^\uFEFF/, '').split('\r\n')[0] ?? '').split(',');
+    };
+    // Defaults: the setpoint in W and the station's schedule check are hidden (the table fits a screen).
+    const before = await headers();
+    expect(before).toContain('Reason');
+    expect(before).not.toContain('Allowed power');
+    expect(await exported()).toEqual(before.filter((h) => h !== 'Actions'));
+    await page.click('[data-testid="setpoint-columns"]');
+    // The station identifies the row: it cannot be hidden.
+    expect(await page.isDisabled('[data-testid="setpoint-columns-menu"] input[data-column="station"]')).toBe(true);
+    await page.click('[data-testid="setpoint-columns-menu"] input[data-column="reason"]');
+    await page.click('[data-testid="setpoint-columns-menu"] input[data-column="allowed"]');
+    await page.keyboard.press('Escape');
+    const after = await headers();
+    expect(after).not.toContain('Reason');
+    expect(after).toContain('Allowed power');
+    expect(after[0]).toBe('Station');
+    expect(await exported()).toEqual(after.filter((h) => h !== 'Actions'));
+    await page.reload();
+    await page.waitForSelector('[data-testid="setpoints-table"] tbody tr[data-session]');
+    expect(await headers()).toEqual(after);
+    // Back to the defaults for the tests that follow.
+    await page.click('[data-testid="setpoint-columns"]');
+    await page.click('[data-testid="setpoint-columns-menu"] button');
+    await page.keyboard.press('Escape');
+    expect(await headers()).toEqual(before);
   });
 
   test('a preview of a lower limit shows the new setpoints and changes no group', async () => {

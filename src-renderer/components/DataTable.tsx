@@ -24,6 +24,8 @@ export interface DataTableProps<T> {
   label: string;
   testId?: string;
   className?: string;
+  /** Keeps the first column (what identifies a row) in view when a wide table scrolls sideways. */
+  stickyFirst?: boolean;
   /** Estimated row height in px before rows are measured (default 33; taller for stacked rows). */
   estimateRowHeight?: (row: T) => number;
 }
@@ -79,7 +81,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
 
   return (
     <div ref={frame} className={`table-wrap ${virtual ? 'virtual' : ''} ${props.className ?? ''}`} data-row-count={rows.length}>
-      <table className="data-table" aria-label={props.label} data-testid={props.testId} aria-rowcount={rows.length + 1}>
+      <table className={`data-table ${props.stickyFirst ? 'sticky-first' : ''}`} aria-label={props.label} data-testid={props.testId} aria-rowcount={rows.length + 1}>
         <colgroup>
           {columns.map((c) => (
             <col key={c.id} style={c.width ? { width: c.width } : undefined} />
@@ -92,7 +94,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
               const active = sort?.columnId === c.id;
               const ariaSort = active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : undefined;
               return (
-                <th key={c.id} scope="col" className={`align-${c.align ?? 'start'} ${c.className ?? ''}`} aria-sort={ariaSort} title={c.title}>
+                <th key={c.id} scope="col" className={`align-${c.align ?? 'start'} ${c.className ?? ''}`} aria-sort={ariaSort} title={c.title ?? c.label}>
                   {sortable ? (
                     <button type="button" className={`sort-button ${active ? 'active' : ''}`} onClick={() => onSort?.(c.id)} data-testid={`sort-${c.id}`}>
                       <span>{c.label}</span>

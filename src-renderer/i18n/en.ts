@@ -91,6 +91,9 @@ export const en = {
     sortAscending: 'sorted ascending',
     sortDescending: 'sorted descending',
     clear: 'Clear',
+    columns: 'Columns {{shown}}/{{total}}',
+    columnsTitle: 'Columns shown',
+    columnsReset: 'Default columns',
   },
   units: { kw: 'kW', kwh: 'kWh', percent: '%', a: 'A', s: 's' },
   errors: {
@@ -610,6 +613,7 @@ export const en = {
   // --- Smart-charging UI (issue 4): power management additions and the profile library ---
   smartCharging: {
     tabs: { power: 'Dynamic power', profiles: 'Profiles' },
+    actions: 'Actions',
     staggered: 'Staggered start · held until {{time}}',
     mode: {
       label: 'Control mode of {{group}}',

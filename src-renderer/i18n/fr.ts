@@ -92,6 +92,9 @@ export const fr: Translation = {
     sortAscending: 'tri croissant',
     sortDescending: 'tri décroissant',
     clear: 'Effacer',
+    columns: 'Colonnes {{shown}}/{{total}}',
+    columnsTitle: 'Colonnes affichées',
+    columnsReset: 'Colonnes par défaut',
   },
   units: { kw: 'kW', kwh: 'kWh', percent: '%', a: 'A', s: 's' },
   errors: {
@@ -561,7 +564,7 @@ export const fr: Translation = {
     noSessions: 'Aucune session de charge pilotée',
     paused: 'En pause',
     mode: { automatic: 'Automatique', manual: 'Manuel' },
-    columns: { station: 'Borne', connector: 'Connecteur', setpoint: 'Consigne', allowed: 'Puissance allouée', measured: 'Puissance mesurée', reason: 'Motif', push: 'Envoi du profil' },
+    columns: { station: 'Borne', connector: 'Connecteur', setpoint: 'Consigne', allowed: 'P. allouée', measured: 'P. mesurée', reason: 'Motif', push: 'Profil' },
     push: { accepted: 'Accepté', pending: 'En attente', rejected: 'Refusé', error: 'Erreur', none: 'Non envoyé' },
     reason: {
       where: { phase: '{{node}} phase {{phase}}', total: '{{node}} (puissance totale)' },
@@ -611,6 +614,7 @@ export const fr: Translation = {
   // --- Smart-charging UI (issue 4): power management additions and the profile library ---
   smartCharging: {
     tabs: { power: 'Puissance dynamique', profiles: 'Profils' },
+    actions: 'Actions',
     staggered: 'Démarrage échelonné · en attente jusqu’à {{time}}',
     mode: {
       label: 'Mode de pilotage de {{group}}',

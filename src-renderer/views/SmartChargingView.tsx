@@ -7,6 +7,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { AllocationInfo, AllocationPreview, GroupInfo, GroupLimitChange, SessionNeedsView } from '../../src-shared/api/index.ts';
+import { ColumnChooser, useColumnChoice } from '../components/ColumnChooser.tsx';
 import { DataTable, useSortedRows } from '../components/DataTable.tsx';
 import { Field, Panel } from '../components/Field.tsx';
 import { Pill } from '../components/StatusBadge.tsx';
@@ -28,6 +29,8 @@ import { SmartProfilesView } from './SmartProfilesView.tsx';
 import { StaggerPanel } from './SmartStaggerPanel.tsx';
 
 const REFRESH_MS = 2000;
+/** Session columns hidden until the operator shows them (Columns menu). */
+const DEFAULT_HIDDEN_SESSION_COLUMNS = ['allowed', 'schedule'];
 
 export function describeReason(reason: ReasonView, t: TFunction, nodeName: (id: string) => string, locale = 'en-GB'): string {
   const limit = reason.limit;
@@ -525,7 +528,7 @@ function PowerManagement() {
       {
         id: 'station',
         label: t('smart.columns.station'),
-        width: '8.5rem',
+        width: '7.5rem',
         sortValue: (s) => s.stationId,
         render: (s) => (
           <a className="station-link" href={`#/stations/${encodeURIComponent(s.stationId)}`}>
@@ -533,11 +536,11 @@ function PowerManagement() {
           </a>
         ),
       },
-      { id: 'connector', label: t('smart.columns.connector'), width: '6.5rem', align: 'center', sortValue: (s) => s.connectorId, render: (s) => s.connectorId },
+      { id: 'connector', label: t('smart.columns.connector'), width: '6rem', align: 'center', sortValue: (s) => s.connectorId, render: (s) => s.connectorId },
       {
         id: 'setpoint',
         label: t('smart.columns.setpoint'),
-        width: '8rem',
+        width: '7rem',
         align: 'end',
         sortValue: (s) => s.value,
         render: (s) => (
@@ -550,7 +553,7 @@ function PowerManagement() {
       {
         id: 'measured',
         label: t('smart.columns.measured'),
-        width: '9.5rem',
+        width: '8rem',
         align: 'end',
         sortValue: (s) => measuredW(s),
         render: (s) => {
@@ -561,13 +564,13 @@ function PowerManagement() {
       {
         id: 'reason',
         label: t('smart.columns.reason'),
-        // A width of its own: with the needs columns the table is wider than most screens and
-        // scrolls sideways; a column without one would be squeezed to nothing.
-        width: '16rem',
+        // A width of its own, or a table wider than the screen would squeeze it to nothing; the
+        // widths add up to a 1600 px screen's panel with the default columns (long reasons in a tooltip).
+        width: '12rem',
         sortValue: (s) => s.reason.kind,
         csvValue: (s) => describeReason(s.reason, t, nodeName, locale),
         render: (s) => (
-          <span data-reason={s.reason.kind} data-testid={`setpoint-reason-${s.stationId}-${s.connectorId}`}>
+          <span data-reason={s.reason.kind} title={describeReason(s.reason, t, nodeName, locale)} data-testid={`setpoint-reason-${s.stationId}-${s.connectorId}`}>
             {describeReason(s.reason, t, nodeName, locale)}
           </span>
         ),
@@ -590,7 +593,7 @@ function PowerManagement() {
       {
         id: 'departure',
         label: t('sessionNeeds.columns.departure'),
-        width: '9.5rem',
+        width: '8.5rem',
         sortValue: (s) => info?.needs[s.sessionId]?.departureAt ?? null,
         csvValue: (s) => info?.needs[s.sessionId]?.departureAt ?? '',
         render: (s) => {
@@ -601,7 +604,7 @@ function PowerManagement() {
       {
         id: 'eta',
         label: t('sessionNeeds.columns.eta'),
-        width: '6.5rem',
+        width: '5.5rem',
         sortValue: (s) => info?.needs[s.sessionId]?.etaAt ?? null,
         csvValue: (s) => info?.needs[s.sessionId]?.etaAt ?? '',
         render: (s) => {
@@ -619,7 +622,7 @@ function PowerManagement() {
       {
         id: 'push',
         label: t('smart.columns.push'),
-        width: '9rem',
+        width: '7.5rem',
         sortValue: (s) => pushStatus(info?.pushes[s.sessionId]),
         render: (s) => {
           const push = info?.pushes[s.sessionId];
@@ -649,32 +652,27 @@ function PowerManagement() {
           );
         },
       },
-      ...(mayEditNeeds
+      ...(mayEditNeeds || mayOverride
         ? [
             {
-              id: 'needs',
-              label: t('sessionNeeds.column'),
-              width: '7rem',
+              // One column for the session's editors: two of their own made the table wider than the screen.
+              id: 'actions',
+              label: t('smartCharging.actions'),
+              width: mayEditNeeds && mayOverride ? '11rem' : '6rem',
               align: 'center' as const,
               render: (s: SetpointView) => (
-                <button type="button" className="button button-small" onClick={() => setEditingNeeds(s.sessionId)} data-testid={`needs-${s.stationId}-${s.connectorId}`}>
-                  {t('sessionNeeds.set')}
-                </button>
-              ),
-            },
-          ]
-        : []),
-      ...(mayOverride
-        ? [
-            {
-              id: 'override',
-              label: t('smartCharging.override.column'),
-              width: '8rem',
-              align: 'center' as const,
-              render: (s: SetpointView) => (
-                <button type="button" className="button button-small" onClick={() => setOverriding(s.sessionId)} data-testid={`override-${s.stationId}-${s.connectorId}`}>
-                  {t('smartCharging.override.set')}
-                </button>
+                <span className="row-actions">
+                  {mayEditNeeds ? (
+                    <button type="button" className="button button-small" onClick={() => setEditingNeeds(s.sessionId)} data-testid={`needs-${s.stationId}-${s.connectorId}`}>
+                      {t('sessionNeeds.set')}
+                    </button>
+                  ) : null}
+                  {mayOverride ? (
+                    <button type="button" className="button button-small" onClick={() => setOverriding(s.sessionId)} data-testid={`override-${s.stationId}-${s.connectorId}`}>
+                      {t('smartCharging.override.set')}
+                    </button>
+                  ) : null}
+                </span>
               ),
             },
           ]
@@ -688,6 +686,9 @@ function PowerManagement() {
     return view.setpoints.filter((s) => s.stationId.toLowerCase().includes(needle) || describeReason(s.reason, t, nodeName, locale).toLowerCase().includes(needle));
   }, [view.setpoints, search, t, nodeName, locale]);
   const rows = useSortedRows(filtered, columns, sort);
+  // Setpoint in W and the station's own schedule check are there for who wants them: with
+  // every column the table is wider than a control-room screen.
+  const choice = useColumnChoice('smart-sessions', columns, DEFAULT_HIDDEN_SESSION_COLUMNS);
   const overridden = overriding === null ? undefined : view.setpoints.find((s) => s.sessionId === overriding);
   const needsOf = editingNeeds === null ? undefined : view.setpoints.find((s) => s.sessionId === editingNeeds);
 
@@ -729,10 +730,12 @@ function PowerManagement() {
             type="button"
             className="button"
             disabled={rows.length === 0}
-            onClick={() => downloadText(csvFileName(t('smartCharging.csvFile')), columnsToCsv(columns, rows, csvDialect(i18n.language)))}
+            data-testid="setpoint-export"
+            onClick={() => downloadText(csvFileName(t('smartCharging.csvFile')), columnsToCsv(choice.visible, rows, csvDialect(i18n.language)))}
           >
             {t('common.exportCsv')}
           </button>
+          <ColumnChooser columns={columns} choice={choice} testId="setpoint-columns" />
         </div>
         {overridden ? (
           <OverrideEditor
@@ -756,9 +759,10 @@ function PowerManagement() {
           />
         ) : null}
         <DataTable
-          columns={columns}
+          columns={choice.visible}
           rows={rows}
           rowKey={(s) => s.sessionId}
+          stickyFirst
           sort={sort}
           onSort={(id) => setSort(nextSort(sort, id))}
           rowAttributes={(s) => ({
