@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { BadgeCategoryList } from '../src-shared/api/index.ts';
+import type { BadgeCategoryList, ProjectSettingsView } from '../src-shared/api/index.ts';
 import type { Badge } from '../src-shared/domain/index.ts';
 import type { ProjectFileV2 } from '../src-shared/project/index.ts';
 import { launchBrowser, openPage } from './browser.ts';
@@ -173,6 +173,36 @@ describe('badge categories', () => {
     await page.click(tid('nav-badges'));
     await page.waitForSelector(`${tid('badges-table')} th:has-text("Catégorie")`);
     await screenshot(page, 'badges-categories-fr.png');
+    await page.click(tid('language-en'));
+    expect(pageErrors).toEqual([]);
+  });
+
+  test('an engineer sets the sites’ time zone, auto-accept and the heartbeat in Project → Settings: refused with the field named, then a running version', async () => {
+    const settingsNow = () => server.rest<ProjectSettingsView>('/project/settings');
+    const before = await settingsNow();
+    await page.click(tid('nav-project'));
+    await page.click(tid('project-tab-settings'));
+    await page.waitForSelector(tid('project-settings-form'));
+    await page.selectOption(tid('settings-time-zone'), 'Europe/Paris');
+    await page.check(tid('settings-auto-accept'));
+    await page.fill(tid('settings-heartbeat'), '5');
+    await page.click(tid('settings-save'));
+    await until('the refusal', async () => ((await page.textContent(tid('settings-error'))) ?? '').includes('heartbeatIntervalS must be at least 10'));
+    expect(await settingsNow()).toEqual(before);
+    await page.fill(tid('settings-heartbeat'), '90');
+    await page.click(tid('settings-save'));
+    // The demo's stale-transaction limit (24 h), untouched, stays.
+    await until('the settings saved', async () => JSON.stringify((await settingsNow()).settings) === JSON.stringify({ autoAccept: true, heartbeatIntervalS: 90, staleTransactionHours: 24, timeZone: 'Europe/Paris' }));
+    const after = await settingsNow();
+    expect(after.version).toBe((before.version ?? 0) + 1);
+    const versions = await server.rest<Array<{ id: number; message: string }>>('/project/versions');
+    expect(versions.at(-1)?.message).toContain('Settings changed: autoAccept, heartbeatIntervalS, timeZone');
+    await until('the form shows what is stored', async () => (await page.inputValue(tid('settings-heartbeat'))) === '90' && (await page.locator(tid('settings-error')).count()) === 0);
+    await screenshot(page, 'project-settings.png', true);
+    await page.click(tid('language-fr'));
+    await page.waitForSelector(`${tid('project-tab-settings')}:has-text("Paramètres")`);
+    expect(await page.textContent(tid('project-settings'))).toContain('Fuseau horaire des sites');
+    await screenshot(page, 'project-settings-fr.png', true);
     await page.click(tid('language-en'));
     expect(pageErrors).toEqual([]);
   });

@@ -33,7 +33,7 @@ import type { LiveProject } from './live-project.ts';
 import { ProjectEditor, type ChargingLibrary } from '../project/index.ts';
 import { SymbolStore } from '../project/index.ts';
 // Badge categories (issue 4)
-import { BadgeCategoryEditor } from '../project/index.ts';
+import { BadgeCategoryEditor, ProjectSettingsEditor } from '../project/index.ts';
 
 export interface ApiServices {
   registry: StationRegistry;
@@ -225,8 +225,20 @@ export function createApi(services: ApiServices) {
       }),
   };
 
+  // ---- Project settings: a new project version, applied live ----
+  const settingsEditor = new ProjectSettingsEditor(workspace, () => live.runtime);
+  const settingsHandlers: Pick<Handlers, 'getProjectSettings' | 'putProjectSettings'> = {
+    getProjectSettings: () => projectCall(() => settingsEditor.get()),
+    putProjectSettings: ({ settings, baseVersion }, ctx) =>
+      projectCall(async () => {
+        const version = await settingsEditor.put(settings, who(ctx), baseVersion);
+        return { version, applied: await live.apply(version.id) };
+      }),
+  };
+
   const handlers: Handlers = {
     ...categoryHandlers,
+    ...settingsHandlers,
     getServerInfo: () => services.info(),
     listStations: () => registry.list(),
     getStation: ({ stationId }) => structuredClone(stationOr404(stationId)),

@@ -221,6 +221,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
       configure: async (running) => {
         // --auto-accept on the command line wins over the project's setting.
         registry.configure({ autoAccept: options.autoAccept ?? running.settings?.autoAccept ?? false, heartbeatIntervalS: running.settings?.heartbeatIntervalS ?? 300 });
+        transactions.setStaleTransactionHours(running.settings?.staleTransactionHours ?? 24);
         if (running.badges) await badges.seed(running.badges);
         // Services that read the project's sites and groups follow the version that now runs.
         energy.useProject(running);

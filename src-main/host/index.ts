@@ -643,6 +643,21 @@ export async function startHost(options: HostOptions): Promise<Host> {
       return api.dispatch('addCharging', sizing, contextOf(request));
     },
   );
+  // ---- project settings: registration, stale transactions, the sites' time zone ----------
+  app.get('/api/v1/project/settings', { schema: { summary: "The project's settings (autoAccept, heartbeatIntervalS, staleTransactionHours, timeZone), the server's time zone and the zones it knows" } }, async (request) =>
+    api.dispatch('getProjectSettings', {}, contextOf(request)),
+  );
+  app.put<{ Body: Record<string, unknown>; Querystring: { baseVersion?: number } }>(
+    '/api/v1/project/settings',
+    {
+      schema: {
+        summary: 'Replace the project settings (the body; a field left out takes its default): a new project version applied at once (engineer, audited); ?baseVersion=n refuses a project changed since',
+        querystring: { type: 'object', properties: { baseVersion: { type: 'integer', minimum: 1 } } },
+        body: { type: 'object' },
+      },
+    },
+    async (request) => api.dispatch('putProjectSettings', { settings: request.body, ...(request.query.baseVersion !== undefined ? { baseVersion: request.query.baseVersion } : {}) }, contextOf(request)),
+  );
   // ---- badge categories (issue 4): a session's priority, departure and needs by its badge --
   const categoryParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 48 } } };
   app.get('/api/v1/project/badge-categories', { schema: { summary: "The project's badge categories (smart-charging defaults: priority, usual departure, energy, target SoC, vehicle maximum) with the badges using each" } }, async (request) =>

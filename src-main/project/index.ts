@@ -121,4 +121,5 @@ export { DEFAULT_SYMBOL_DIR, SymbolError, loadSymbolLibrary, symbolLibraryOf, sy
 export { SymbolStore, type SymbolSaveResult, type SymbolStoreOptions } from './symbol-store.ts';
 export { planSymbolSchema } from './schema.ts';
 // Badge categories (issue 4)
+export { ProjectSettingsEditor, withProjectSettings, knownTimeZones } from './settings-editor.ts';
 export { BadgeCategoryEditor, BadgeCategoryError, putBadgeCategory, removeBadgeCategory, type CategorizedBadge } from './badge-category-editor.ts';

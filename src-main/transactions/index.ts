@@ -116,7 +116,7 @@ export class TransactionService {
     this.archive = archive;
     this.bus = bus;
     this.registry = registry;
-    this.options = options;
+    this.options = { ...options };
     for (const t of archive.openTransactions()) registry.transactionChanged(t.stationId, t.evseId, t.connectorId, t.id, t.idTag);
   }
 
@@ -304,6 +304,11 @@ export class TransactionService {
       this.bus.publish({ type: 'transaction', transaction: stored });
     }
     return stored;
+  }
+
+  /** A new project version's limit (Project → Settings): the next stale round uses it. */
+  setStaleTransactionHours(hours: number): void {
+    if (Number.isFinite(hours) && hours > 0) this.options.staleTransactionHours = hours;
   }
 
   /**

@@ -275,6 +275,16 @@ describe('TransactionService over a real archive, registry and bus', () => {
       expect((await service.closeStale(later)).map((t) => t.id)).toEqual([recent.id]);
     });
 
+    it('takes a new limit from a project version without a restart (Project → Settings); a bad one is ignored', async () => {
+      const six = await openSince('CP1', 'six-hours', 6);
+      expect(await service.closeStale()).toEqual([]);
+      service.setStaleTransactionHours(0);
+      service.setStaleTransactionHours(Number.NaN);
+      expect(await service.closeStale()).toEqual([]);
+      service.setStaleTransactionHours(4);
+      expect((await service.closeStale()).map((t) => t.id)).toEqual([six.id]);
+    });
+
     it('a station that replays its stop after the stale rule leaves the closed record unchanged', async () => {
       const old = await openSince('CP1', 'replayed', 30);
       const [closed] = await service.closeStale();

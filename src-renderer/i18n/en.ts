@@ -1218,6 +1218,24 @@ export const en = {
   // Badge categories (issue 4, categories branch): categories.en.ts
   badgeCategories: badgeCategoriesEn,
   // Project screen (issue 7): overview, wizard, versions, import, self-test, live apply.
+  projectSettings: {
+    tab: 'Settings',
+    title: 'Project settings',
+    intro: 'Saving makes a new project version that runs at once (listed under Versions, audited).',
+    timeZone: 'Time zone of the sites',
+    serverZone: 'The supervisor’s own zone ({{zone}})',
+    timeZoneHint: 'Badge categories’ usual departure times (e.g. 17:30) are read on this clock. Set it when the supervisor runs in another zone than the sites (a server in UTC).',
+    autoAccept: 'Accept unknown stations when they boot',
+    autoAcceptHint: 'Off: a station the project does not declare waits in the Pending list until someone accepts it.',
+    heartbeat: 'Heartbeat interval (s)',
+    stale: 'Close silent transactions after (h)',
+    numbersHint: 'Blank: the default ({{heartbeat}} s, {{stale}} h). A transaction whose station is offline and silent that long is closed with reason StationLost.',
+    save: 'Save settings',
+    saving: 'Saving…',
+    saved: 'Settings saved as project version {{version}}, running',
+    noProject: 'There is no project version yet: generate or import a project first.',
+    readOnly: 'Read-only: only engineers change the project settings.',
+  },
   project: {
     readOnly: 'Read-only: only engineers change the project',
     running: 'Running version {{id}}',

@@ -17,6 +17,7 @@ import { ApplyPanel } from './project/ApplyPanel.tsx';
 import { BadgeCategoriesPanel } from './project/BadgeCategoriesPanel.tsx';
 import { LoadChart } from './project/LoadChart.tsx';
 import { ImportPanel } from './project/ImportPanel.tsx';
+import { ProjectSettingsPanel } from './project/ProjectSettingsPanel.tsx';
 import { ProjectTable } from './project/ProjectTable.tsx';
 import { SelfTestPanel } from './project/SelfTestPanel.tsx';
 import { SymbolsPanel } from './project/SymbolsPanel.tsx';
@@ -24,7 +25,7 @@ import { TemplatesPanel } from './project/TemplatesPanel.tsx';
 import { VersionsPanel } from './project/VersionsPanel.tsx';
 import { WizardPanel } from './project/WizardPanel.tsx';
 
-const TABS = ['overview', 'templates', 'symbols', 'categories', 'wizard', 'versions', 'import', 'selftest'] as const;
+const TABS = ['overview', 'settings', 'templates', 'symbols', 'categories', 'wizard', 'versions', 'import', 'selftest'] as const;
 type ProjectTab = (typeof TABS)[number];
 /** Tabs that change the project: engineers only. */
 const EDIT_TABS: ReadonlySet<ProjectTab> = new Set(['wizard', 'import', 'selftest']);
@@ -129,7 +130,7 @@ export function ProjectView() {
       <div className="tabs" role="tablist" aria-label={t('nav.project')}>
         {tabs.map((x) => (
           <button key={x} type="button" role="tab" aria-selected={shown === x} className={`tab ${shown === x ? 'active' : ''}`} onClick={() => setTab(x)} data-testid={`project-tab-${x}`}>
-            {x === 'templates' ? t('templateLibrary.tab') : x === 'symbols' ? t('symbols.tab') : x === 'categories' ? t('badgeCategories.tab') : t(`project.tabs.${x}`)}
+            {x === 'settings' ? t('projectSettings.tab') : x === 'templates' ? t('templateLibrary.tab') : x === 'symbols' ? t('symbols.tab') : x === 'categories' ? t('badgeCategories.tab') : t(`project.tabs.${x}`)}
           </button>
         ))}
       </div>
@@ -144,6 +145,7 @@ export function ProjectView() {
       {shown === 'selftest' ? <SelfTestPanel /> : null}
       {shown === 'symbols' ? <SymbolsPanel /> : null}
       {shown === 'categories' ? <BadgeCategoriesPanel /> : null}
+      {shown === 'settings' ? <ProjectSettingsPanel /> : null}
     </div>
   );
 }

@@ -25,6 +25,7 @@ import type { ProjectApplyPlan, ProjectDiff, ProjectFileV2, ProjectVersionInfo, 
 import type { TemplateCommands } from './templates.ts';
 // Badge categories (issue 4): commands declared in ./badge-categories.ts.
 import type { BadgeCategoryCommands } from './badge-categories.ts';
+import type { ProjectSettingsCommands } from './project-settings.ts';
 import type { PlanSymbol, SymbolLibraryInfo } from '../project/symbols.ts';
 
 export type SortDirection = 'asc' | 'desc';
@@ -120,7 +121,7 @@ export interface ServerInfo {
 }
 
 /** Request → response of every command the UI may send. */
-export interface ApiCommands extends TemplateCommands, BadgeCategoryCommands {
+export interface ApiCommands extends TemplateCommands, BadgeCategoryCommands, ProjectSettingsCommands {
   getServerInfo: { request: Record<string, never>; response: ServerInfo };
   listStations: { request: Record<string, never>; response: StationState[] };
   getStation: { request: { stationId: string }; response: StationState };
@@ -505,3 +506,4 @@ export { energySummaryQuerySchema, powerSeriesQuerySchema, meterTrendQuerySchema
 export * from './energy.ts';
 export * from './templates.ts';
 export * from './badge-categories.ts';
+export * from './project-settings.ts';

@@ -50,6 +50,8 @@ export const READ_COMMANDS: ReadonlySet<ApiCommandName> = new Set<ApiCommandName
   'listSymbols',
   // Badge categories (issue 4): every role sees the categories and the badges in each.
   'listBadgeCategories',
+  // Project settings: every role sees them (the time zone says how departure times are read).
+  'getProjectSettings',
 ]);
 
 /**
@@ -128,6 +130,8 @@ const MINIMUM_ROLE: Partial<Record<ApiCommandName, Role>> = {
   checkBadgeCategory: 'engineer',
   putBadgeCategory: 'engineer',
   deleteBadgeCategory: 'engineer',
+  // Project settings: a new project version.
+  putProjectSettings: 'engineer',
 };
 
 /** The least role for each operator command sent to a station. */

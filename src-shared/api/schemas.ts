@@ -3,6 +3,7 @@
 import type { ApiCommandName } from './index.ts';
 import { templateRequestSchemas } from './templates.ts';
 import { badgeCategoryRequestSchemas } from './badge-categories.ts';
+import { projectSettingsRequestSchemas } from './project-settings.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -368,6 +369,7 @@ export const requestSchemas: Record<ApiCommandName, Schema> = {
   ...templateRequestSchemas,
   // Badge categories (issue 4)
   ...badgeCategoryRequestSchemas,
+  ...projectSettingsRequestSchemas,
   // ---- end of the project screen's schemas ----
   listGroups: empty,
   getAllocation: empty,
