@@ -3,10 +3,9 @@
 // its latest version), so rules edited in the UI are kept beside the archive and win over the
 // project's own `alarmRules`, which win over the built-in defaults.
 import { existsSync, readFileSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { AlarmRule } from '../../src-shared/alarms/types.ts';
+import { replaceFile } from '../files/index.ts';
 
 export const ALARM_RULES_FILE = 'alarm-rules.json';
 
@@ -41,8 +40,6 @@ export class AlarmRuleStore {
   /** Writes the whole set (temporary file then rename: a crash leaves the old or the new set, never half). */
   async save(rules: readonly AlarmRule[], savedBy: string): Promise<void> {
     const content: StoredAlarmRules = { formatVersion: 1, savedAt: new Date().toISOString(), savedBy, rules: [...rules] };
-    const temporary = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(temporary, `${JSON.stringify(content, null, 2)}\n`);
-    await rename(temporary, this.path);
+    await replaceFile(this.path, `${JSON.stringify(content, null, 2)}\n`);
   }
 }

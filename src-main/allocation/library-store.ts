@@ -1,10 +1,11 @@
 // The profile library's shell: keeps the library and the record of uploads in one JSON file
 // of the data directory (written atomically: temp file + rename, so a crash never leaves half
 // a file), and sends profiles to stations with a result per station.
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { ChargingProfileDefinition, CommandResult, ProfileConflict, ProfileUpload, StationCommand } from '../../src-shared/domain/index.ts';
 import { findConflicts, validateProfile, validateTarget, type ProfileFieldError } from './library.ts';
 import { ApiError, type RefusalCode } from '../../src-shared/api/index.ts';
+import { replaceFileSync } from '../files/index.ts';
 
 export type ProfileCommandRunner = (stationId: string, command: StationCommand, operator: string) => Promise<CommandResult>;
 
@@ -59,9 +60,7 @@ export class ProfileLibrary {
 
   private save(): void {
     const data: LibraryFile = { format: 1, profiles: this.profiles, uploads: this.uploads };
-    const temp = `${this.options.file}.tmp`;
-    writeFileSync(temp, `${JSON.stringify(data, null, 2)}\n`);
-    renameSync(temp, this.options.file);
+    replaceFileSync(this.options.file, `${JSON.stringify(data, null, 2)}\n`);
   }
 
   list(): { profiles: ChargingProfileDefinition[]; uploads: ProfileUpload[]; conflicts: ProfileConflict[] } {

@@ -1,11 +1,10 @@
 // Reads the notification settings file given to --notifications (or DATA/notifications.json, the
 // one the settings screen writes); errors name the field.
 import { readFileSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
 import type { NotificationChannelName, NotificationSettingsDoc, NotificationSettingsInfo, NotificationTestResult } from '../../src-shared/alarms/editor.ts';
 import type { NotificationDelivery, NotificationSettings } from '../alarms/index.ts';
 import { createAjv } from '../schemas/index.ts';
+import { replaceFile } from '../files/index.ts';
 
 const severity = { enum: ['critical', 'major', 'minor', 'warning', 'info'] };
 const schema = {
@@ -116,9 +115,8 @@ export function unmaskNotificationSettings(next: NotificationSettings, stored: N
 }
 
 export async function saveNotificationSettings(path: string, settings: NotificationSettings): Promise<void> {
-  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o600 });
-  await rename(temporary, path);
+  // It may hold the SMTP password: readable by the supervisor's account only.
+  await replaceFile(path, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o600 });
 }
 
 export function loadNotificationSettings(path: string): NotificationSettings {

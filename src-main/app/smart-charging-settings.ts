@@ -1,6 +1,7 @@
 // Smart-charging settings the operator changes at run time (staggered start), kept in the
 // data directory so that a restart keeps them. Written atomically (temp file + rename).
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { replaceFileSync } from '../files/index.ts';
 import type { OperatorNeeds, SmartChargingSettings } from '../../src-shared/api/index.ts';
 
 export const DEFAULT_SMART_CHARGING_SETTINGS: SmartChargingSettings = {
@@ -17,18 +18,9 @@ export function loadSmartChargingSettings(file: string): SmartChargingSettings {
   }
 }
 
-/** Replaces `file` with `data` as JSON: written and synced to a temporary file, then renamed over it. */
+/** Replaces `file` with `data` as JSON (old or new after a crash, never empty: files/). */
 function writeJsonFile(file: string, data: unknown): void {
-  const temp = `${file}.tmp`;
-  const fd = openSync(temp, 'w');
-  try {
-    writeSync(fd, `${JSON.stringify(data, null, 2)}\n`);
-    // On disk before the rename: after a power cut the file is the old one or the new one, never empty.
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temp, file);
+  replaceFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
 }
 
 export function saveSmartChargingSettings(file: string, settings: SmartChargingSettings): void {

@@ -2,7 +2,7 @@
 // latest version, or the project it started with), saves moved stations as a new project version
 // and keeps each park's background image in DATA/ground-plans/. One save at a time.
 import { readFileSync } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -16,6 +16,7 @@ import type { ProjectFile, ProjectFileV2, ProjectVersionInfo } from '../../src-s
 import { GroundPlanError, groundPlansOf, groundPlansOfRuntime, moveStations } from './ground-plans.ts';
 import { checkProject } from './load.ts';
 import type { ProjectWorkspace } from './workspace.ts';
+import { replaceFile } from '../files/index.ts';
 
 export const DEFAULT_GROUND_PLAN_BACKGROUND = resolve(fileURLToPath(import.meta.url), '../../../assets/groundplan/default-background.svg');
 
@@ -148,9 +149,7 @@ export class GroundPlanStore {
     const base = this.fileBase(parkId);
     const keep = type ? `${base}.${EXTENSIONS[type]}` : null;
     if (keep && bytes) {
-      const temporary = `${keep}.${process.pid}.tmp`;
-      await writeFile(temporary, bytes);
-      await rename(temporary, keep);
+      await replaceFile(keep, bytes);
     }
     for (const extension of Object.values(EXTENSIONS)) {
       const file = `${base}.${extension}`;

@@ -7,14 +7,14 @@
 // Every save writes a new version file, then project.json. A folder whose project.json predates the
 // history gets it adopted as version 1 on the first save (and a project.json of an older format is
 // kept beside it as project.format<N>.json). A bundle is one JSON file holding every version.
-import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ProjectDiff, ProjectFileV2, ProjectVersionInfo, ProjectVersionRecord } from '../../src-shared/project/index.ts';
 import { diffProjects } from './diff.ts';
 import { ProjectError } from './errors.ts';
 import { PROJECT_FILE_NAME, checkProject } from './load.ts';
 import type { ProjectProblem } from './schema.ts';
+import { replaceFile } from '../files/index.ts';
 
 export const VERSIONS_DIR = 'versions';
 export const BUNDLE_FORMAT = 'ev-supervisor-project-bundle';
@@ -59,10 +59,8 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-async function writeAtomically(path: string, content: string): Promise<void> {
-  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(temporary, content);
-  await rename(temporary, path);
+function writeAtomically(path: string, content: string): Promise<void> {
+  return replaceFile(path, content);
 }
 
 async function versionIds(dir: string): Promise<number[]> {
