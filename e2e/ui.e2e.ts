@@ -68,6 +68,28 @@ describe('operator UI on the demo site', () => {
     await until('12 rows after clearing the search', async () => (await rows.count()) === 12);
     await page.locator('[data-testid="station-search"]').blur();
 
+    // Columns: the firmware and the transaction number are hidden by default; shown on demand, in
+    // the table and in its export alike (one line per connector).
+    const exportHeader = async () => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="stations-export"]')]);
+      const lines = readFileSync((await download.path()) as string, 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
+      expect(lines.length - 1).toBe(rest.reduce((n, st) => n + st.connectors.length, 0));
+      return (lines[0] ?? '').split(',');
+    };
+    const firmwareHeaders = () => page.locator('[data-testid="stations-table"] thead th', { hasText: 'Firmware' }).count();
+    expect(await firmwareHeaders()).toBe(0);
+    expect(await exportHeader()).not.toContain('Firmware');
+    const toggleFirmware = async () => {
+      await page.click('[data-testid="stations-columns"]');
+      await page.click('[data-testid="stations-columns-menu"] input[data-column="firmware"]');
+      await page.click('[data-testid="stations-columns"]');
+    };
+    await toggleFirmware();
+    expect(await firmwareHeaders()).toBe(1);
+    expect(await exportHeader()).toContain('Firmware');
+    await toggleFirmware();
+    expect(await firmwareHeaders()).toBe(0);
+
     // Meter values follow within a sample interval: power reaches every charging connector
     // and the total power tile comes alive (also makes the screenshots representative).
     await until(

@@ -4,12 +4,13 @@ import { useMemo, type ReactNode } from 'react';
 import { create } from 'zustand';
 import { useTranslation } from 'react-i18next';
 import { CONNECTOR_STATUSES, type ConnectorState, type ConnectorStatus, type StationState, type Transaction } from '../../src-shared/domain/index.ts';
+import { ColumnChooser, useColumnChoice } from '../components/ColumnChooser.tsx';
 import { DataTable, useSortedRows } from '../components/DataTable.tsx';
 import { LinkBadge, Pill, StatusBadge } from '../components/StatusBadge.tsx';
 import { SearchBox } from '../components/SearchBox.tsx';
 import { Tile } from '../components/Tile.tsx';
 import { describeError } from '../lib/errors.ts';
-import { csvDialect, csvFileName, downloadText, toCsv } from '../lib/csv.ts';
+import { csvDialect, csvFileName, downloadText, toCsv, type CsvCell } from '../lib/csv.ts';
 import { formatDateTime, formatKw, formatKwh, formatNumber, formatPercent, formatTime } from '../lib/format.ts';
 import { useLinkOpen, useLocale } from '../lib/hooks.ts';
 import { nextSort, type Column, type SortState } from '../lib/table.ts';
@@ -19,6 +20,9 @@ import { useUi } from '../store/ui.ts';
 import { decideRegistration, stopCharge } from './actions.ts';
 
 type StatusFilter = 'all' | 'pending' | 'online' | 'offline' | ConnectorStatus;
+
+/** Station columns hidden until the operator shows them (Columns menu). */
+const DEFAULT_HIDDEN_STATION_COLUMNS = ['firmware', 'transaction'];
 
 // Search, filter and sort survive a visit to a station page and back.
 const useStationsViewState = create<{
@@ -281,46 +285,39 @@ export function StationsView() {
   }, [stations, search, filter]);
   const rows = useSortedRows(filtered, columns, sort);
 
+  // Shown columns: the firmware and the transaction number are for who asks (Columns menu); the
+  // table is wider than a control-room screen with every column.
+  const choice = useColumnChoice('stations', columns, DEFAULT_HIDDEN_STATION_COLUMNS);
   const exportCsv = () => {
-    const header = [
-      t('stations.columns.id'),
-      t('stations.columns.protocol'),
-      t('stations.columns.registration'),
-      t('stations.columns.link'),
-      t('stations.columns.status'),
-      t('stations.columns.connector'),
-      t('stations.columns.connectorStatus'),
-      t('stations.columns.power'),
-      t('stations.columns.energy'),
-      t('stations.columns.soc'),
-      t('stations.columns.idTag'),
-      t('station.transaction'),
-      t('stationPage.columns.firmware'),
-      t('stationPage.columns.lastHeartbeat'),
+    // One line per connector: spreadsheets filter and pivot flat tables best. Cells by column,
+    // so the export has the columns the table shows.
+    const cells: Array<[columnId: string, label: string, value: (s: StationState, c: ConnectorState) => CsvCell]> = [
+      ['id', t('stations.columns.id'), (s) => s.id],
+      ['protocol', t('stations.columns.protocol'), (s) => protocolLabel(s.protocol)],
+      ['registration', t('stations.columns.registration'), (s) => s.registration],
+      ['link', t('stations.columns.link'), (s) => (s.connected ? 'online' : 'offline')],
+      ['status', t('stations.columns.status'), (s) => s.status],
+      ['connector', t('stations.columns.connector'), (_s, c) => c.evseId],
+      ['connectorStatus', t('stations.columns.connectorStatus'), (_s, c) => c.status],
+      ['power', t('stations.columns.power'), (_s, c) => (c.powerW === null ? null : Math.round(c.powerW) / 1000)],
+      [
+        'energy',
+        t('stations.columns.energy'),
+        (_s, c) => {
+          const energy = sessionEnergy(c, open);
+          return energy === null ? null : Math.round(energy) / 1000;
+        },
+      ],
+      ['soc', t('stations.columns.soc'), (_s, c) => (c.transactionId !== null ? c.soc : null)],
+      ['idTag', t('stations.columns.idTag'), (_s, c) => c.idTag],
+      ['transaction', t('station.transaction'), (_s, c) => c.transactionId],
+      ['firmware', t('stationPage.columns.firmware'), (s) => s.firmwareVersion],
+      ['lastHeartbeat', t('stationPage.columns.lastHeartbeat'), (s) => s.lastSeenAt],
     ];
-    // One line per connector: spreadsheets filter and pivot flat tables best.
-    const lines = rows.flatMap((s) =>
-      s.connectors.map((c) => {
-        const energy = sessionEnergy(c, open);
-        return [
-          s.id,
-          protocolLabel(s.protocol),
-          s.registration,
-          s.connected ? 'online' : 'offline',
-          s.status,
-          c.evseId,
-          c.status,
-          c.powerW === null ? null : Math.round(c.powerW) / 1000,
-          energy === null ? null : Math.round(energy) / 1000,
-          c.transactionId !== null ? c.soc : null,
-          c.idTag,
-          c.transactionId,
-          s.firmwareVersion,
-          s.lastSeenAt,
-        ];
-      }),
-    );
-    downloadText(csvFileName(t('stations.csvFile')), toCsv(header, lines, csvDialect(i18n.language)));
+    const shown = new Set(choice.visible.map((c) => c.id));
+    const exported = cells.filter(([id]) => shown.has(id));
+    const lines = rows.flatMap((s) => s.connectors.map((c) => exported.map(([, , value]) => value(s, c))));
+    downloadText(csvFileName(t('stations.csvFile')), toCsv(exported.map(([, label]) => label), lines, csvDialect(i18n.language)));
   };
 
   return (
@@ -375,6 +372,7 @@ export function StationsView() {
         <button type="button" className="button" onClick={exportCsv} disabled={rows.length === 0} data-testid="stations-export">
           {t('common.exportCsv')}
         </button>
+        <ColumnChooser columns={columns} choice={choice} testId="stations-columns" />
       </div>
       {error && !loaded ? (
         <p className="notice tone-fault" role="alert">
@@ -385,7 +383,8 @@ export function StationsView() {
         label={t('stations.title')}
         testId="stations-table"
         className="stations-table"
-        columns={columns}
+        columns={choice.visible}
+        stickyFirst
         rows={rows}
         rowKey={(s) => s.id}
         sort={sort}
