@@ -2,6 +2,7 @@
 // stations (OCPP 1.6 and 2.0.1) over real WebSockets. Every station gets a legal TxProfile,
 // the feeder is never exceeded, a vehicle leaving frees power for the others, and a limit
 // changed through REST is applied at once and audited.
+import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditEntry, Page } from '../../src-shared/api/index.ts';
 import type { ProjectFile, StationDeclaration } from '../../src-shared/project/index.ts';
@@ -95,6 +96,58 @@ describe('smart charging controller', () => {
     const bad = await fetch(`${sup.url}/api/v1/groups/feeder/limit`, { method: 'PUT', headers: { Authorization: 'Bearer test-key', 'Content-Type': 'application/json' }, body: JSON.stringify({ maxAPerPhase: [80, -1] }) });
     expect(bad.status).toBe(400);
     expect((await sup.api.dispatch('listGroups', {}))[0]?.maxAPerPhase).toEqual([80, 80, 80]);
+  });
+});
+
+describe('the allocation view', () => {
+  it('is one object until something in it changes, sent as the same JSON to REST and to every WebSocket client', async () => {
+    const sup: TestSupervisor = await startTestSupervisor({ project: PROJECT, smartCharging: true, smartChargingOptions: { debounceMs: 100, periodMs: 60_000, scheduleCheckAfterMs: 50 } });
+    cleanups.push(() => sup.dispose());
+    const controller = sup.smartCharging;
+    if (!controller) throw new Error('smart charging did not start');
+    // A strict 1.6 client that sends only what the test says: nothing else moves the view.
+    const c = strictClient({ endpoint: sup.ocppUrl, identity: 'SC-1', protocols: ['ocpp1.6'] });
+    cleanups.push(async () => void (await c.close({ force: true })));
+    c.handle('SetChargingProfile', async () => ({ status: 'Accepted' }));
+    await c.connect();
+    await c.call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' });
+    await c.call('StartTransaction', { connectorId: 1, idTag: 'FLEET', meterStart: 0, timestamp: new Date().toISOString() });
+    await c.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging' });
+    // Settled: the push accepted and its schedule check done (the client does not implement it).
+    const settled = () => {
+      const pushes = Object.values(controller.view().pushes);
+      return pushes.length === 1 && pushes.every((p) => p.status === 'accepted' && p.schedule?.status === 'unsupported') ? true : null;
+    };
+    await eventually(settled, 10_000);
+    const view = controller.view();
+    expect(controller.view()).toBe(view);
+
+    const allocationJson = async () => (await fetch(`${sup.url}/api/v1/allocation`, { headers: { Authorization: 'Bearer test-key' } })).text();
+    const restText = await allocationJson();
+    expect(restText).toBe(JSON.stringify(view));
+    const answers = await Promise.all(
+      [1, 2].map(async () => {
+        const ws = new WebSocket(`${sup.url.replace('http', 'ws')}/api/ws?key=test-key`);
+        cleanups.push(async () => void ws.terminate());
+        await new Promise<void>((resolve, reject) => {
+          ws.once('open', () => resolve());
+          ws.once('error', reject);
+        });
+        const reply = new Promise<string>((resolve) => ws.on('message', (data) => (String(data).startsWith('{"kind":"result"') ? resolve(String(data)) : undefined)));
+        ws.send(JSON.stringify({ kind: 'call', id: 7, command: 'getAllocation', request: {} }));
+        return reply;
+      }),
+    );
+    for (const text of answers) expect(JSON.parse(text)).toEqual({ kind: 'result', id: 7, ok: true, response: JSON.parse(restText) });
+    expect(controller.view()).toBe(view);
+
+    // A change (a new limit: a cycle and a new push) gives a new object with the new figures.
+    await controller.setLimit('feeder', { maxW: 1_000_000, maxAPerPhase: [8, 8, 8] });
+    await eventually(() => (Object.values(controller.view().pushes)[0]?.value === 8 ? settled() : null), 10_000);
+    const after = controller.view();
+    expect(after).not.toBe(view);
+    expect(await allocationJson()).toBe(JSON.stringify(after));
+    expect(JSON.stringify(after)).not.toBe(restText);
   });
 });
 

@@ -169,6 +169,9 @@ export class AllocationController {
   private readonly sessionCategory = new Map<string, string | null>();
   /** Per session: needs as of the last allocation, for the UI. */
   private needsView: Record<string, SessionNeedsView> = {};
+  /** Bumped by every change the view shows (touch()); the view is rebuilt when it moved. */
+  private revision = 0;
+  private viewCache: { revision: number; view: AllocationView } | null = null;
 
   constructor(project: ProjectFile, registry: StationRegistry, transactions: TransactionService, bus: DomainBus, run: CommandRunner, log: Logger, options: ControllerOptions = {}) {
     this.registry = registry;
@@ -247,6 +250,7 @@ export class AllocationController {
     if (!declaration) return;
     for (const [sessionId, push] of this.pushes) if (push.stationId === stationId) this.pushes.delete(sessionId);
     this.noCompositeSchedule.delete(stationId);
+    this.touch();
     const safe = this.safeDefault(declaration);
     const state: PushState = { value: safe.limit, unit: safe.unit, at: new Date().toISOString(), status: 'pending', detail: null, stationId };
     this.defaults.set(stationId, state);
@@ -254,10 +258,12 @@ export class AllocationController {
       (result) => {
         state.status = result.outcome === 'accepted' ? 'accepted' : result.outcome === 'rejected' ? 'rejected' : 'error';
         state.detail = result.outcome === 'accepted' ? null : result.status;
+        this.touch();
       },
       (error: unknown) => {
         state.status = 'error';
         state.detail = error instanceof Error ? error.message : String(error);
+        this.touch();
       },
     );
   }
@@ -446,6 +452,7 @@ export class AllocationController {
     this.forgetEndedNeeds();
     const live = new Set(sessions.map((s) => s.id));
     for (const id of [...this.pushes.keys()]) if (!live.has(id)) this.pushes.delete(id);
+    this.touch();
     for (const id of [...this.manual.keys()]) if (!live.has(id)) this.manual.delete(id);
     for (const id of [...this.estimates.keys()]) if (!live.has(id)) this.estimates.delete(id);
     for (const id of [...this.sessionCategory.keys()]) if (!live.has(id)) this.sessionCategory.delete(id);
@@ -471,6 +478,7 @@ export class AllocationController {
       const compliant = drawn <= push.value + tolerance;
       const before = push.compliance ?? 'unknown';
       push.compliance = compliant ? 'compliant' : 'nonCompliant';
+      if (push.compliance !== before) this.touch();
       if (!compliant) session.manual = { value: drawn, unit: push.unit };
       if ((before === 'nonCompliant') !== !compliant) {
         this.publish({
@@ -493,6 +501,7 @@ export class AllocationController {
     if (previous && previous.unit === sp.unit && Math.abs(previous.value - sp.value) < sp.step && previous.status === 'accepted') return;
     const state: PushState = { value: sp.value, unit: sp.unit, at: new Date().toISOString(), status: 'pending', detail: null, stationId: sp.stationId, compliance: previous?.compliance ?? 'unknown' };
     this.pushes.set(sp.sessionId, state);
+    this.touch();
     const command: StationCommand = { kind: 'setChargingLimit', evseId: sp.connectorId, transactionId: Number(sp.sessionId), limit: sp.value, unit: sp.unit, phases: sp.phases };
     try {
       const result = await this.run(sp.stationId, command, SMART_CHARGING_OPERATOR);
@@ -503,6 +512,7 @@ export class AllocationController {
       state.status = 'error';
       state.detail = error instanceof Error ? error.message : String(error);
     }
+    this.touch();
   }
 
   /**
@@ -514,6 +524,7 @@ export class AllocationController {
   private scheduleCheck(sp: Setpoint, state: PushState): void {
     if (this.noCompositeSchedule.has(sp.stationId)) {
       state.schedule = { status: 'unsupported', limit: null, at: new Date().toISOString() };
+      this.touch();
       return;
     }
     const timer = setTimeout(() => {
@@ -523,6 +534,7 @@ export class AllocationController {
         (result) => this.onSchedule(sp, state, result),
         () => {
           state.schedule = { status: 'unsupported', limit: null, at: new Date().toISOString() };
+          this.touch();
         },
       );
     }, this.options.scheduleCheckAfterMs);
@@ -532,6 +544,8 @@ export class AllocationController {
 
   private onSchedule(sp: Setpoint, state: PushState, result: CommandResult): void {
     const at = new Date().toISOString();
+    // Every branch below changes the push state the view shows.
+    this.touch();
     if (result.outcome !== 'accepted' || !result.schedule || result.schedule.unit !== sp.unit) {
       // Rejected, NotSupported, or an answer in the other unit (the station could not convert):
       // measured draw stays the check for this station.
@@ -637,8 +651,21 @@ export class AllocationController {
     await this.allocateNow();
   }
 
+  /**
+   * The allocation as the screens and REST show it. The same object until something in it
+   * changes (a cycle, a push answer, a compliance or schedule check): at 10,000 sessions it is
+   * megabytes of JSON, serialized once per change and shared by every client (host/index.ts).
+   */
   view(): AllocationView {
-    return { at: this.lastAt, result: this.last, pushes: Object.fromEntries(this.pushes), defaults: Object.fromEntries(this.defaults), needs: this.needsView };
+    if (this.viewCache?.revision === this.revision) return this.viewCache.view;
+    const view: AllocationView = { at: this.lastAt, result: this.last, pushes: Object.fromEntries(this.pushes), defaults: Object.fromEntries(this.defaults), needs: this.needsView };
+    this.viewCache = { revision: this.revision, view };
+    return view;
+  }
+
+  /** Something the view shows changed: the next view() is a new object. */
+  private touch(): void {
+    this.revision++;
   }
 
   listGroups(): GroupView[] {

@@ -23,6 +23,7 @@ import {
   requestSchemas,
   transactionQuerySchema,
   type AddChargingRequest,
+  type ApiCommandName,
   type ClientMessage,
   type GroundPlanBackgroundType,
   type Principal,
@@ -388,9 +389,10 @@ export async function startHost(options: HostOptions): Promise<Host> {
     },
     async (request) => api.dispatch('setGroupMode', { groupId: request.params.id, mode: request.body.mode }, contextOf(request)),
   );
-  app.get('/api/v1/allocation', { schema: { summary: 'Per node: limit, measured and allocated load per phase; per session: setpoint, unit, reason, push state' } }, async (request) =>
-    api.dispatch('getAllocation', {}, contextOf(request)),
-  );
+  app.get('/api/v1/allocation', { schema: { summary: 'Per node: limit, measured and allocated load per phase; per session: setpoint, unit, reason, push state' } }, async (request, reply) => {
+    const view = await api.dispatch('getAllocation', {}, contextOf(request));
+    return reply.type('application/json; charset=utf-8').send(sharedAnswerJson('getAllocation', view) ?? JSON.stringify(view));
+  });
 
   const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } };
   app.put<{ Params: { transactionId: number }; Body: { value: number | null; unit?: 'A' | 'W' } }>(
@@ -844,6 +846,25 @@ function createFrameQueue(deliver: (event: DomainEvent) => void) {
   };
 }
 
+/**
+ * Commands whose answer stays the same object until it changes (AllocationController.view): at
+ * 10,000 sessions megabytes of JSON, serialized once and sent as is to every client that asks,
+ * instead of once per poll per client (each a block of the event loop).
+ */
+const SHARED_ANSWERS: ReadonlySet<string> = new Set<ApiCommandName>(['getAllocation']);
+const sharedJson = new WeakMap<object, string>();
+
+/** The JSON of a shared answer (cached by identity); null for every other command. */
+function sharedAnswerJson(command: string, response: unknown): string | null {
+  if (!SHARED_ANSWERS.has(command) || response === null || typeof response !== 'object') return null;
+  let json = sharedJson.get(response);
+  if (json === undefined) {
+    json = JSON.stringify(response);
+    sharedJson.set(response, json);
+  }
+  return json;
+}
+
 /** The WebSocket transport of the API contract for browsers and phones. */
 function startBridge(options: HostOptions & { requireKey: boolean }) {
   // Room for one ground-plan background image (2 MB, base64) in a saveGroundPlan call, and for a project bundle (issue 7; the UI sends at most 12 MB).
@@ -904,6 +925,11 @@ function startBridge(options: HostOptions & { requireKey: boolean }) {
           } else if (message.command === 'logout') {
             frames.clear();
             ctx = { ...anonymous(), frames };
+          }
+          const shared = sharedAnswerJson(message.command, response);
+          if (shared !== null) {
+            if (ws.readyState === ws.OPEN) ws.send(`{"kind":"result","id":${id},"ok":true,"response":${shared}}`);
+            return;
           }
           send(ws, { kind: 'result', id, ok: true, response });
         })
