@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { replaceFile, replaceFileSync } from './index.ts';
+import { createFile, replaceFile, replaceFileSync } from './index.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -52,5 +52,17 @@ describe.each([
     const file = join(folder(), 'no', 'such', 'file.json');
     await expect(replace(file, 'x')).rejects.toThrow(/no[/\\]such/);
     expect(existsSync(file)).toBe(false);
+  });
+});
+
+describe('createFile', () => {
+  it('writes a new file, and refuses (EEXIST) one that exists without touching it', async () => {
+    const dir = folder();
+    const file = join(dir, '0001.json');
+    await createFile(file, 'first');
+    expect(readFileSync(file, 'utf8')).toBe('first');
+    await expect(createFile(file, 'second')).rejects.toMatchObject({ code: 'EEXIST' });
+    expect(readFileSync(file, 'utf8')).toBe('first');
+    expect(readdirSync(dir)).toEqual(['0001.json']);
   });
 });

@@ -48,7 +48,25 @@ export async function replaceFile(path: string, content: string | Uint8Array, op
   syncFolderSync(path);
 }
 
-/** The same, synchronously (small stores written on the main thread between two events). */
+/**
+ * Writes a file that must not exist yet (EEXIST otherwise, nothing written), synced to disk with
+ * its folder entry: records that are never rewritten, such as the project's version files.
+ */
+export async function createFile(path: string, content: string | Uint8Array): Promise<void> {
+  const handle = await open(path, 'wx');
+  try {
+    await handle.writeFile(content);
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await rm(path, { force: true });
+    throw error;
+  }
+  await handle.close();
+  syncFolderSync(path);
+}
+
+/** The same as replaceFile, synchronously (small stores written on the main thread between two events). */
 export function replaceFileSync(path: string, content: string | Uint8Array, options: ReplaceOptions = {}): void {
   const temporary = temporaryBeside(path);
   try {

@@ -7,14 +7,14 @@
 // Every save writes a new version file, then project.json. A folder whose project.json predates the
 // history gets it adopted as version 1 on the first save (and a project.json of an older format is
 // kept beside it as project.format<N>.json). A bundle is one JSON file holding every version.
-import { copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ProjectDiff, ProjectFileV2, ProjectVersionInfo, ProjectVersionRecord } from '../../src-shared/project/index.ts';
 import { diffProjects } from './diff.ts';
 import { ProjectError } from './errors.ts';
 import { PROJECT_FILE_NAME, checkProject } from './load.ts';
 import type { ProjectProblem } from './schema.ts';
-import { replaceFile } from '../files/index.ts';
+import { createFile, replaceFile } from '../files/index.ts';
 
 export const VERSIONS_DIR = 'versions';
 export const BUNDLE_FORMAT = 'ev-supervisor-project-bundle';
@@ -110,7 +110,8 @@ async function writeNewVersion(dir: string, record: Omit<ProjectVersionRecord, '
   for (;;) {
     const full: ProjectVersionRecord = { id, ...record };
     try {
-      await writeFile(join(dir, VERSIONS_DIR, versionFile(id)), `${JSON.stringify(full, null, 2)}\n`, { flag: 'wx' });
+      // Synced before project.json names it: after a power cut no version file is empty.
+      await createFile(join(dir, VERSIONS_DIR, versionFile(id)), `${JSON.stringify(full, null, 2)}\n`);
       return full;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -290,7 +291,7 @@ export async function importBundle(dir: string, text: string, source = 'bundle')
     throw new ProjectError(dir, [{ pointer: '', message: 'already holds a project: import the bundle into an empty folder' }], 'cannot receive the bundle');
   }
   await mkdir(join(dir, VERSIONS_DIR), { recursive: true });
-  for (const v of versions) await writeFile(join(dir, VERSIONS_DIR, versionFile(v.id)), `${JSON.stringify(v, null, 2)}\n`, { flag: 'wx' });
+  for (const v of versions) await createFile(join(dir, VERSIONS_DIR, versionFile(v.id)), `${JSON.stringify(v, null, 2)}\n`);
   await writeAtomically(join(dir, PROJECT_FILE_NAME), `${JSON.stringify(current, null, 2)}\n`);
   return versions.map(info);
 }
