@@ -1,10 +1,12 @@
 // Fault tests, scaled down (full size in `npm run bench`): a silent station does not stall
 // the others, a reconnect storm loses and duplicates nothing, and a full archive refuses
 // new work instead of acknowledging what it cannot store, then recovers.
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProjectFile, StationDeclaration } from '../../src-shared/project/index.ts';
 import { SimulatedStation } from '../simulator/index.ts';
-import { connectRaw, eventually, startTestSupervisor, type RawStation, type TestSupervisor } from './test-support.ts';
+import { connectRaw, eventually, restCall, startTestSupervisor, type RawStation, type TestSupervisor } from './test-support.ts';
 
 const disposers: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -121,5 +123,33 @@ describe('archive full', () => {
     const retried = await s.call('StartTransaction', { connectorId: 1, idTag: 'GOOD', meterStart: 0, timestamp: new Date().toISOString() });
     expect(retried[0]).toBe(3);
     expect(sup.archive.transactionById((retried[2] as { transactionId: number }).transactionId)).not.toBeNull();
+  });
+});
+
+describe('archive locked by another program', () => {
+  it('refuses new work at once with InternalError while another program holds the write lock, and stores again when it lets go', async () => {
+    const sup = await supervisor();
+    const s: RawStation = await connectRaw(sup.ocppUrl, 'CP16', 'ocpp1.6');
+    disposers.push(() => s.close());
+    await s.call('BootNotification', { chargePointVendor: 'A', chargePointModel: 'B' });
+    const samplesBefore = sup.archive.countSamples();
+    const meterValues = (i: number) => s.call('MeterValues', { connectorId: 1, meterValue: [{ timestamp: new Date().toISOString(), sampledValue: [{ value: String(i), measurand: 'Energy.Active.Import.Register' }] }] });
+    // Another program (a database browser, a backup or reporting tool) takes the write lock and keeps it.
+    const other = new Database(join(sup.dataDir, 'archive.sqlite'));
+    disposers.push(async () => void other.close());
+    other.exec('BEGIN IMMEDIATE');
+    // Twenty messages meanwhile, each refused with a clear error. (Waiting for the lock in
+    // SQLite's busy handler held the whole process 5 s per write: these took 100 s, the other
+    // stations and the screens frozen all along.)
+    const refusals: unknown[][] = [];
+    for (let i = 0; i < 20; i++) refusals.push(await meterValues(i));
+    expect(refusals.map((r) => [r[0], r[2]])).toEqual(Array.from({ length: 20 }, () => [4, 'InternalError']));
+    expect(String(refusals[0]?.[3])).toContain('not stored');
+    expect((await restCall(sup, 'GET', '/health')).status).toBe(200);
+    // It lets go: messages are stored and acknowledged again, and nothing refused was stored.
+    other.exec('ROLLBACK');
+    const stored = await eventually(async () => ((await meterValues(100))[0] === 3 ? true : null), 10_000, 100);
+    expect(stored).toBe(true);
+    expect(sup.archive.countSamples() - samplesBefore).toBe(1);
   });
 });

@@ -344,11 +344,23 @@ describe('group commit', () => {
     const archive = openArchive();
     const db = otherConnection();
     db.exec('BEGIN EXCLUSIVE');
-    // The archive waits busy_timeout (5 s) for the lock, then gives up.
+    // The archive waits a few ms for the lock (SQLite sleeps on the main thread), then gives up
+    // and names the cause; for a second it then refuses without asking SQLite again.
     const locked = archive.saveBadge(badge('LOCKED'));
     await expect(locked).rejects.toBeInstanceOf(ArchiveUnavailableError);
+    await expect(archive.saveBadge(badge('LOCKED-2'))).rejects.toThrow(/locked by another program/);
     db.exec('ROLLBACK');
-    await archive.saveBadge(badge('UNLOCKED'));
+    // Released: a retry gets through once the back-off is over.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await archive.saveBadge(badge('UNLOCKED'));
+        break;
+      } catch (error) {
+        expect(error).toBeInstanceOf(ArchiveUnavailableError);
+        if (attempt > 50) throw error;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
     expect(db.prepare('SELECT id_tag FROM badges').all()).toEqual([{ id_tag: 'UNLOCKED' }]);
   }, 20_000);
 });

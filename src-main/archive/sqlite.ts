@@ -80,6 +80,12 @@ export interface TransactionStop {
   stopReason: string;
 }
 
+/** Longest wait for a write lock another program holds, ms (SQLite sleeps on the main thread meanwhile). */
+const LOCK_WAIT_MS = 20;
+/** After such a wait failed, writes are refused without trying for this long, ms. */
+const LOCK_BACKOFF_MS = 1000;
+const LOCKED = new Error('the archive file is locked by another program (a database browser, a backup or reporting tool?): close it or end its transaction');
+
 export class ArchiveUnavailableError extends Error {
   constructor(cause: unknown) {
     super(`archive write failed: ${cause instanceof Error ? cause.message : String(cause)}`);
@@ -189,6 +195,8 @@ export class SqliteArchive {
   readonly file: string;
   private readonly db: Database.Database;
   private batchOpen = false;
+  /** Until when (performance.now()) writes are refused without asking SQLite: another program held the write lock. */
+  private lockedUntil = 0;
   private waiting: Pending[] = [];
   private commitTimer: NodeJS.Immediate | NodeJS.Timeout | null = null;
   private readonly messageLogRows: number;
@@ -234,6 +242,10 @@ export class SqliteArchive {
     this.commitDelayMs = options.commitDelayMs ?? 0;
     this.minCommitIntervalMs = options.minCommitIntervalMs ?? 0;
     this.migrate();
+    // From now on a write lock held by another program (a database browser, a backup or
+    // reporting tool) is waited for only briefly: SQLite's busy handler sleeps on the calling
+    // thread, and at 5 s per write it froze every station and screen (see write()).
+    this.db.pragma(`busy_timeout = ${LOCK_WAIT_MS}`);
     // After the migrations the WAL file exists (SQLite creates it on the first access in WAL
     // mode and keeps it while this connection is open; checkpoints reset it in place).
     if (file !== ':memory:') {
@@ -394,6 +406,9 @@ export class SqliteArchive {
    */
   write<T>(fn: () => T): Promise<T> {
     let value: T;
+    // Another program held the write lock a moment ago: refuse at once rather than wait for it
+    // again on the main thread; the stations retry, and a try every LOCK_BACKOFF_MS sees it go.
+    if (!this.batchOpen && performance.now() < this.lockedUntil) return Promise.reject(new ArchiveUnavailableError(LOCKED));
     try {
       // SQLite may have ended the batch on its own (a failed statement can roll back the
       // whole transaction): never reuse a batch that is no longer open.
@@ -404,6 +419,10 @@ export class SqliteArchive {
       }
       this.stmt.savepoint.run();
     } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_BUSY') {
+        this.lockedUntil = performance.now() + LOCK_BACKOFF_MS;
+        return Promise.reject(new ArchiveUnavailableError(LOCKED));
+      }
       return Promise.reject(new ArchiveUnavailableError(error));
     }
     try {
