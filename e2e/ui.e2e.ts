@@ -1,6 +1,8 @@
 // The operator UI against a real supervisor with the 12-station demo site:
 // live station list, remote stop from the UI, station page commands, transactions, export.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page as ResultPage } from '../src-shared/api/index.ts';
@@ -242,6 +244,26 @@ describe('operator UI on the demo site', () => {
     await until('French energy screen', async () => (await page.innerText('[data-testid="view-energy"]')).includes('Choisissez une borne et une grandeur'));
     await page.click('[data-testid="language-en"]');
     await until('English navigation', async () => (await page.innerText('[data-testid="nav-stations"]')).includes('Stations'));
+  });
+
+  test('the header warns while the archive is not storing (its file locked by another program), and clears when it stores again', async () => {
+    await page.goto(`${server.url}/#/stations`);
+    await page.waitForSelector('[data-testid="connection-state"][data-state="open"]');
+    expect(await page.locator('[data-testid="archive-warning"]').count()).toBe(0);
+    // Another program takes the archive's write lock: the demo stations' next messages are refused.
+    const other = new Database(join(server.dataDir, 'archive.sqlite'));
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      await page.waitForSelector('[data-testid="archive-warning"]', { timeout: 60_000 });
+      expect(await page.getAttribute('[data-testid="archive-warning"]', 'title')).toContain('locked by another program');
+      expect((await server.rest<{ status: string }>('/health')).status).toBe('degraded');
+      await screenshot(page, 'archive-warning.png');
+      other.exec('ROLLBACK');
+    } finally {
+      other.close();
+    }
+    await page.waitForSelector('[data-testid="archive-warning"]', { state: 'detached', timeout: 60_000 });
+    expect((await server.rest<{ status: string }>('/health')).status).toBe('ok');
   });
 
   test('no script error in the page', () => {

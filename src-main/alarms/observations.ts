@@ -81,6 +81,7 @@ export function observationsFromDomainEvent(event: DomainEvent): AlarmObservatio
     case 'ocppFrame':
     case 'projectApplied':
     case 'projectSaved':
+    case 'archive':
       return [];
   }
 }

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ArchiveHealth } from '../../src-shared/domain/index.ts';
 import type { ProjectFile, StationDeclaration } from '../../src-shared/project/index.ts';
 import { SimulatedStation } from '../simulator/index.ts';
 import { connectRaw, eventually, restCall, startTestSupervisor, type RawStation, type TestSupervisor } from './test-support.ts';
@@ -116,12 +117,14 @@ describe('archive full', () => {
     expect(refusals.length).toBeGreaterThan(0);
     expect(refusals[0]?.[2]).toBe('InternalError');
     expect(String(refusals[0]?.[3])).toContain('not stored');
+    expect(sup.archive.health()).toMatchObject({ storing: false, reason: expect.stringMatching(/full/) });
     // Exactly what was acknowledged is stored; nothing refused was.
     expect(sup.archive.countSamples() - samplesBefore).toBe(acknowledged * 20);
     // Space returns: new work is accepted and stored again.
     sup.archive.setMaxSize(0);
     const retried = await s.call('StartTransaction', { connectorId: 1, idTag: 'GOOD', meterStart: 0, timestamp: new Date().toISOString() });
     expect(retried[0]).toBe(3);
+    expect(sup.archive.health().storing).toBe(true);
     expect(sup.archive.transactionById((retried[2] as { transactionId: number }).transactionId)).not.toBeNull();
   });
 });
@@ -134,6 +137,10 @@ describe('archive locked by another program', () => {
     await s.call('BootNotification', { chargePointVendor: 'A', chargePointModel: 'B' });
     const samplesBefore = sup.archive.countSamples();
     const meterValues = (i: number) => s.call('MeterValues', { connectorId: 1, meterValue: [{ timestamp: new Date().toISOString(), sampledValue: [{ value: String(i), measurand: 'Energy.Active.Import.Register' }] }] });
+    const archiveEvents: ArchiveHealth[] = [];
+    sup.bus.subscribe((e) => {
+      if (e.type === 'archive') archiveEvents.push(e.archive);
+    });
     // Another program (a database browser, a backup or reporting tool) takes the write lock and keeps it.
     const other = new Database(join(sup.dataDir, 'archive.sqlite'));
     disposers.push(async () => void other.close());
@@ -145,11 +152,19 @@ describe('archive locked by another program', () => {
     for (let i = 0; i < 20; i++) refusals.push(await meterValues(i));
     expect(refusals.map((r) => [r[0], r[2]])).toEqual(Array.from({ length: 20 }, () => [4, 'InternalError']));
     expect(String(refusals[0]?.[3])).toContain('not stored');
-    expect((await restCall(sup, 'GET', '/health')).status).toBe(200);
+    // The control room is told once (event for the header) and monitoring sees it (health).
+    const health = await restCall<{ status: string; archive: ArchiveHealth }>(sup, 'GET', '/health');
+    expect(health.status).toBe(200);
+    expect(health.body.status).toBe('degraded');
+    expect(health.body.archive).toMatchObject({ storing: false, reason: expect.stringContaining('locked by another program') });
+    expect(health.body.archive.refusedWrites).toBe(20);
+    expect(archiveEvents.map((h) => h.storing)).toEqual([false]);
     // It lets go: messages are stored and acknowledged again, and nothing refused was stored.
     other.exec('ROLLBACK');
     const stored = await eventually(async () => ((await meterValues(100))[0] === 3 ? true : null), 10_000, 100);
     expect(stored).toBe(true);
     expect(sup.archive.countSamples() - samplesBefore).toBe(1);
+    expect(archiveEvents.map((h) => h.storing)).toEqual([false, true]);
+    expect((await restCall<{ status: string; archive: ArchiveHealth }>(sup, 'GET', '/health')).body).toMatchObject({ status: 'ok', archive: { storing: true, reason: null, refusedWrites: 0 } });
   });
 });

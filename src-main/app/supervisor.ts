@@ -174,6 +174,13 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     startedAt,
     autoAccept: registry.autoAccept,
     projectName: live.runtime?.name ?? null,
+    archive: archive.health(),
+  });
+  // The control room learns at once when the archive stops storing (and when it stores again).
+  archive.onHealthChange((health) => {
+    if (health.storing) log.info('the archive stores again');
+    else log.error({ reason: health.reason }, 'the archive is not storing: stations get InternalError and retry');
+    bus.publish({ type: 'archive', archive: health });
   });
   const accounts = new AccountService(archive);
   const workspace = await ProjectWorkspace.open(join(options.dataDir, 'project'), options.projectSource ?? null);

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { closeSync, fdatasync, fdatasyncSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type {
+  ArchiveHealth,
   Badge,
   BadgeInput,
   CommandRecord,
@@ -84,6 +85,8 @@ export interface TransactionStop {
 const LOCK_WAIT_MS = 20;
 /** After such a wait failed, writes are refused without trying for this long, ms. */
 const LOCK_BACKOFF_MS = 1000;
+/** SQLite result codes of a write that failed for want of storage, not because of its own data. */
+const STORAGE_FAILURES = /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|CORRUPT|NOTADB|BUSY|LOCKED)/;
 const LOCKED = new Error('the archive file is locked by another program (a database browser, a backup or reporting tool?): close it or end its transaction');
 
 export class ArchiveUnavailableError extends Error {
@@ -197,6 +200,8 @@ export class SqliteArchive {
   private batchOpen = false;
   /** Until when (performance.now()) writes are refused without asking SQLite: another program held the write lock. */
   private lockedUntil = 0;
+  private healthState: ArchiveHealth = { storing: true, since: new Date().toISOString(), reason: null, refusedWrites: 0 };
+  private healthListener: ((health: ArchiveHealth) => void) | null = null;
   private waiting: Pending[] = [];
   private commitTimer: NodeJS.Immediate | NodeJS.Timeout | null = null;
   private readonly messageLogRows: number;
@@ -408,7 +413,7 @@ export class SqliteArchive {
     let value: T;
     // Another program held the write lock a moment ago: refuse at once rather than wait for it
     // again on the main thread; the stations retry, and a try every LOCK_BACKOFF_MS sees it go.
-    if (!this.batchOpen && performance.now() < this.lockedUntil) return Promise.reject(new ArchiveUnavailableError(LOCKED));
+    if (!this.batchOpen && performance.now() < this.lockedUntil) return Promise.reject(this.refuse(LOCKED));
     try {
       // SQLite may have ended the batch on its own (a failed statement can roll back the
       // whole transaction): never reuse a batch that is no longer open.
@@ -421,9 +426,9 @@ export class SqliteArchive {
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_BUSY') {
         this.lockedUntil = performance.now() + LOCK_BACKOFF_MS;
-        return Promise.reject(new ArchiveUnavailableError(LOCKED));
+        return Promise.reject(this.refuse(LOCKED));
       }
-      return Promise.reject(new ArchiveUnavailableError(error));
+      return Promise.reject(this.refuse(error));
     }
     try {
       value = fn();
@@ -434,16 +439,18 @@ export class SqliteArchive {
       if (!this.db.inTransaction) {
         // The whole batch is gone: every writer waiting on it lost its data too.
         this.abandonBatch(failure);
-        return Promise.reject(new ArchiveUnavailableError(failure));
+        return Promise.reject(this.refuse(failure));
       }
       try {
         this.stmt.rollbackTo.run();
         this.stmt.release.run();
       } catch (rollbackError) {
         this.abandonBatch(rollbackError);
-        return Promise.reject(new ArchiveUnavailableError(failure));
+        return Promise.reject(this.refuse(failure));
       }
       this.scheduleCommit();
+      // A statement that failed for want of storage (full, I/O, read-only) says the archive is not storing.
+      if (STORAGE_FAILURES.test(String((failure as { code?: unknown }).code ?? ''))) this.refuse(failure);
       return Promise.reject(failure);
     }
     return new Promise<T>((resolve, reject) => {
@@ -472,8 +479,37 @@ export class SqliteArchive {
     this.batchOpen = false;
     const waiting = this.waiting;
     this.waiting = [];
-    const failure = new ArchiveUnavailableError(cause);
+    const failure = this.refuse(cause, waiting.length);
     for (const w of waiting) w.reject(failure);
+  }
+
+  /** Whether the archive stores what arrives (see ArchiveHealth). */
+  health(): ArchiveHealth {
+    return { ...this.healthState };
+  }
+
+  /** Called when the archive stops storing or starts again (not on every refused write). */
+  onHealthChange(listener: (health: ArchiveHealth) => void): void {
+    this.healthListener = listener;
+  }
+
+  /** The error for writes refused because of `cause`; the archive is not storing until a write succeeds. */
+  private refuse(cause: unknown, writers = 1): ArchiveUnavailableError {
+    const error = cause instanceof ArchiveUnavailableError ? cause : new ArchiveUnavailableError(cause);
+    const reason = error.message.replace(/^archive write failed: /, '');
+    const wasStoring = this.healthState.storing;
+    this.healthState = wasStoring
+      ? { storing: false, since: new Date().toISOString(), reason, refusedWrites: writers }
+      : { ...this.healthState, reason, refusedWrites: this.healthState.refusedWrites + writers };
+    if (wasStoring) this.healthListener?.(this.health());
+    return error;
+  }
+
+  /** A write was stored (committed and synced): the archive stores again if it did not. */
+  private storing(): void {
+    if (this.healthState.storing) return;
+    this.healthState = { storing: true, since: new Date().toISOString(), reason: null, refusedWrites: 0 };
+    this.healthListener?.(this.health());
   }
 
   /** Commits the open batch now; resolves or rejects every writer waiting on it. */
@@ -499,11 +535,12 @@ export class SqliteArchive {
         // The failed COMMIT may already have rolled back.
       }
       this.batchOpen = false;
-      const failure = new ArchiveUnavailableError(error);
+      const failure = this.refuse(error, waiting.length);
       for (const w of waiting) w.reject(failure);
       return;
     }
     if (this.walFd === null) {
+      if (waiting.length > 0) this.storing();
       for (const w of waiting) w.resolve();
       return;
     }
@@ -524,7 +561,8 @@ export class SqliteArchive {
     if (this.syncing !== group) return; // settled by close()
     this.syncing = null;
     // Not durable means not acknowledged: the writers learn it (the station will retry).
-    const failure = error ? new ArchiveUnavailableError(error) : null;
+    const failure = error ? this.refuse(error, group.waiting.length) : null;
+    if (!failure && group.waiting.length > 0) this.storing();
     for (const w of group.waiting) {
       if (failure) w.reject(failure);
       else w.resolve();
@@ -545,7 +583,7 @@ export class SqliteArchive {
     try {
       fdatasyncSync(this.walFd);
     } catch (error) {
-      failure = new ArchiveUnavailableError(error);
+      failure = this.refuse(error, waiting.length);
     }
     for (const w of waiting) {
       if (failure) w.reject(failure);

@@ -157,8 +157,11 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   app.get<{ Querystring: { reset?: string } }>('/api/v1/health', { schema: { hide: true } }, async (request) => {
+    const archiveHealth = options.archive.health();
     const body = {
-      status: 'ok',
+      // degraded: the archive refuses writes (stations get InternalError and retry): monitoring should alert.
+      status: archiveHealth.storing ? 'ok' : 'degraded',
+      archive: archiveHealth,
       stationsConnected: central.connectedCount(),
       eventLoopDelayMs: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
       memoryRssBytes: process.memoryUsage.rss(),

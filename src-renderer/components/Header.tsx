@@ -1,5 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import { LANGUAGES, type Language } from '../i18n/index.ts';
+import { formatTime } from '../lib/format.ts';
+import { useLocale } from '../lib/hooks.ts';
+import { useArchiveHealth } from '../store/archive.ts';
 import { api } from '../store/client.ts';
 import { useConnection } from '../store/connection.ts';
 import { useSession } from '../store/session.ts';
@@ -32,6 +35,20 @@ function ConnectionIndicator() {
           {t('header.retryNow')}
         </button>
       ) : null}
+    </div>
+  );
+}
+
+/** Shown while the archive refuses writes (disk full, file locked...): stations are not being recorded. */
+function ArchiveWarning() {
+  const { t } = useTranslation();
+  const health = useArchiveHealth((s) => s.health);
+  const locale = useLocale();
+  if (!health || health.storing) return null;
+  return (
+    <div className="connection tone-fault archive-warning" data-testid="archive-warning" role="alert" title={health.reason ?? undefined}>
+      <span className="connection-dot" aria-hidden="true" />
+      <span>{t('header.archiveNotStoring', { time: formatTime(new Date(health.since), locale) })}</span>
     </div>
   );
 }
@@ -71,6 +88,7 @@ export function Header() {
         <span className="brand-name">{t('app.name')}</span>
       </div>
       <ConnectionIndicator />
+      <ArchiveWarning />
       <div className="header-spacer" />
       <SiteSelector />
       <UserBadge />

@@ -6,6 +6,7 @@ import { badgeCategoriesEn } from './categories.en.ts';
 export const en = {
   app: { name: 'EV Supervisor' },
   header: {
+    archiveNotStoring: 'Archive not storing since {{time}}: stations are told to retry',
     connection: {
       open: 'Connected',
       connecting: 'Connecting…',

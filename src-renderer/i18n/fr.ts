@@ -7,6 +7,7 @@ import { badgeCategoriesFr } from './categories.fr.ts';
 export const fr: Translation = {
   app: { name: 'EV Supervisor' },
   header: {
+    archiveNotStoring: 'Archive hors service depuis {{time}} : les bornes doivent réessayer',
     connection: {
       open: 'Connecté',
       connecting: 'Connexion…',

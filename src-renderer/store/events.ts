@@ -4,6 +4,7 @@
 import type { DomainEvent } from '../../src-shared/domain/index.ts';
 import type { SupervisorClient } from '../api/types.ts';
 import { useAlarms } from './alarms.ts';
+import { useArchiveHealth } from './archive.ts';
 import { useBadges } from './badges.ts';
 import { useCommands } from './commands.ts';
 import { useConnection } from './connection.ts';
@@ -42,6 +43,7 @@ export function connectStores(client: SupervisorClient): () => void {
     useCommands.getState().applyEvents(batch);
     useBadges.getState().applyEvents(batch);
     useAlarms.getState().applyEvents(batch);
+    useArchiveHealth.getState().applyEvents(batch);
     // Another project version runs: what is drawn from the project is read again.
     if (batch.some((e) => e.type === 'projectApplied')) reloadProjectViews();
     // A version saved elsewhere and not applied (yet): the project screen's version list follows.
@@ -66,6 +68,7 @@ export function connectStores(client: SupervisorClient): () => void {
       void useStations.getState().load();
       void useBadges.getState().load();
       void useAlarms.getState().load();
+      void useArchiveHealth.getState().load();
     }
     wasOpen = open;
   });

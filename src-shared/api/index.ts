@@ -2,6 +2,7 @@
 // server-mode WebSocket bridge are two transports of it; the renderer never knows which.
 // Every request is validated at runtime in the main process against `requestSchemas`.
 import type {
+  ArchiveHealth,
   Badge,
   BadgeInput,
   ChargingProfileDefinition,
@@ -118,6 +119,8 @@ export interface ServerInfo {
   startedAt: string;
   autoAccept: boolean;
   projectName: string | null;
+  /** Whether the archive stores what arrives (the header warns when it does not). */
+  archive: ArchiveHealth;
 }
 
 /** Request → response of every command the UI may send. */

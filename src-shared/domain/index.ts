@@ -227,6 +227,21 @@ export type StationNotice =
   /** Smart charging checked whether the station applies the limit it accepted (measured vs setpoint). */
   | { kind: 'profileVerification'; evseId: number; applied: boolean; detail: string | null };
 
+/**
+ * Whether the archive stores what arrives. When it does not (disk full, size cap reached, file
+ * locked by another program, I/O error), stations get InternalError and retry, and the control
+ * room is told (header, /api/v1/health) until a write succeeds again.
+ */
+export interface ArchiveHealth {
+  storing: boolean;
+  /** ISO time of the last change of `storing`. */
+  since: string;
+  /** Why writes are refused (null while storing). */
+  reason: string | null;
+  /** Writes refused since the archive stopped storing (0 while storing). */
+  refusedWrites: number;
+}
+
 /** An alarm notification pushed to connected web and mobile clients. */
 export interface PushNotification {
   recipientId: string;
@@ -257,6 +272,8 @@ export type DomainEvent =
   | { type: 'notification'; notification: PushNotification }
   | { type: 'stationNotice'; stationId: string; notice: StationNotice }
   | { type: 'stationRemoved'; stationId: string }
+  /** The archive stopped or started storing again (not on every refused write). */
+  | { type: 'archive'; archive: ArchiveHealth }
   | { type: 'transaction'; transaction: Transaction }
   | { type: 'command'; command: CommandRecord }
   | { type: 'badge'; badge: Badge }
