@@ -2,7 +2,7 @@
 // only once committed), idempotent transactions, savepoint isolation of a failing write,
 // server-side filter / sort / paging, badge seeding, the bounded message log and a COMMIT
 // that fails for real.
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { fdatasync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -363,6 +363,45 @@ describe('group commit', () => {
     }
     expect(db.prepare('SELECT id_tag FROM badges').all()).toEqual([{ id_tag: 'UNLOCKED' }]);
   }, 20_000);
+});
+
+describe('a failed WAL sync', () => {
+  it('rejects the writers of that sync (never acknowledged), says the archive is not storing, and recovers at the next good sync', async () => {
+    let failNext = false;
+    const syncs: string[] = [];
+    const archive = openArchive({
+      // The disk refuses one fdatasync (EIO), as a failing disk would; the others are real.
+      syncWal: (fd, done) => {
+        if (failNext) {
+          failNext = false;
+          syncs.push('failed');
+          const error: NodeJS.ErrnoException = Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+          setImmediate(() => done(error));
+          return;
+        }
+        syncs.push('ok');
+        fdatasync(fd, done);
+      },
+    });
+    const changes: Array<{ storing: boolean; reason: string | null }> = [];
+    archive.onHealthChange((h) => changes.push({ storing: h.storing, reason: h.reason }));
+    await archive.saveBadge(badge('BEFORE'));
+    failNext = true;
+    const refused = await Promise.allSettled([archive.saveBadge(badge('LOST-1')), archive.saveBadge(badge('LOST-2'))]);
+    expect(refused.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect((refused[0] as PromiseRejectedResult).reason).toBeInstanceOf(ArchiveUnavailableError);
+    expect(archive.health()).toMatchObject({ storing: false, reason: expect.stringContaining('EIO'), refusedWrites: 2 });
+    // Committed although not acknowledged (the sync came after the COMMIT): the station's retry
+    // must be idempotent — starts, stops and badges are; meter samples would be stored twice.
+    expect(archive.badge('LOST-1')).not.toBeNull();
+    await archive.saveBadge(badge('AFTER'));
+    expect(archive.health()).toMatchObject({ storing: true, reason: null, refusedWrites: 0 });
+    expect(changes).toEqual([
+      { storing: false, reason: expect.stringContaining('EIO') },
+      { storing: true, reason: null },
+    ]);
+    expect(syncs).toEqual(['ok', 'failed', 'ok']);
+  });
 });
 
 describe('transactions', () => {

@@ -178,6 +178,11 @@ export interface SqliteArchiveOptions {
    * batches larger still at the price of latency.
    */
   minCommitIntervalMs?: number;
+  /**
+   * The WAL's fdatasync (default node:fs fdatasync). Fault tests give one that fails, the only
+   * way to see a disk refuse a sync on a test machine; nothing else should set it.
+   */
+  syncWal?: (fd: number, done: (error: NodeJS.ErrnoException | null) => void) => void;
 }
 
 /**
@@ -200,6 +205,7 @@ export class SqliteArchive {
   private batchOpen = false;
   /** Until when (performance.now()) writes are refused without asking SQLite: another program held the write lock. */
   private lockedUntil = 0;
+  private readonly syncWal: NonNullable<SqliteArchiveOptions['syncWal']>;
   private healthState: ArchiveHealth = { storing: true, since: new Date().toISOString(), reason: null, refusedWrites: 0 };
   private healthListener: ((health: ArchiveHealth) => void) | null = null;
   private waiting: Pending[] = [];
@@ -244,6 +250,7 @@ export class SqliteArchive {
     this.db.pragma('wal_autocheckpoint = 16384');
     this.db.pragma('busy_timeout = 5000');
     this.messageLogRows = options.messageLogRows ?? 200_000;
+    this.syncWal = options.syncWal ?? fdatasync;
     this.commitDelayMs = options.commitDelayMs ?? 0;
     this.minCommitIntervalMs = options.minCommitIntervalMs ?? 0;
     this.migrate();
@@ -554,7 +561,7 @@ export class SqliteArchive {
     const group: SyncGroup = { waiting: this.unsynced };
     this.unsynced = [];
     this.syncing = group;
-    fdatasync(this.walFd, (error) => this.settleSync(group, error));
+    this.syncWal(this.walFd, (error) => this.settleSync(group, error));
   }
 
   private settleSync(group: SyncGroup, error: NodeJS.ErrnoException | null): void {
