@@ -118,6 +118,8 @@ describe('project screen', () => {
     expect(current.version.stations).toBe(50);
     expect(current.running).toBe(current.version.id);
     expect(current.project.name).toBe('Depot 50');
+    // The sites' time zone defaults to the workstation's (the test browser runs on Paris time).
+    expect(current.project.settings?.timeZone).toBe('Europe/Paris');
     const park = current.project.sites[0]?.parks[0];
     const template = current.project.templates.find((t) => t.id === 'ac-22kw-wallbox');
     expect(park?.stations).toHaveLength(50);

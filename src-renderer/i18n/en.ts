@@ -1385,6 +1385,8 @@ export const en = {
       generating: 'Generating…',
       summary: '{{count}} stations',
       name: 'Project name',
+      timeZone: 'Time zone of the sites',
+      serverTimeZone: 'The supervisor’s own zone',
       namePlaceholder: 'e.g. Fleet depot Lyon',
       description: 'Description',
       site: 'Site {{n}}',

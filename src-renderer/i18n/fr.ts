@@ -1385,6 +1385,8 @@ export const fr: Translation = {
       generating: 'Génération…',
       summary: '{{count}} bornes',
       name: 'Nom du projet',
+      timeZone: 'Fuseau horaire des sites',
+      serverTimeZone: 'Le fuseau du superviseur',
       namePlaceholder: 'ex. Dépôt de flotte Lyon',
       description: 'Description',
       site: 'Site {{n}}',

@@ -28,6 +28,18 @@ describe('wizard form', () => {
     expect(answers.archive).toEqual({ kind: 'sqlite' });
   });
 
+  it('gives the project the sites’ time zone, this workstation’s by default; none leaves it to the server', () => {
+    const form = fifty();
+    expect(form.timeZone).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
+    form.timeZone = 'Europe/Paris';
+    expect(wizardAnswers(form).settings).toEqual({ timeZone: 'Europe/Paris' });
+    form.timeZone = '';
+    expect(wizardAnswers(form).settings).toBeUndefined();
+    // A zone the supervisor refuses comes back at the field.
+    expect(fieldOfPointer('/settings/timeZone')).toBe('timeZone');
+    expect(stepOfField('timeZone')).toBe('name');
+  });
+
   it('numbers a second batch after the first one and pads to the widest number', () => {
     expect(autoPattern('P1', 1, 50)).toBe('P1-CP{01..50}');
     expect(autoPattern('P2', 95, 10)).toBe('P2-CP{095..104}');

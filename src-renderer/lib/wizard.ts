@@ -80,6 +80,17 @@ export interface WizardForm {
   layoutColumns: string;
   /** Margin around the grid, %. */
   layoutMargin: string;
+  /** The sites' IANA time zone (badge categories' departure times); empty = the server's own. */
+  timeZone: string;
+}
+
+/** This workstation's time zone: the engineer running the wizard is usually at the site. */
+export function workstationTimeZone(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone;
+  } catch {
+    return '';
+  }
 }
 
 /** "P1-CP{01..50}": ids numbered from `start`, padded to the widest number (at least two digits). */
@@ -122,6 +133,7 @@ export function defaultWizardForm(passwordSeed: string): WizardForm {
     operators: [],
     layoutColumns: '',
     layoutMargin: '5',
+    timeZone: workstationTimeZone(),
   });
 }
 
@@ -210,7 +222,7 @@ function num(text: string): number | null {
 
 /** The step a field is asked on. */
 export function stepOfField(field: string): WizardStep {
-  if (field === 'name' || field === 'description') return 'name';
+  if (field === 'name' || field === 'description' || field === 'timeZone') return 'name';
   if (/^sites\.\d+\.parks\.\d+\.groups\./.test(field)) return 'groups';
   if (/^sites\.\d+\.parks\.\d+\.batches\./.test(field)) return 'stations';
   if (field.startsWith('sites')) return 'sites';
@@ -379,6 +391,7 @@ export function wizardAnswers(form: WizardForm): WizardAnswers {
   const margin = num(form.layoutMargin);
   if (margin !== null) layout.margin = margin;
   answers.layout = layout;
+  if (form.timeZone.trim() !== '') answers.settings = { timeZone: form.timeZone.trim() };
   return answers;
 }
 
@@ -389,6 +402,7 @@ export function wizardAnswers(form: WizardForm): WizardAnswers {
 export function fieldOfPointer(pointer: string): string | null {
   const p = pointer.replace(/^\//, '').split('/');
   if (p[0] === 'name') return 'name';
+  if (p[0] === 'settings' && p[1] === 'timeZone') return 'timeZone';
   if (p[0] === 'security' && p[1]) return p[1];
   if (p[0] === 'archive' && p[1]) return `archive.${p[1]}`;
   if (p[0] === 'operators' && p[1] && p[2]) return `operators.${p[1]}.${p[2]}`;

@@ -44,6 +44,9 @@ import { DiffView } from './DiffView.tsx';
 import { LoadChart } from './LoadChart.tsx';
 import { ProjectTable } from './ProjectTable.tsx';
 
+/** IANA zones this browser knows (the supervisor checks the one chosen against its own). */
+const TIME_ZONES: readonly string[] = typeof Intl.supportedValuesOf === 'function' ? ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')] : ['UTC'];
+
 interface GeneratedVersion {
   version: number;
   plan: ProjectApplyPlan | null;
@@ -336,6 +339,18 @@ export function WizardPanel(props: { onGenerated: () => void }) {
               'description',
               <textarea value={form.description} rows={3} onChange={(e) => set((f) => void (f.description = e.target.value))} data-testid="wizard-description" />,
               true,
+            )}
+            {field(
+              t('project.wizard.timeZone'),
+              'timeZone',
+              <select value={form.timeZone} onChange={(e) => set((f) => void (f.timeZone = e.target.value))} data-testid="wizard-time-zone">
+                <option value="">{t('project.wizard.serverTimeZone')}</option>
+                {TIME_ZONES.map((z) => (
+                  <option key={z} value={z}>
+                    {z}
+                  </option>
+                ))}
+              </select>,
             )}
           </div>
         );
