@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TransactionQuery } from '../../src-shared/api/index.ts';
-import type { Badge, Transaction } from '../../src-shared/domain/index.ts';
+import type { Badge, MeterSample, Transaction } from '../../src-shared/domain/index.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { ArchiveUnavailableError, SqliteArchive, type NewTransaction } from './sqlite.ts';
 
@@ -392,7 +392,7 @@ describe('a failed WAL sync', () => {
     expect((refused[0] as PromiseRejectedResult).reason).toBeInstanceOf(ArchiveUnavailableError);
     expect(archive.health()).toMatchObject({ storing: false, reason: expect.stringContaining('EIO'), refusedWrites: 2 });
     // Committed although not acknowledged (the sync came after the COMMIT): the station's retry
-    // must be idempotent — starts, stops and badges are; meter samples would be stored twice.
+    // must be idempotent — starts, stops and badges are by their keys.
     expect(archive.badge('LOST-1')).not.toBeNull();
     await archive.saveBadge(badge('AFTER'));
     expect(archive.health()).toMatchObject({ storing: true, reason: null, refusedWrites: 0 });
@@ -401,6 +401,31 @@ describe('a failed WAL sync', () => {
       { storing: true, reason: null },
     ]);
     expect(syncs).toEqual(['ok', 'failed', 'ok']);
+  });
+});
+
+describe('meter samples after a failed WAL sync', () => {
+  it('are stored once: the station’s retry of the refused MeterValues is recognised, and acknowledged after the next good sync', async () => {
+    let failNext = false;
+    const archive = openArchive({
+      syncWal: (fd, done) => {
+        if (!failNext) return fdatasync(fd, done);
+        failNext = false;
+        setImmediate(() => done(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })));
+      },
+    });
+    const at = (minute: number) => new Date(Date.UTC(2026, 2, 2, 10, minute)).toISOString();
+    const reading = (minute: number, value: number): MeterSample => ({ stationId: 'CP1', evseId: 1, connectorId: 1, transactionId: null, timestamp: at(minute), measurand: 'Energy.Active.Import.Register', phase: null, value, unit: 'Wh', context: null });
+    await archive.insertSamples([reading(0, 1000)]);
+    failNext = true;
+    await expect(archive.insertSamples([reading(1, 1500), reading(2, 2000)])).rejects.toBeInstanceOf(ArchiveUnavailableError);
+    // The station sends the same MeterValues again, then the next one.
+    await archive.insertSamples([reading(1, 1500), reading(2, 2000)]);
+    await archive.insertSamples([reading(3, 2600)]);
+    expect(archive.countSamples()).toBe(4);
+    // The energy roll-up counts each rise once: 1,600 Wh from 10:00 to 10:03.
+    const db = otherConnection();
+    expect(db.prepare('SELECT SUM(energy_wh) AS wh FROM meter_rollup WHERE span = 300').get()).toEqual({ wh: 1600 });
   });
 });
 

@@ -197,6 +197,15 @@ export interface SqliteArchiveOptions {
  */
 interface SyncGroup {
   waiting: Pending[];
+  /** The meter samples committed with these writers (see orphanSamples). */
+  samples: MeterSample[];
+}
+
+/** Meter samples kept in memory after a failed sync, at most (oldest forgotten first). */
+const ORPHAN_SAMPLES_MAX = 200_000;
+
+function sampleKey(s: MeterSample): string {
+  return `${s.stationId}\u0000${s.evseId}\u0000${s.connectorId}\u0000${s.timestamp}\u0000${s.measurand}\u0000${s.phase ?? ''}\u0000${s.value}`;
 }
 
 export class SqliteArchive {
@@ -218,6 +227,15 @@ export class SqliteArchive {
   private walFd: number | null = null;
   /** Committed writers waiting for an fsync that has not started yet. */
   private unsynced: Pending[] = [];
+  /** The samples of the open batch, and of the batches committed but not yet synced (references: keys are made only if a sync fails). */
+  private batchSamples: MeterSample[] = [];
+  private unsyncedSamples: MeterSample[] = [];
+  /**
+   * Samples committed in a batch whose WAL sync then failed: stored, but their writers were told
+   * they were not, so the station sends them again. The retry is recognised here and not stored
+   * twice; it is acknowledged after the next good sync, which makes the first copy durable.
+   */
+  private readonly orphanSamples = new Map<string, number>();
   /** The fsync in flight, if any. */
   private syncing: SyncGroup | null = null;
   private closed = false;
@@ -484,10 +502,23 @@ export class SqliteArchive {
       }
     }
     this.batchOpen = false;
+    this.batchSamples = [];
     const waiting = this.waiting;
     this.waiting = [];
     const failure = this.refuse(cause, waiting.length);
     for (const w of waiting) w.reject(failure);
+  }
+
+  /** Samples committed before a failed sync: their retry is recognised (see orphanSamples). */
+  private rememberOrphans(samples: readonly MeterSample[]): void {
+    for (const sample of samples) {
+      const key = sampleKey(sample);
+      this.orphanSamples.set(key, (this.orphanSamples.get(key) ?? 0) + 1);
+    }
+    for (const key of this.orphanSamples.keys()) {
+      if (this.orphanSamples.size <= ORPHAN_SAMPLES_MAX) break;
+      this.orphanSamples.delete(key);
+    }
   }
 
   /** Whether the archive stores what arrives (see ArchiveHealth). */
@@ -535,6 +566,7 @@ export class SqliteArchive {
       this.lastCommitAt = performance.now();
       this.batchOpen = false;
     } catch (error) {
+      this.batchSamples = [];
       this.energy.forgetReadings();
       try {
         this.db.exec('ROLLBACK');
@@ -546,11 +578,14 @@ export class SqliteArchive {
       for (const w of waiting) w.reject(failure);
       return;
     }
+    const committed = this.batchSamples;
+    this.batchSamples = [];
     if (this.walFd === null) {
       if (waiting.length > 0) this.storing();
       for (const w of waiting) w.resolve();
       return;
     }
+    for (const sample of committed) this.unsyncedSamples.push(sample);
     for (const w of waiting) this.unsynced.push(w);
     if (!this.syncing) this.startSync();
   }
@@ -558,8 +593,9 @@ export class SqliteArchive {
   /** Starts an fsync of the WAL for every writer committed so far. */
   private startSync(): void {
     if (this.unsynced.length === 0 || this.walFd === null) return;
-    const group: SyncGroup = { waiting: this.unsynced };
+    const group: SyncGroup = { waiting: this.unsynced, samples: this.unsyncedSamples };
     this.unsynced = [];
+    this.unsyncedSamples = [];
     this.syncing = group;
     this.syncWal(this.walFd, (error) => this.settleSync(group, error));
   }
@@ -569,6 +605,7 @@ export class SqliteArchive {
     this.syncing = null;
     // Not durable means not acknowledged: the writers learn it (the station will retry).
     const failure = error ? this.refuse(error, group.waiting.length) : null;
+    if (failure) this.rememberOrphans(group.samples);
     if (!failure && group.waiting.length > 0) this.storing();
     for (const w of group.waiting) {
       if (failure) w.reject(failure);
@@ -586,6 +623,7 @@ export class SqliteArchive {
     const waiting = [...(this.syncing?.waiting ?? []), ...this.unsynced];
     this.syncing = null;
     this.unsynced = [];
+    this.unsyncedSamples = [];
     let failure: ArchiveUnavailableError | null = null;
     try {
       fdatasyncSync(this.walFd);
@@ -840,12 +878,25 @@ export class SqliteArchive {
     return this.write(() => {
       // Energy and power roll-ups move with the samples, in the same savepoint.
       const rollup: RollupIncrements = new Map();
+      const stored: MeterSample[] = [];
       for (const s of samples) {
+        if (this.orphanSamples.size > 0) {
+          const key = sampleKey(s);
+          const orphans = this.orphanSamples.get(key);
+          if (orphans !== undefined) {
+            // Already stored by the attempt whose sync failed (its roll-ups too).
+            if (orphans > 1) this.orphanSamples.set(key, orphans - 1);
+            else this.orphanSamples.delete(key);
+            continue;
+          }
+        }
+        stored.push(s);
         this.energy.addToRollup(s, rollup);
         // Positional parameters: binding by name cost about 1 µs a sample.
         this.stmt.insertSample.run(s.stationId, s.evseId, s.connectorId, s.transactionId, s.timestamp, s.measurand, s.phase, s.value, s.unit, s.context);
       }
       this.energy.writeRollup(rollup);
+      for (const s of stored) this.batchSamples.push(s);
     });
   }
 
