@@ -589,6 +589,7 @@ class StepRun {
       default: {
         if (typeof observation.stationId !== 'string') return;
         const before = this.stations.get(observation.stationId) ?? emptyStationFacts(observation.stationId);
+        // A snapshot's parts are taken in together, then the rules run once (facts.ts).
         const facts = updateStationFacts(before, observation);
         if (facts !== before || !this.stations.has(observation.stationId)) this.setStation(facts);
         this.evaluateStation(facts, this.settings.rules);

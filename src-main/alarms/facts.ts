@@ -163,6 +163,11 @@ export function updateStationFacts(facts: StationFacts, observation: AlarmObserv
       return facts.firmwareStatus === observation.status ? facts : { ...facts, firmwareStatus: observation.status };
     case 'diagnosticsStatus':
       return facts.diagnosticsStatus === observation.status ? facts : { ...facts, diagnosticsStatus: observation.status };
+    case 'stationSnapshot': {
+      let updated = facts;
+      for (const part of observation.parts) if (part.stationId === facts.stationId) updated = updateStationFacts(updated, part);
+      return updated;
+    }
     case 'stationRemoved':
     case 'groupLoad':
     case 'securityEvent':

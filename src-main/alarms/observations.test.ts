@@ -63,8 +63,11 @@ const transaction: Transaction = {
 };
 
 describe('observationsFromDomainEvent', () => {
-  it('turns a station snapshot into connection, statuses and measurements', () => {
-    expect(observationsFromDomainEvent({ type: 'station', station: station() })).toEqual([
+  it('turns a station snapshot into one observation made of its connection, statuses and measurements', () => {
+    const [snapshot, ...more] = observationsFromDomainEvent({ type: 'station', station: station() });
+    expect(more).toEqual([]);
+    expect(snapshot).toMatchObject({ kind: 'stationSnapshot', stationId: 'CP1' });
+    expect(snapshot?.kind === 'stationSnapshot' ? snapshot.parts : null).toEqual([
       { kind: 'stationConnection', stationId: 'CP1', connected: true, lastSeenAt: T0, heartbeatIntervalS: 60, reason: null },
       { kind: 'connectorStatus', stationId: 'CP1', evseId: 0, connectorId: 0, status: 'Available', errorCode: null },
       { kind: 'connectorStatus', stationId: 'CP1', evseId: 1, connectorId: 1, status: 'Charging', errorCode: null },
@@ -104,5 +107,25 @@ describe('observationsFromDomainEvent', () => {
     const before = h.transitions.length;
     feed({ ...faulted, connected: false, lastDisconnectReason: 'socket closed' }, T0 + 4 * MINUTE);
     expect(h.transitions).toHaveLength(before);
+  });
+
+  it('judges a snapshot as a whole: a car that resumes (status Charging and its power in one snapshot) is never seen charging at the old 0 W', () => {
+    // Without a delay, a stalled charge is raised as soon as it is seen; judging the snapshot part
+    // by part saw "Charging" with the previous snapshot's 0 W and raised a momentary alarm.
+    const h = new AlarmHarness([{ id: 'stalled', name: 'Stalled', kind: 'chargeStalled', severity: 'minor', minPowerW: 500, stalledForMs: 0 }]);
+    const feed = (s: StationState, at: number): void => {
+      for (const o of observationsFromDomainEvent({ type: 'station', station: s })) h.feed(o, at);
+    };
+    const paused = station();
+    paused.connectors = paused.connectors.map((c) => ({ ...c, status: 'SuspendedEV', powerW: 0 }));
+    feed(paused, T0);
+    feed(station(), T0 + MINUTE);
+    expect(h.transitions).toEqual([]);
+    // A real stall is still raised.
+    const stalled = station();
+    stalled.connectors = stalled.connectors.map((c) => ({ ...c, powerW: 100 }));
+    feed(stalled, T0 + 2 * MINUTE);
+    h.tick(T0 + 20 * MINUTE);
+    expect(h.alarms().map((a) => a.ruleId)).toEqual(['stalled']);
   });
 });

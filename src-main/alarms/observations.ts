@@ -4,7 +4,7 @@
 // by their services directly as observations.
 import type { DomainEvent, StationState, Transaction } from '../../src-shared/domain/index.ts';
 import { parseTimestamp } from '../../src-shared/time/index.ts';
-import type { AlarmObservation, EpochMs } from './types.ts';
+import type { AlarmObservation, EpochMs, StationSnapshotPart } from './types.ts';
 
 const PHASES = ['L1', 'L2', 'L3'] as const;
 
@@ -13,9 +13,9 @@ function epochOf(text: string | null): EpochMs | null {
   return parseTimestamp(text)?.getTime() ?? null;
 }
 
-export function observationsFromStation(station: StationState): AlarmObservation[] {
+export function observationsFromStation(station: StationState): StationSnapshotPart[] {
   const stationId = station.id;
-  const observations: AlarmObservation[] = [
+  const observations: StationSnapshotPart[] = [
     {
       kind: 'stationConnection',
       stationId,
@@ -61,7 +61,7 @@ export function observationFromTransaction(transaction: Transaction): AlarmObser
 export function observationsFromDomainEvent(event: DomainEvent): AlarmObservation[] {
   switch (event.type) {
     case 'station':
-      return observationsFromStation(event.station);
+      return [{ kind: 'stationSnapshot', stationId: event.station.id, parts: observationsFromStation(event.station) }];
     case 'stationRemoved':
       return [{ kind: 'stationRemoved', stationId: event.stationId }];
     case 'transaction': {

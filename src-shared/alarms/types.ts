@@ -259,7 +259,16 @@ export type AlarmObservation =
   | { kind: 'profileVerification'; stationId: string; evseId: number; applied: boolean; detail: string | null }
   | { kind: 'firmwareStatus'; stationId: string; status: string }
   | { kind: 'diagnosticsStatus'; stationId: string; status: string }
-  | { kind: 'securityEvent'; stationId: string; eventType: string; techInfo: string | null };
+  | { kind: 'securityEvent'; stationId: string; eventType: string; techInfo: string | null }
+  /**
+   * One station snapshot (connection, statuses and measurements of one instant): its parts are
+   * taken in together and the station's rules evaluated once, not after each part (which also
+   * judged half-updated states and cost a full evaluation per measurement).
+   */
+  | { kind: 'stationSnapshot'; stationId: string; parts: StationSnapshotPart[] };
+
+/** What a station snapshot is made of. */
+export type StationSnapshotPart = Extract<AlarmObservation, { kind: 'stationConnection' | 'connectorStatus' | 'measurement' }>;
 
 export type AlarmObservationKind = AlarmObservation['kind'];
 
