@@ -283,8 +283,13 @@ describe('transport guarantees', () => {
 });
 
 describe('limits', () => {
-  it('throttles a flooding station, then disconnects it and says why', async () => {
-    const strict = await startTestSupervisor({ ocpp: { maxMessagesPerSecond: 20, burst: 10, maxThrottledFrames: 30 } });
+  it('throttles a flooding station, then disconnects it, and an alarm says why', async () => {
+    const strict = await startTestSupervisor({
+      ocpp: { maxMessagesPerSecond: 20, burst: 10, maxThrottledFrames: 30 },
+      // The communication-lost rule without its 30 s delay, so that the test sees the alarm at once.
+      alarmRules: [{ id: 'comm-lost', kind: 'communicationLost', name: 'Communication lost', severity: 'major' }],
+      alarmTickMs: 50,
+    });
     try {
       const s = await connectRaw(strict.ocppUrl, 'CP16', 'ocpp1.6');
       await s.call('BootNotification', { chargePointVendor: 'ACME', chargePointModel: 'W22' });
@@ -292,6 +297,8 @@ describe('limits', () => {
       expect((await s.closed).code).toBe(1008);
       await eventually(() => strict.registry.get('CP16')?.connected === false);
       expect(strict.registry.get('CP16')?.lastDisconnectReason).toContain('message flood');
+      const alarm = await eventually(() => strict.alarms.list().find((a) => a.ruleId === 'comm-lost' && a.source.stationId === 'CP16') ?? null);
+      expect(alarm.message).toContain('message flood');
     } finally {
       await strict.dispose();
     }
