@@ -118,12 +118,7 @@ export class BadgeCategoryEditor {
 
   /** The latest version; refused when there is none or when it is not `baseVersion`. */
   private async base(baseVersion?: number | null): Promise<ProjectFileV2> {
-    const { project, version } = await this.workspace.current();
-    if (!project || !version) throw new BadgeCategoryError('BadRequest', 'There is no project version to change: generate or import a project first');
-    if (baseVersion !== undefined && baseVersion !== null && baseVersion !== version.id) {
-      throw new BadgeCategoryError('Conflict', `The project changed meanwhile (version ${baseVersion} → ${version.id}, ${version.author}: ${version.message}); nothing was saved: reload and edit again`);
-    }
-    return project;
+    return (await this.workspace.editable(baseVersion)).project;
   }
 
   async list(): Promise<BadgeCategoryList> {

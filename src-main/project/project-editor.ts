@@ -43,13 +43,8 @@ export class ProjectEditor {
   }
 
   /** The latest version; refused when there is none or when it is not `baseVersion`. */
-  private async base(baseVersion?: number | null): Promise<{ project: ProjectFileV2; version: ProjectVersionInfo }> {
-    const { project, version } = await this.workspace.current();
-    if (!project || !version) throw new TemplateEditError('BadRequest', 'There is no project version to change: generate or import a project first');
-    if (baseVersion !== undefined && baseVersion !== null && baseVersion !== version.id) {
-      throw new TemplateEditError('Conflict', `The project changed meanwhile (version ${baseVersion} → ${version.id}, ${version.author}: ${version.message}); nothing was saved: reload and edit again`);
-    }
-    return { project, version };
+  private base(baseVersion?: number | null): Promise<{ project: ProjectFileV2; version: ProjectVersionInfo }> {
+    return this.workspace.editable(baseVersion);
   }
 
   async templates(): Promise<TemplateLibraryInfo> {

@@ -53,11 +53,7 @@ export class ProjectSettingsEditor {
 
   put(settings: ProjectSettings, author: string, baseVersion?: number | null): Promise<ProjectVersionInfo> {
     return this.workspace.exclusive(async () => {
-      const { project, version } = await this.workspace.current();
-      if (!project || !version) throw new ApiError('BadRequest', 'There is no project version to change: generate or import a project first');
-      if (baseVersion !== undefined && baseVersion !== null && baseVersion !== version.id) {
-        throw new ApiError('Conflict', `The project changed meanwhile (version ${baseVersion} → ${version.id}, ${version.author}: ${version.message}); nothing was saved: reload and edit again`);
-      }
+      const { project } = await this.workspace.editable(baseVersion);
       const next = withProjectSettings(project, settings);
       const changed = FIELDS.filter((f) => JSON.stringify(project.settings?.[f]) !== JSON.stringify(next.settings?.[f]));
       return this.workspace.save(next, author, changed.length > 0 ? `Settings changed: ${changed.join(', ')}` : 'Settings saved unchanged');

@@ -12,6 +12,7 @@ import { diffVersions, listVersions, readVersion, restoreVersion, saveVersion } 
 import { ProjectError } from './errors.ts';
 import { wizardAnswersSchema } from './schema.ts';
 import { createAjv } from '../schemas/index.ts';
+import { ApiError } from '../../src-shared/api/index.ts';
 
 const validateAnswers = createAjv({ allErrors: true }).compile(wizardAnswersSchema);
 
@@ -73,6 +74,20 @@ export class ProjectWorkspace {
     const versions = existsSync(this.dir) ? await listVersions(this.dir) : [];
     const latest = versions.at(-1) ?? null;
     return { version: latest, project: latest ? (await readVersion(this.dir, latest.id)).project : null };
+  }
+
+  /**
+   * The latest version, for an edit based on `baseVersion` (the one the editor showed): refused
+   * (BadRequest) when there is none, (Conflict) when another edit came in between. Call it inside
+   * exclusive(), with the save, so that nothing comes in between the check and the save.
+   */
+  async editable(baseVersion?: number | null): Promise<{ project: ProjectFileV2; version: ProjectVersionInfo }> {
+    const { project, version } = await this.current();
+    if (!project || !version) throw new ApiError('BadRequest', 'There is no project version to change: generate or import a project first');
+    if (baseVersion !== undefined && baseVersion !== null && baseVersion !== version.id) {
+      throw new ApiError('Conflict', `The project changed meanwhile (version ${baseVersion} → ${version.id}, ${version.author}: ${version.message}); nothing was saved: reload and edit again`);
+    }
+    return { project, version };
   }
 
   versions(): Promise<ProjectVersionInfo[]> {
