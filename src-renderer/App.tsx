@@ -8,6 +8,7 @@ import { GroundPlanView } from './views/GroundPlanView.tsx';
 import { OverviewView } from './views/OverviewView.tsx';
 import { PlaceholderView } from './views/PlaceholderView.tsx';
 import { ProjectView } from './views/ProjectView.tsx';
+import { ReservationsView } from './views/ReservationsView.tsx';
 import { SettingsView } from './views/SettingsView.tsx';
 import { SmartChargingView } from './views/SmartChargingView.tsx';
 import { StationView } from './views/StationView.tsx';
@@ -45,6 +46,8 @@ function CurrentView() {
       );
     case 'project':
       return <ProjectView />;
+    case 'reservations':
+      return <ReservationsView />;
     default:
       return <PlaceholderView view={route.view} />;
   }

@@ -72,9 +72,11 @@ export function observationsFromDomainEvent(event: DomainEvent): AlarmObservatio
       const n = event.notice;
       if (n.kind === 'securityEvent') return [{ kind: 'securityEvent', stationId: event.stationId, eventType: n.eventType, techInfo: n.techInfo }];
       if (n.kind === 'profileVerification') return [{ kind: 'profileVerification', stationId: event.stationId, evseId: n.evseId, applied: n.applied, detail: n.detail }];
+      if (n.kind === 'reservationStatus') return [];
       return [{ kind: n.kind, stationId: event.stationId, status: n.status }];
     }
     case 'command':
+    case 'reservation':
     case 'badge':
     case 'alarm':
     case 'notification':

@@ -63,6 +63,8 @@ export interface ControllerOptions {
   categoryOfBadge?: (idTag: string) => string | null;
   /** Operator-entered needs kept across restarts: loaded once, saved on every change. */
   operatorNeedsStore?: { load(): Record<string, OperatorNeeds>; save(needs: Record<string, OperatorNeeds>): void };
+  /** What the reservation a session used declared (the driver's departure and energy); null = none. */
+  reservationNeedsOf?: (transactionId: number) => { departureAt: string | null; energyWh: number | null } | null;
 }
 
 /** What was pushed to a session and what the station said. */
@@ -178,7 +180,7 @@ export class AllocationController {
     this.transactions = transactions;
     this.run = run;
     this.log = log;
-    this.options = { debounceMs: 500, periodMs: 15_000, verifyAfterMs: 60_000, scheduleCheckAfterMs: 2_000, settings: {}, categoryOfBadge: () => null, operatorNeedsStore: { load: () => ({}), save: () => undefined }, ...options };
+    this.options = { debounceMs: 500, periodMs: 15_000, verifyAfterMs: 60_000, scheduleCheckAfterMs: 2_000, settings: {}, categoryOfBadge: () => null, operatorNeedsStore: { load: () => ({}), save: () => undefined }, reservationNeedsOf: () => null, ...options };
     for (const [id, needs] of Object.entries(this.options.operatorNeedsStore.load())) this.operatorNeeds.set(id, needs);
     this.publish = (event) => bus.publish(event);
     this.configure(project);
@@ -232,8 +234,10 @@ export class AllocationController {
         this.restore(id);
       } else if (!connected) this.online.delete(id);
     }
-    // Plug-in, start, stop, meter changes and stations coming and going all arrive as these.
-    if (event.type !== 'station' && event.type !== 'transaction' && event.type !== 'stationRemoved') return;
+    // Plug-in, start, stop, meter changes and stations coming and going all arrive as these; a
+    // reservation used by a start brings the driver's departure and energy a commit later.
+    const usedReservation = event.type === 'reservation' && event.reservation.status === 'used';
+    if (event.type !== 'station' && event.type !== 'transaction' && event.type !== 'stationRemoved' && !usedReservation) return;
     if (this.debounce) return;
     this.debounce = setTimeout(() => {
       this.debounce = null;
@@ -345,6 +349,7 @@ export class AllocationController {
           operator: this.operatorNeeds.get(id) ?? null,
           // What an ISO 15118 vehicle said (2.0.1 NotifyEVChargingNeeds) wins over any category or estimate.
           vehicle: c.chargingNeeds ?? null,
+          reservation: this.options.reservationNeedsOf?.(c.transactionId) ?? null,
           category: categoryId === null ? null : (this.categories.get(categoryId) ?? null),
           history: this.estimateFor(id, station.id, tx.idTag, session.startedAt),
           ...(this.timeZone === undefined ? {} : { timeZone: this.timeZone }),

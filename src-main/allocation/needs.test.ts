@@ -43,6 +43,22 @@ describe('nextTimeOfDay in a site time zone', () => {
 });
 
 describe('resolveNeeds', () => {
+  it('takes a reservation’s departure and energy as the driver’s word: over the category and history, under the vehicle and the operator', () => {
+    const reservation = { departureAt: new Date(START + 6 * HOUR).toISOString(), energyWh: 15_000 };
+    const r = resolveNeeds({ ...base, reservation, category: staff, history: { energyWh: 30_000, departureAt: START + HOUR } });
+    // Hard facts: the engine pauses at the need and plans for the departure; the category still gives the priority.
+    expect(r.session).toMatchObject({ energyRequestWh: 15_000, departureAt: START + 6 * HOUR, priorityClass: 'staff' });
+    expect(r.session.estimate).toBeUndefined();
+    expect(r.view).toMatchObject({ remainingWh: 13_000, energySource: 'reservation', departureSource: 'reservation' });
+    // A departure alone: the energy comes from the category.
+    const departureOnly = resolveNeeds({ ...base, reservation: { departureAt: reservation.departureAt, energyWh: null }, category: staff });
+    expect(departureOnly.view).toMatchObject({ energySource: 'category', departureSource: 'reservation' });
+    // The vehicle's and the operator's word win.
+    const vehicle: EvChargingNeeds = { energyWh: 9_000, deliveredWhAtRequest: 0, departureAt: new Date(START + 3 * HOUR).toISOString(), maxCurrentA: null, maxPowerW: null, receivedAt: new Date(START).toISOString() };
+    expect(resolveNeeds({ ...base, reservation, vehicle }).view).toMatchObject({ energySource: 'vehicle', departureSource: 'vehicle' });
+    expect(resolveNeeds({ ...base, reservation, operator }).view).toMatchObject({ energySource: 'operator', departureSource: 'operator' });
+  });
+
   it('takes nothing when nothing is known', () => {
     const r = resolveNeeds(base);
     expect(r.session).toEqual({});

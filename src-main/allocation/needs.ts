@@ -1,6 +1,7 @@
 // What a session needs and when it leaves, from every source smart charging has, most trusted
 // first: an operator's entry, the vehicle's own word (ISO 15118 through OCPP 2.0.1), the
-// badge's category, the archive's history. Pure: the controller gathers the inputs.
+// driver's reservation, the badge's category, the archive's history. Pure: the controller
+// gathers the inputs.
 import type { NeedSource, OperatorNeeds, SessionNeedsView } from '../../src-shared/api/index.ts';
 import type { EvChargingNeeds } from '../../src-shared/domain/index.ts';
 import type { BadgeCategory } from '../../src-shared/project/index.ts';
@@ -13,6 +14,8 @@ export interface NeedsInput {
   socPercent: number | null;
   operator: OperatorNeeds | null;
   vehicle: EvChargingNeeds | null;
+  /** What the driver declared when reserving (energy counted from the session's start). */
+  reservation?: { departureAt: string | null; energyWh: number | null } | null;
   category: BadgeCategory | null;
   history: { energyWh: number; departureAt: number } | null;
   /** The site's time zone (project settings), for the category's departure time of day. */
@@ -72,6 +75,7 @@ export function nextTimeOfDay(after: number, hhmm: string, timeZone?: string): n
  */
 export function resolveNeeds(input: NeedsInput): ResolvedNeeds {
   const { operator, vehicle, category, history } = input;
+  const reservation = input.reservation ?? null;
   const delivered = input.deliveredWh ?? 0;
   const charging = category?.charging;
   const session: ResolvedNeeds['session'] = {};
@@ -86,6 +90,9 @@ export function resolveNeeds(input: NeedsInput): ResolvedNeeds {
   } else if (vehicle?.energyWh != null) {
     session.energyRequestWh = vehicle.deliveredWhAtRequest + vehicle.energyWh;
     energySource = 'vehicle';
+  } else if (reservation?.energyWh != null) {
+    session.energyRequestWh = reservation.energyWh;
+    energySource = 'reservation';
   } else if (charging?.targetSocPercent !== undefined && charging.batteryWh !== undefined && input.socPercent !== null) {
     session.targetSocPercent = charging.targetSocPercent;
     session.batteryWh = charging.batteryWh;
@@ -104,11 +111,11 @@ export function resolveNeeds(input: NeedsInput): ResolvedNeeds {
 
   let departureSource: NeedSource | null = null;
   let departureAt: number | null = null;
-  const declared = operator?.departureAt ?? vehicle?.departureAt ?? null;
+  const declared = operator?.departureAt ?? vehicle?.departureAt ?? reservation?.departureAt ?? null;
   if (declared !== null) {
     departureAt = Date.parse(declared);
     session.departureAt = departureAt;
-    departureSource = operator?.departureAt != null ? 'operator' : 'vehicle';
+    departureSource = operator?.departureAt != null ? 'operator' : vehicle?.departureAt != null ? 'vehicle' : 'reservation';
     // Only before a declared departure: an expected one may be hours off, and the engine would
     // keep the cabin power on past it.
     if (charging?.preconditioning) session.preconditioning = { fromAt: departureAt - charging.preconditioning.minutes * 60_000, powerW: charging.preconditioning.powerW };

@@ -29,6 +29,7 @@ import type { PowerHistory } from '../../src-shared/api/index.ts';
 import type { StationRegistry } from '../stations/index.ts';
 import type { EnergyWorker } from '../energy/index.ts';
 import type { LiveProject } from './live-project.ts';
+import type { ReservationBook } from '../reservations/index.ts';
 // Template library, project bundle, add EV charging (issue 7)
 import { ProjectEditor, type ChargingLibrary } from '../project/index.ts';
 import { SymbolStore } from '../project/index.ts';
@@ -63,6 +64,8 @@ export interface ApiServices {
   notificationSettings: NotificationSettingsEditor;
   /** Ground plans per park (issue 3). */
   groundPlans: GroundPlanStore;
+  /** Reservations. */
+  reservations: ReservationBook;
 }
 
 /** Who is calling, through which session. */
@@ -451,6 +454,13 @@ export function createApi(services: ApiServices) {
         const { report, version } = await editor.addCharging(chargingLibrary(), who(ctx), request);
         return { report, version, applied: version ? await live.apply(version.id) : null };
       }),
+    // ---- Reservations (R-6.3.1) ----
+    listReservations: (query) => services.reservations.list(query),
+    createReservation: (request, ctx) => {
+      stationOr404(request.stationId);
+      return services.reservations.reserve(request, who(ctx));
+    },
+    cancelReservation: ({ reservationId }, ctx) => services.reservations.cancel(reservationId, who(ctx)),
     // ---- Ground-plan symbol library (issue 7) ----
     listSymbols: () => projectCall(() => symbols.list()),
     putSymbol: ({ symbol, baseVersion }, ctx) => projectCall(() => symbols.put(symbol, who(ctx), baseVersion)),

@@ -32,6 +32,7 @@ import { TransactionService } from '../transactions/index.ts';
 import { startHost, type Host } from '../host/index.ts';
 import { EnergyWorker } from '../energy/index.ts';
 import { createApi, type Api } from './api.ts';
+import { ReservationBook } from '../reservations/index.ts';
 import { loadProject } from './project.ts';
 import { LiveProject, unavailableArchive, type RunningProject } from './live-project.ts';
 
@@ -192,6 +193,14 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     adminPassword = options.adminPassword ?? randomBytes(12).toString('base64url');
     await accounts.put('admin', 'administrator', adminPassword);
   }
+  // Reservations: the driver's declared departure and energy feed smart charging.
+  const reservations = new ReservationBook({
+    archive,
+    bus,
+    station: (stationId) => registry.get(stationId) ?? null,
+    badgeStatus: (idTag) => badges.authorize(idTag).status,
+    command: (stationId, command, operator) => central.command(stationId, command, operator),
+  });
   const profiles = new ProfileLibrary({ file: join(options.dataDir, 'charging-profiles.json'), run: (stationId, command, operator) => central.command(stationId, command, operator) });
   const settingsFile = join(options.dataDir, 'smart-charging.json');
   let smartChargingSettings = loadSmartChargingSettings(settingsFile);
@@ -202,6 +211,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
       operatorNeedsStore: operatorNeedsFile(join(options.dataDir, 'session-needs.json'), (message) => log.warn(message)),
       // Badge categories (issue 4): an operator-managed badge's category, as the Badges view set it.
       categoryOfBadge: (idTag) => archive.badge(idTag)?.category ?? null,
+      reservationNeedsOf: (transactionId) => reservations.needsOf(transactionId),
       ...options.smartChargingOptions,
       settings: { ...options.smartChargingOptions?.settings, staggeredStart: smartChargingSettings.staggeredStart },
     };
@@ -261,6 +271,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     smartCharging: () => smartCharging,
     live,
     profiles,
+    reservations,
     smartChargingSettings: smartChargingSettingsStore,
     info,
     declaredStations,
@@ -328,6 +339,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
       clearInterval(staleTimer);
       if (demo) await demo.stop();
       alarms.close();
+      reservations.close();
       smartCharging?.close();
       notifications.close();
       await central.close();

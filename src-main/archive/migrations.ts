@@ -206,4 +206,26 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE badges ADD COLUMN category TEXT;
   `,
+  // 8: reservations (R-6.3.1, OCPP ReserveNow): what was asked, the station's answer, and the
+  // transaction that used it; the driver's departure and energy feed smart charging.
+  `
+  CREATE TABLE reservations (
+    id INTEGER PRIMARY KEY,
+    station_id TEXT NOT NULL,
+    evse_id INTEGER NOT NULL,
+    id_tag TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    departure_at TEXT,
+    energy_wh REAL,
+    status TEXT NOT NULL,
+    detail TEXT,
+    transaction_id INTEGER,
+    created_by TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX reservations_station ON reservations (station_id, id);
+  CREATE INDEX reservations_live ON reservations (station_id, id_tag) WHERE status IN ('pending', 'accepted');
+  CREATE INDEX reservations_transaction ON reservations (transaction_id) WHERE transaction_id IS NOT NULL;
+  `,
 ];

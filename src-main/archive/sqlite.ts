@@ -14,6 +14,8 @@ import type {
   MeterSample,
   OcppProtocol,
   Registration,
+  Reservation,
+  ReservationStatus,
   Transaction,
 } from '../../src-shared/domain/index.ts';
 import type { AlarmHistoryQuery, AuditEntry, AuditQuery, Page, TransactionQuery } from '../../src-shared/api/index.ts';
@@ -1172,6 +1174,103 @@ export class SqliteArchive {
   badges(): Badge[] {
     return (this.stmt.badges.all() as BadgeRow[]).map(toBadge);
   }
+
+  // ---- reservations (R-6.3.1) ----------------------------------------------------------
+
+  private readonly reservationStatements = new Map<string, Database.Statement>();
+  private reservationStatement(sql: string): Database.Statement {
+    let s = this.reservationStatements.get(sql);
+    if (!s) this.reservationStatements.set(sql, (s = this.db.prepare(sql)));
+    return s;
+  }
+
+  /** Stores a new reservation (its id is the OCPP reservationId). */
+  insertReservation(r: Omit<Reservation, 'id'>): Promise<Reservation> {
+    return this.write(() => {
+      const info = this.reservationStatement(
+        `INSERT INTO reservations (station_id, evse_id, id_tag, expires_at, departure_at, energy_wh, status, detail, transaction_id, created_by, created_at, updated_at)
+         VALUES (@stationId, @evseId, @idTag, @expiresAt, @departureAt, @energyWh, @status, @detail, @transactionId, @createdBy, @createdAt, @updatedAt)`,
+      ).run(r);
+      return this.reservationById(Number(info.lastInsertRowid)) as Reservation;
+    });
+  }
+
+  /**
+   * Moves a reservation to `status` if it is still in one of `from` (null: whatever it is);
+   * resolves with the stored reservation and whether it changed.
+   */
+  updateReservation(
+    id: number,
+    patch: { status: ReservationStatus; detail: string | null; transactionId?: number | null },
+    from: readonly ReservationStatus[] | null,
+  ): Promise<{ reservation: Reservation | null; changed: boolean }> {
+    return this.write(() => {
+      const current = this.reservationById(id);
+      if (!current || (from !== null && !from.includes(current.status))) return { reservation: current, changed: false };
+      this.reservationStatement('UPDATE reservations SET status = @status, detail = @detail, transaction_id = @transactionId, updated_at = @updatedAt WHERE id = @id').run({
+        id,
+        status: patch.status,
+        detail: patch.detail,
+        transactionId: patch.transactionId === undefined ? current.transactionId : patch.transactionId,
+        updatedAt: new Date().toISOString(),
+      });
+      return { reservation: this.reservationById(id), changed: true };
+    });
+  }
+
+  reservationById(id: number): Reservation | null {
+    const r = this.reservationStatement('SELECT * FROM reservations WHERE id = ?').get(id) as ReservationRow | undefined;
+    return r ? toReservation(r) : null;
+  }
+
+  /** The reservation a transaction used, if any. */
+  reservationOfTransaction(transactionId: number): Reservation | null {
+    const r = this.reservationStatement('SELECT * FROM reservations WHERE transaction_id = ? ORDER BY id DESC LIMIT 1').get(transactionId) as ReservationRow | undefined;
+    return r ? toReservation(r) : null;
+  }
+
+  /** Reservations newest first: of one station, only those still held (pending or accepted), at most `limit`. */
+  reservations(q: { stationId?: string; live?: boolean; limit: number }): Reservation[] {
+    const where: string[] = [];
+    if (q.stationId !== undefined) where.push('station_id = @stationId');
+    if (q.live) where.push("status IN ('pending', 'accepted')");
+    const sql = `SELECT * FROM reservations${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`;
+    return (this.reservationStatement(sql).all({ ...(q.stationId !== undefined ? { stationId: q.stationId } : {}), limit: q.limit }) as ReservationRow[]).map(toReservation);
+  }
+}
+
+interface ReservationRow {
+  id: number;
+  station_id: string;
+  evse_id: number;
+  id_tag: string;
+  expires_at: string;
+  departure_at: string | null;
+  energy_wh: number | null;
+  status: ReservationStatus;
+  detail: string | null;
+  transaction_id: number | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+function toReservation(r: ReservationRow): Reservation {
+  return {
+    id: r.id,
+    stationId: r.station_id,
+    evseId: r.evse_id,
+    idTag: r.id_tag,
+    expiresAt: r.expires_at,
+    departureAt: r.departure_at,
+    energyWh: r.energy_wh,
+    status: r.status,
+    detail: r.detail,
+    transactionId: r.transaction_id,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
 }
 
 interface BadgeRow {

@@ -419,6 +419,35 @@ export async function startHost(options: HostOptions): Promise<Host> {
     },
     async (request) => api.dispatch('setSessionNeeds', { ...request.body, transactionId: request.params.transactionId }, contextOf(request)),
   );
+  // ---- Reservations (R-6.3.1) ----
+  app.get<{ Querystring: { stationId?: string; live?: boolean; limit?: number; key?: string } }>(
+    '/api/v1/reservations',
+    {
+      schema: {
+        summary: 'Reservations, newest first (?stationId=, ?live=true: only those still held, ?limit=)',
+        querystring: { type: 'object', properties: { stationId: { type: 'string' }, live: { type: 'boolean' }, limit: { type: 'integer', minimum: 1, maximum: 5000 }, key: { type: 'string' } } },
+      },
+    },
+    async (request) => {
+      const { key: _key, ...query } = request.query;
+      return api.dispatch('listReservations', query, contextOf(request));
+    },
+  );
+  app.post<{ Body: Record<string, unknown> }>(
+    '/api/v1/reservations',
+    {
+      schema: {
+        summary:
+          'Reserve an EVSE for a badge ({"stationId", "evseId" (0 = any), "idTag", "expiresAt", "departureAt"?, "energyWh"?}): sends ReserveNow and answers with the station\'s verdict (status accepted or rejected, detail); the departure and energy become the session\'s needs when the badge charges there; audited',
+      },
+    },
+    async (request) => api.dispatch('createReservation', (request.body ?? {}) as never, contextOf(request)),
+  );
+  app.delete<{ Params: { id: number } }>(
+    '/api/v1/reservations/:id',
+    { schema: { summary: 'Cancel a reservation still held (CancelReservation); audited', params: idParam } },
+    async (request) => api.dispatch('cancelReservation', { reservationId: request.params.id }, contextOf(request)),
+  );
   app.post<{ Body: Record<string, unknown> }>(
     '/api/v1/allocation/preview',
     { schema: { summary: 'What-if: the allocation with changed group limits or modes ({"limits": [{"groupId", "maxW"?, "maxAPerPhase"?}], "modes": [...]}), not applied' } },

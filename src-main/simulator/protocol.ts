@@ -10,6 +10,9 @@ import type {
   MeterReading,
   OcppProtocol,
   ReadingContext,
+  ReservationEnd,
+  ReserveStatus,
+  SimReservation,
   SimStopReason,
   SimTransaction,
   StationSettings,
@@ -77,9 +80,13 @@ export interface StationControl {
   activeLimit(no: number): ActiveLimit | null;
   /** Stops the transaction only if it is still this one (answers arrive late). */
   stopIfCurrent(tx: SimTransaction, reason: SimStopReason): void;
-  /** Connector operative, no transaction and none starting. */
-  canStart(no: number): boolean;
-  firstStartableConnector(): number | null;
+  /** Connector operative, no transaction and none starting, and no reservation refuses `idTag` there. */
+  canStart(no: number, idTag: string): boolean;
+  /** Where a remote start for `idTag` goes: its reserved connector, else one where a vehicle waits, else a free one. */
+  firstStartableConnector(idTag: string): number | null;
+  /** Whether a ReserveNow would be accepted now (a reservation with the same id is replaced, so it does not count). */
+  reservationStatus(reservation: SimReservation): ReserveStatus;
+  hasReservation(id: number): boolean;
 
   // Actions, called from CallOutcome.after so they follow the CALLRESULT on the wire.
   remoteStart(no: number, request: RemoteStartRequest): void;
@@ -88,6 +95,9 @@ export interface StationControl {
   rebootWhenIdle(): void;
   /** Applies now, or once the connector's transaction ends when it must become Inoperative. */
   changeAvailability(no: number, operative: boolean): void;
+  /** Makes (or replaces) a reservation that reservationStatus accepted. */
+  reserve(reservation: SimReservation): void;
+  cancelReservation(id: number): void;
   setHeartbeatInterval(seconds: number): void;
   send(message: OutMessage): void;
   sendBoot(reason: BootReason): void;
@@ -105,6 +115,8 @@ export interface VersionAdapter {
   statusNotifications(conn: ConnectorInfo | null, force: boolean): OutMessage[];
   authorize(idTag: string, idTokenType: string): OutMessage;
   authorizeStatus(result: Record<string, unknown>): string;
+  /** The group of the badge in an Authorize answer (1.6 parentIdTag, 2.0.1 groupIdToken), to match group reservations. */
+  authorizeGroup(result: Record<string, unknown>): string | null;
   transactionStarted(conn: ConnectorInfo, tx: SimTransaction, reading: MeterReading, offline: boolean): OutMessage[];
   chargingStateChanged(conn: ConnectorInfo, tx: SimTransaction, reading: MeterReading, offline: boolean): OutMessage[];
   transactionMeter(conn: ConnectorInfo, tx: SimTransaction, reading: MeterReading, context: ReadingContext, offline: boolean): OutMessage[];
@@ -117,6 +129,8 @@ export interface VersionAdapter {
     offline: boolean,
   ): OutMessage[];
   idleMeter(conn: ConnectorInfo, reading: MeterReading, context: ReadingContext): OutMessage[];
+  /** What the central system is told when a reservation ends (2.0.1 ReservationStatusUpdate; 1.6 only the StatusNotification). */
+  reservationEnded(reservation: SimReservation, how: ReservationEnd): OutMessage[];
   /** The transaction id as the central system knows it (1.6 integer as text, once assigned). */
   transactionIdOf(tx: SimTransaction): string | null;
   /** Answers a validated CALL from the central system; unknown actions give NotSupported. */

@@ -19,6 +19,12 @@ export function parseNonNegativeInt(text: string): number | null {
   return Number(t);
 }
 
+/** A ReserveNow whose expiry is already past on the station's clock (or unreadable) is refused. */
+export function expiryPassed(now: string, expiry: string): boolean {
+  const at = Date.parse(expiry);
+  return !Number.isFinite(at) || at <= Date.parse(now);
+}
+
 export type DataTransferStatus = 'Accepted' | 'Rejected' | 'UnknownMessageId' | 'UnknownVendorId';
 
 /** Vendor 'EVS Sim' knows messageId 'echo' (or none): the data comes back. */

@@ -38,7 +38,10 @@ import type {
   MeterReading,
   OcppProtocol,
   ReadingContext,
+  ReservationEnd,
+  ReserveStatus,
   SimLogger,
+  SimReservation,
   SimStopReason,
   SimTransaction,
   StationKind,
@@ -105,7 +108,10 @@ export interface StartChargingOptions {
 
 export interface StartChargingResult {
   accepted: boolean;
-  /** Authorization status (Accepted, Invalid, Blocked...) or why the start was refused (Busy, Unavailable, Offline, Stopped). */
+  /**
+   * Authorization status (Accepted, Invalid, Blocked...) or why the start was refused (Busy,
+   * Unavailable, Offline, Stopped, Reserved: the connector is reserved for another badge).
+   */
   status: string;
   /** The transaction id as the central system knows it (1.6: null while StartTransaction is unanswered). */
   transactionId: string | null;
@@ -119,6 +125,8 @@ export interface ConnectorSnapshot {
   vehicle: Vehicle | null;
   transactionId: string | null;
   idTag: string | null;
+  /** The reservation holding this connector (not those for any connector). */
+  reservationId: number | null;
   chargingState: ChargingState | null;
   energyWh: number;
   powerW: number;
@@ -148,6 +156,8 @@ export type StationEvents = {
   transactionStarted: [connectorNo: number, tx: SimTransaction];
   transactionStopped: [connectorNo: number, tx: SimTransaction, reason: SimStopReason];
   meterValues: [connectorNo: number, reading: MeterReading];
+  reserved: [reservation: SimReservation];
+  reservationEnded: [reservation: SimReservation, how: ReservationEnd];
   vehicleFull: [connectorNo: number];
   vehicleLeft: [connectorNo: number];
   callReceived: [action: string, payload: Record<string, unknown>];
@@ -171,6 +181,30 @@ interface ConnectorRuntime extends ConnectorInfo {
   powerW: number;
   currentA: [number, number, number];
   departTimer: NodeJS.Timeout | null;
+}
+
+interface ReservationRuntime {
+  info: SimReservation;
+  /** The expiry on the real clock (expiresAt less the station's clock offset), ms. */
+  expiresAtMs: number;
+  timer: NodeJS.Timeout | null;
+}
+
+/** What a start by a badge does to the reservations: uses one, or is refused because of one. */
+type ReservationClaim =
+  | { blocked: false; use: ReservationRuntime | null }
+  /** groupMayHelp: the badge's group (from Authorize) might still match. */
+  | { blocked: true; groupMayHelp: boolean };
+
+/** setTimeout's longest delay (about 24.8 days); a longer one would fire at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+const sameTag = (a: string, b: string | undefined): boolean => b !== undefined && a.toLowerCase() === b.toLowerCase();
+
+/** OCPP: the reservation's badge, or a badge of its group, or a badge whose group is the reserved badge. */
+function reservationAdmits(r: SimReservation, idTag: string, group: string | null): boolean {
+  const incoming = group === null ? [idTag] : [idTag, group];
+  return incoming.some((tag) => sameTag(tag, r.idTag) || sameTag(tag, r.parentIdTag));
 }
 
 interface Pending {
@@ -227,6 +261,7 @@ export class SimulatedStation extends EventEmitter<StationEvents> {
   private readonly adapter: VersionAdapter;
   private readonly validator: SchemaValidator;
   private readonly conns: ConnectorRuntime[] = [];
+  private readonly reservationsById = new Map<number, ReservationRuntime>();
 
   private running = false;
   private ws: WebSocket | null = null;
@@ -391,6 +426,7 @@ export class SimulatedStation extends EventEmitter<StationEvents> {
       vehicle: c.vehicle ? { ...c.vehicle } : null,
       transactionId: this.transactionId(no),
       idTag: c.tx?.idTag ?? null,
+      reservationId: this.reservationOn(c)?.info.id ?? null,
       chargingState: c.tx?.chargingState ?? null,
       energyWh: c.energyWh,
       powerW: c.powerW,
@@ -402,6 +438,11 @@ export class SimulatedStation extends EventEmitter<StationEvents> {
 
   connectors(): ConnectorSnapshot[] {
     return this.conns.map((c) => this.connector(c.no));
+  }
+
+  /** Reservations in force (made by ReserveNow, not yet used, cancelled, expired or removed). */
+  reservations(): SimReservation[] {
+    return [...this.reservationsById.values()].map((r) => ({ ...r.info }));
   }
 
   /** The station's clock (with clockOffsetMs), ISO-8601. */
@@ -422,6 +463,8 @@ export class SimulatedStation extends EventEmitter<StationEvents> {
     this.startPromise.catch(noop); // the caller may not await it
     this.lastTickMs = Date.now();
     this.tickTimer = setInterval(() => this.safely('tick', () => this.tick()), this.opts.tickMs);
+    // Reservations survive a stop/start (stations keep them); their expiry timers do not.
+    for (const r of this.reservationsById.values()) this.armExpiry(r);
     this.connect();
     return this.startPromise;
   }
@@ -499,8 +542,12 @@ export class SimulatedStation extends EventEmitter<StationEvents> {
 
   /** Sends Authorize; returns the status (Accepted, Invalid, Blocked...). */
   async authorize(idTag: string, idTokenType = 'ISO14443'): Promise<string> {
+    return (await this.authorizeWithGroup(idTag, idTokenType)).status;
+  }
+
+  private async authorizeWithGroup(idTag: string, idTokenType: string): Promise<{ status: string; group: string | null }> {
     const result = await this.enqueue(this.adapter.authorize(idTag, idTokenType));
-    return this.adapter.authorizeStatus(result);
+    return { status: this.adapter.authorizeStatus(result), group: this.adapter.authorizeGroup(result) };
   }
 
   /**
@@ -512,15 +559,25 @@ export class SimulatedStation extends EventEmitter<StationEvents> {
     const c = this.conn(no);
     if (c.tx || c.starting) return { accepted: false, status: 'Busy', transactionId: null };
     if (!this.isOperative(c)) return { accepted: false, status: 'Unavailable', transactionId: null };
+    // A reserved connector refuses other badges at once, unless Authorize may reveal a matching group.
+    const early = this.claimReservation(c, idTag, null);
+    if (early.blocked && !early.groupMayHelp) return { accepted: false, status: 'Reserved', transactionId: null };
     c.starting = true;
     try {
       if (!c.vehicle) this.plugIn(no);
+      let group: string | null = null;
       if (!options.remote || this.settings.authorizeRemoteStart) {
-        const status = await this.authorizeForStart(idTag, options.idTokenType ?? 'ISO14443');
-        if (status !== 'Accepted') return { accepted: false, status, transactionId: null };
+        const auth = await this.authorizeForStart(idTag, options.idTokenType ?? 'ISO14443');
+        if (auth.status !== 'Accepted') return { accepted: false, status: auth.status, transactionId: null };
+        group = auth.group;
       }
       if (!this.running) return { accepted: false, status: 'Stopped', transactionId: null };
       if (c.tx || !c.vehicle) return { accepted: false, status: 'Busy', transactionId: null };
+      // Again now: reservations may have been made, cancelled or expired while authorizing.
+      const claim = this.claimReservation(c, idTag, group);
+      if (claim.blocked) return { accepted: false, status: 'Reserved', transactionId: null };
+      // Starting the transaction ends the reservation it uses (its id goes with the start message).
+      if (claim.use) this.endReservation(claim.use, 'Used');
       const nowMs = Date.now();
       const tx: SimTransaction = {
         localId: randomUUID(),
@@ -534,6 +591,7 @@ export class SimulatedStation extends EventEmitter<StationEvents> {
         meterStartWh: c.energyWh,
         seqNo: 0,
         remoteStartId: options.remoteStartId,
+        reservationId: claim.use?.info.id,
         remote: options.remote ?? false,
         chargingState: c.vehicle.soc >= c.vehicle.targetSoc ? 'SuspendedEV' : 'Charging',
         chargingMs: 0,
@@ -569,6 +627,7 @@ export class SimulatedStation extends EventEmitter<StationEvents> {
     c.errorCode = errorCode;
     if (errorCode !== null && c.tx) void this.stopInternal(c, 'Other', false).catch(noop);
     this.refreshStatus(c);
+    this.removeUnusableReservations();
   }
 
   // ---------------------------------------------------------------- raw protocol access
@@ -970,14 +1029,14 @@ export class SimulatedStation extends EventEmitter<StationEvents> {
 
   // ---------------------------------------------------------------- transactions & statuses
 
-  private async authorizeForStart(idTag: string, idTokenType: string): Promise<string> {
-    if (!this.online) return this.settings.localAuthorizeOffline ? 'Accepted' : 'Offline';
+  private async authorizeForStart(idTag: string, idTokenType: string): Promise<{ status: string; group: string | null }> {
+    const offline = { status: this.settings.localAuthorizeOffline ? 'Accepted' : 'Offline', group: null };
+    if (!this.online) return offline;
     try {
-      return await this.authorize(idTag, idTokenType);
+      return await this.authorizeWithGroup(idTag, idTokenType);
     } catch (err) {
-      if (err instanceof OcppCallError) return 'Error';
-      // Lost the connection meanwhile: behave as offline.
-      return this.settings.localAuthorizeOffline ? 'Accepted' : 'Offline';
+      if (err instanceof OcppCallError) return { status: 'Error', group: null };
+      return offline; // lost the connection meanwhile: behave as offline
     }
   }
 
@@ -1013,6 +1072,7 @@ export class SimulatedStation extends EventEmitter<StationEvents> {
       this.pendingStationInoperative = false;
       this.stationOperativeFlag = false;
       this.sendStatusNow(0);
+      this.removeUnusableReservations();
     }
     if (this.resetWhenIdle && idle) this.reboot('Reboot');
   }
@@ -1025,6 +1085,8 @@ export class SimulatedStation extends EventEmitter<StationEvents> {
       return 'Charging';
     }
     if (!this.isOperative(c)) return 'Unavailable';
+    // A vehicle plugged into a reserved connector leaves it Reserved until the right badge (2.0.1 G03.FR.09).
+    if (this.reservationOn(c)) return 'Reserved';
     if (c.vehicle) return c.afterTx ? 'Finishing' : 'Preparing';
     return 'Available';
   }
@@ -1078,6 +1140,129 @@ export class SimulatedStation extends EventEmitter<StationEvents> {
       this.sendStatusNow(0);
     }
     for (const c of targets) this.refreshStatus(c);
+    this.removeUnusableReservations();
+  }
+
+  // ---------------------------------------------------------------- reservations
+
+  /** The reservation of this very connector (ignoring reservation `ignore`, which is being replaced). */
+  private reservationOn(c: ConnectorRuntime, ignore?: number): ReservationRuntime | undefined {
+    for (const r of this.reservationsById.values()) if (r.info.connectorNo === c.no && r.info.id !== ignore) return r;
+    return undefined;
+  }
+
+  /** Reservations for any connector, the soonest to expire first (a badge uses that one). */
+  private anyConnectorReservations(ignore?: number): ReservationRuntime[] {
+    return [...this.reservationsById.values()]
+      .filter((r) => r.info.connectorNo === 0 && r.info.id !== ignore)
+      .sort((a, b) => a.expiresAtMs - b.expiresAtMs);
+  }
+
+  /** Available for a newcomer: operative, empty, nothing starting, not reserved. */
+  private isFree(c: ConnectorRuntime, ignore?: number): boolean {
+    return this.isOperative(c) && !c.pendingInoperative && !c.tx && !c.starting && !c.vehicle && !this.reservationOn(c, ignore);
+  }
+
+  private freeConnectors(ignore?: number): ConnectorRuntime[] {
+    return this.conns.filter((c) => this.isFree(c, ignore));
+  }
+
+  /**
+   * The ReserveNow answer (OCPP 1.6 5.13, 2.0.1 H01). Reservations for any connector each keep
+   * one free connector aside (1.6: "one connector remains available for the reserved idTag").
+   */
+  private reservationStatus(req: SimReservation): ReserveStatus {
+    const ignore = req.id; // a reservation with this id is replaced, so it does not stand in the way
+    const keptAside = this.anyConnectorReservations(ignore).length;
+    const free = this.freeConnectors(ignore);
+    if (req.connectorNo === 0) {
+      if (!this.stationOperativeFlag || this.pendingStationInoperative) return 'Unavailable';
+      if (free.length > keptAside) return 'Accepted';
+      if (this.conns.every((c) => c.errorCode !== null)) return 'Faulted';
+      if (this.conns.every((c) => !this.isOperative(c))) return 'Unavailable';
+      return 'Occupied';
+    }
+    const c = this.conns[req.connectorNo - 1];
+    if (!c) return 'Rejected';
+    if (c.errorCode !== null) return 'Faulted';
+    if (!this.isOperative(c) || c.pendingInoperative || this.pendingStationInoperative) return 'Unavailable';
+    if (!this.isFree(c, ignore)) return 'Occupied'; // a vehicle, a transaction or another reservation
+    if (free.length - 1 < keptAside) return 'Occupied'; // it would take the connector kept for a reservation of any connector
+    return 'Accepted';
+  }
+
+  private reserve(req: SimReservation): void {
+    const old = this.reservationsById.get(req.id);
+    if (old) {
+      // Same reservationId: the new reservation replaces the old one (1.6 5.13), silently.
+      this.clearExpiry(old);
+      this.reservationsById.delete(req.id);
+    }
+    const r: ReservationRuntime = { info: { ...req }, expiresAtMs: Date.parse(req.expiresAt) - this.opts.clockOffsetMs, timer: null };
+    this.reservationsById.set(req.id, r);
+    if (this.running) this.armExpiry(r);
+    this.log('info', `reservation ${req.id} for ${req.idTag} on ${req.connectorNo === 0 ? 'any connector' : `connector ${req.connectorNo}`} until ${req.expiresAt}`);
+    this.emit('reserved', { ...r.info });
+    const moved = old && old.info.connectorNo !== req.connectorNo ? this.conns[old.info.connectorNo - 1] : undefined;
+    if (moved) this.refreshStatus(moved);
+    const c = this.conns[req.connectorNo - 1];
+    if (c) this.refreshStatus(c);
+  }
+
+  /** Ends a reservation; its connector's status follows (Reserved to Available, or Preparing when the badge's vehicle waits: 1.6 G2). */
+  private endReservation(r: ReservationRuntime, how: ReservationEnd): void {
+    if (this.reservationsById.get(r.info.id) !== r) return;
+    this.reservationsById.delete(r.info.id);
+    this.clearExpiry(r);
+    this.log('info', `reservation ${r.info.id} ${how.toLowerCase()}`);
+    for (const m of this.adapter.reservationEnded(r.info, how)) this.sendInternal(m);
+    this.emit('reservationEnded', { ...r.info }, how);
+    const c = this.conns[r.info.connectorNo - 1];
+    if (c) this.refreshStatus(c);
+  }
+
+  /** 1.6 5.13: a reservation ends when its connector (or, for any connector, the station) becomes Faulted or Unavailable. */
+  private removeUnusableReservations(): void {
+    for (const r of [...this.reservationsById.values()]) {
+      const c = this.conns[r.info.connectorNo - 1];
+      const usable = c ? this.isOperative(c) && !c.pendingInoperative : this.stationOperativeFlag && !this.pendingStationInoperative;
+      if (!usable) this.endReservation(r, 'Removed');
+    }
+  }
+
+  /**
+   * What a start by `idTag` (of group `group`, if Authorize told it) on connector c does: the
+   * connector's own reservation admits only its badge or group; reservations for any connector
+   * admit theirs anywhere, and others only while enough free connectors remain for them.
+   */
+  private claimReservation(c: ConnectorRuntime, idTag: string, group: string | null): ReservationClaim {
+    const own = this.reservationOn(c);
+    if (own) {
+      if (reservationAdmits(own.info, idTag, group)) return { blocked: false, use: own };
+      return { blocked: true, groupMayHelp: group === null && own.info.parentIdTag !== undefined };
+    }
+    const any = this.anyConnectorReservations();
+    const mine = any.find((r) => reservationAdmits(r.info, idTag, group));
+    if (mine) return { blocked: false, use: mine };
+    const freeElsewhere = this.conns.filter((x) => x !== c && this.isFree(x)).length;
+    if (any.length > freeElsewhere) return { blocked: true, groupMayHelp: group === null && any.some((r) => r.info.parentIdTag !== undefined) };
+    return { blocked: false, use: null };
+  }
+
+  private armExpiry(r: ReservationRuntime): void {
+    this.clearExpiry(r);
+    const left = r.expiresAtMs - Date.now();
+    const delay = Number.isFinite(left) ? Math.min(Math.max(0, left), MAX_TIMER_MS) : 0;
+    r.timer = setTimeout(() => {
+      r.timer = null;
+      // A far expiry takes several timer rounds; timers may also fire a little early. (NaN: expired.)
+      this.safely('reservation expiry', () => (Date.now() < r.expiresAtMs ? this.armExpiry(r) : this.endReservation(r, 'Expired')));
+    }, delay);
+  }
+
+  private clearExpiry(r: ReservationRuntime): void {
+    if (r.timer) clearTimeout(r.timer);
+    r.timer = null;
   }
 
   // ---------------------------------------------------------------- physics
@@ -1187,6 +1372,7 @@ export class SimulatedStation extends EventEmitter<StationEvents> {
     this.stopHeartbeat();
     this.clearReconnectTimer();
     for (const c of this.conns) this.clearDepart(c);
+    for (const r of this.reservationsById.values()) this.clearExpiry(r);
     this.wakeSleepers();
   }
 
@@ -1253,14 +1439,23 @@ export class SimulatedStation extends EventEmitter<StationEvents> {
         const c = this.conns[tx.connectorNo - 1];
         if (c && c.tx === tx && !tx.ended) void this.stopInternal(c, reason, false).catch(noop);
       },
-      canStart: (no) => {
+      canStart: (no, idTag) => {
         const c = this.conns[no - 1];
-        return c !== undefined && !c.tx && !c.starting && this.isOperative(c);
+        // No Authorize before a remote start tells the group: only the badge itself can claim a reservation here.
+        return c !== undefined && !c.tx && !c.starting && this.isOperative(c) && !this.claimReservation(c, idTag, null).blocked;
       },
-      firstStartableConnector: () => {
-        // Prefer a connector where a vehicle waits, then any free one.
-        const free = this.conns.filter((c) => !c.tx && !c.starting && this.isOperative(c));
-        return (free.find((c) => c.vehicle) ?? free[0])?.no ?? null;
+      firstStartableConnector: (idTag) => {
+        // Prefer the connector reserved for this badge, then one where a vehicle waits, then any free one.
+        const startable = this.conns.filter((c) => !c.tx && !c.starting && this.isOperative(c) && !this.claimReservation(c, idTag, null).blocked);
+        const reserved = startable.find((c) => this.reservationOn(c) !== undefined);
+        return (reserved ?? startable.find((c) => c.vehicle) ?? startable[0])?.no ?? null;
+      },
+      reservationStatus: (reservation) => this.reservationStatus(reservation),
+      hasReservation: (id) => this.reservationsById.has(id),
+      reserve: (reservation) => this.reserve(reservation),
+      cancelReservation: (id) => {
+        const r = this.reservationsById.get(id);
+        if (r) this.endReservation(r, 'Cancelled');
       },
       remoteStart: (no: number, request: RemoteStartRequest) => {
         this

@@ -238,7 +238,7 @@ describe('OCPP 1.6 station', () => {
     expect(await central.call('CP16-OPS', 'DataTransfer', { vendorId: 'Other' })).toEqual({ status: 'UnknownVendorId' });
     expect(await central.call('CP16-OPS', 'DataTransfer', { vendorId: 'EVS Sim', messageId: 'echo', data: 'hi' })).toEqual({ status: 'Accepted', data: 'hi' });
     expect(await central.call('CP16-OPS', 'ClearCache', {})).toEqual({ status: 'Accepted' });
-    await expect(central.call('CP16-OPS', 'ReserveNow', { connectorId: 1, expiryDate: new Date().toISOString(), idTag: 'A', reservationId: 1 })).rejects.toMatchObject({
+    await expect(central.call('CP16-OPS', 'GetLocalListVersion', {})).rejects.toMatchObject({
       rpcErrorCode: 'NotSupported',
     });
   });

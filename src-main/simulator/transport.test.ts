@@ -168,7 +168,7 @@ describe('robustness against a raw peer', () => {
       send([2, 'a4', 'UnlockConnector', { evseId: 'one', connectorId: 1 }]);
       send([9, 'a5', 'Something', {}]);
       send([2, 'a6', 'Heartbeat', []]);
-      send([2, 'a7', 'ReserveNow', { id: 1, expiryDateTime: new Date().toISOString(), idToken: { idToken: 'x', type: 'Central' } }]);
+      send([2, 'a7', 'GetLocalListVersion', {}]);
       send([2, 'a8', 'ClearCache', {}]);
       expect((await answerTo('a1')).slice(0, 3)).toEqual([4, 'a1', 'NotImplemented']);
       expect((await answerTo('a2')).slice(0, 3)).toEqual([4, 'a2', 'PropertyConstraintViolation']);

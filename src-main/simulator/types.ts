@@ -99,6 +99,8 @@ export interface SimTransaction {
   /** 2.0.1: next seqNo. */
   seqNo: number;
   remoteStartId?: number;
+  /** The reservation this transaction used (1.6 StartTransaction / 2.0.1 TransactionEvent Started reservationId). */
+  reservationId?: number;
   remote: boolean;
   chargingState: ChargingState;
   /** Charging time so far, ms (2.0.1 timeSpentCharging). */
@@ -107,6 +109,25 @@ export interface SimTransaction {
   lastMeterAtMs: number;
   ended: boolean;
 }
+
+/** A reservation made by the central system (ReserveNow), version-neutral. */
+export interface SimReservation {
+  /** 1.6 reservationId, 2.0.1 id. */
+  id: number;
+  /** The reserved connector (2.0.1: EVSE); 0 = any connector of the station. */
+  connectorNo: number;
+  idTag: string;
+  /** 1.6 parentIdTag, 2.0.1 groupIdToken: badges of that group may use the reservation too. */
+  parentIdTag?: string;
+  /** End of the reservation (ISO-8601), on the station's clock. */
+  expiresAt: string;
+}
+
+/** ReserveNow answers, the same words in 1.6 and 2.0.1. */
+export type ReserveStatus = 'Accepted' | 'Faulted' | 'Occupied' | 'Rejected' | 'Unavailable';
+
+/** How a reservation ended: a transaction used it, the central system cancelled it, it expired, or a fault / unavailability removed it. */
+export type ReservationEnd = 'Used' | 'Cancelled' | 'Expired' | 'Removed';
 
 /** Live values of a connector, at the instant of a sample. */
 export interface MeterReading {

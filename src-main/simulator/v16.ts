@@ -3,13 +3,15 @@ import type { FrameFault } from './frames.ts';
 import { samplesFor, parseMeasurands, type NeutralSample } from './meter.ts';
 import type { BootReason, CallOutcome, ConnectorInfo, OutMessage, StationControl, VersionAdapter } from './protocol.ts';
 import type { SchemaFault } from './schemas.ts';
-import { answerDataTransfer, compositeLimit, parseBoolean, parseNonNegativeInt } from './shared.ts';
+import { answerDataTransfer, compositeLimit, expiryPassed, parseBoolean, parseNonNegativeInt } from './shared.ts';
 import {
   SUPPORTED_MEASURANDS,
   type ChargingRateUnit,
   type MeterReading,
   type ProfilePurpose,
   type ReadingContext,
+  type ReservationEnd,
+  type SimReservation,
   type SimStopReason,
   type SimTransaction,
 } from './types.ts';
@@ -24,6 +26,8 @@ type GetConfigurationReq = { key?: string[] };
 type ChangeConfigurationReq = { key: string; value: string };
 type TriggerMessageReq = { requestedMessage: string; connectorId?: number };
 type DataTransferReq = { vendorId: string; messageId?: string; data?: string };
+type ReserveNowReq = { connectorId: number; expiryDate: string; idTag: string; parentIdTag?: string; reservationId: number };
+type CancelReservationReq = { reservationId: number };
 type CsChargingProfile = {
   chargingProfileId: number;
   transactionId?: number;
@@ -137,11 +141,27 @@ export class V16Adapter implements VersionAdapter {
     return info?.status ?? 'Invalid';
   }
 
+  authorizeGroup(result: Record<string, unknown>): string | null {
+    const info = result.idTagInfo as { parentIdTag?: string } | undefined;
+    return info?.parentIdTag ?? null;
+  }
+
+  reservationEnded(_reservation: SimReservation, _how: ReservationEnd): OutMessage[] {
+    return []; // 1.6 tells it with the connector's StatusNotification, or the StartTransaction's reservationId
+  }
+
   transactionStarted(conn: ConnectorInfo, tx: SimTransaction, reading: MeterReading): OutMessage[] {
     const start: OutMessage = {
       action: 'StartTransaction',
       kind: 'tx',
-      payload: { connectorId: conn.no, idTag: tx.idTag, meterStart: Math.round(tx.meterStartWh), timestamp: tx.startedAt },
+      payload: {
+        connectorId: conn.no,
+        idTag: tx.idTag,
+        meterStart: Math.round(tx.meterStartWh),
+        // The reservation this transaction ends (1.6 5.13: "SHALL send the reservationId").
+        ...(tx.reservationId !== undefined ? { reservationId: tx.reservationId } : {}),
+        timestamp: tx.startedAt,
+      },
       onResult: (result) => {
         tx.serverId = typeof result.transactionId === 'number' ? result.transactionId : null;
         if (tx.serverId === null) tx.startFailed = true;
@@ -220,8 +240,8 @@ export class V16Adapter implements VersionAdapter {
     switch (action) {
       case 'RemoteStartTransaction': {
         const req = payload as RemoteStartTransactionReq;
-        const no = req.connectorId ?? ctx.firstStartableConnector();
-        if (no === null || no < 1 || !ctx.canStart(no)) return { result: { status: 'Rejected' } };
+        const no = req.connectorId ?? ctx.firstStartableConnector(req.idTag);
+        if (no === null || no < 1 || !ctx.canStart(no, req.idTag)) return { result: { status: 'Rejected' } };
         const profile = req.chargingProfile;
         if (profile) {
           if (profile.chargingProfilePurpose !== 'TxProfile') return { result: { status: 'Rejected' } };
@@ -279,6 +299,24 @@ export class V16Adapter implements VersionAdapter {
       }
       case 'ClearCache':
         return { result: { status: 'Accepted' } };
+      case 'ReserveNow': {
+        const req = payload as ReserveNowReq;
+        if (req.connectorId > ctx.connectorCount || expiryPassed(ctx.now(), req.expiryDate)) return { result: { status: 'Rejected' } };
+        const reservation: SimReservation = {
+          id: req.reservationId,
+          connectorNo: req.connectorId,
+          idTag: req.idTag,
+          expiresAt: req.expiryDate,
+          ...(req.parentIdTag !== undefined ? { parentIdTag: req.parentIdTag } : {}),
+        };
+        const status = ctx.reservationStatus(reservation);
+        return status === 'Accepted' ? { result: { status }, after: () => ctx.reserve(reservation) } : { result: { status } };
+      }
+      case 'CancelReservation': {
+        const req = payload as CancelReservationReq;
+        if (!ctx.hasReservation(req.reservationId)) return { result: { status: 'Rejected' } };
+        return { result: { status: 'Accepted' }, after: () => ctx.cancelReservation(req.reservationId) };
+      }
       case 'TriggerMessage': {
         const req = payload as TriggerMessageReq;
         const no = req.connectorId;
@@ -470,7 +508,7 @@ function buildConfiguration(ctx: StationControl): ConfigKey[] {
     bool('StopTransactionOnInvalidId', () => s.stopTxOnInvalidId, (v) => (s.stopTxOnInvalidId = v)),
     storedList('StopTxnAlignedData', ''),
     storedList('StopTxnSampledData', 'Energy.Active.Import.Register,SoC'),
-    constant('SupportedFeatureProfiles', 'Core,SmartCharging,RemoteTrigger'),
+    constant('SupportedFeatureProfiles', 'Core,SmartCharging,RemoteTrigger,Reservation'),
     int('TransactionMessageAttempts', () => s.transactionMessageAttempts, (v) => (s.transactionMessageAttempts = v)),
     int('TransactionMessageRetryInterval', () => s.transactionMessageRetryIntervalS, (v) => (s.transactionMessageRetryIntervalS = v)),
     storedBool('UnlockConnectorOnEVSideDisconnect', true),
@@ -479,5 +517,7 @@ function buildConfiguration(ctx: StationControl): ConfigKey[] {
     constant('ChargingScheduleAllowedChargingRateUnit', 'Current,Power'),
     constant('ChargingScheduleMaxPeriods', '24'),
     constant('MaxChargingProfilesInstalled', '20'),
+    // Reservation profile (9.3): reservations of "any connector" (connectorId 0) are supported.
+    constant('ReserveConnectorZeroSupported', 'true'),
   ];
 }

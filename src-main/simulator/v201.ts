@@ -4,7 +4,7 @@ import type { FrameFault } from './frames.ts';
 import { samplesFor, parseMeasurands, type NeutralSample } from './meter.ts';
 import type { BootReason, CallOutcome, ConnectorInfo, OutMessage, StationControl, VersionAdapter } from './protocol.ts';
 import type { SchemaFault } from './schemas.ts';
-import { answerDataTransfer, compositeLimit, parseBoolean, parseNonNegativeInt } from './shared.ts';
+import { answerDataTransfer, compositeLimit, expiryPassed, parseBoolean, parseNonNegativeInt } from './shared.ts';
 import {
   SUPPORTED_MEASURANDS,
   type ChargingRateUnit,
@@ -12,6 +12,8 @@ import {
   type MeterReading,
   type ProfilePurpose,
   type ReadingContext,
+  type ReservationEnd,
+  type SimReservation,
   type SimStopReason,
   type SimTransaction,
 } from './types.ts';
@@ -49,6 +51,8 @@ type ClearChargingProfileReq = {
   chargingProfileCriteria?: { evseId?: number; chargingProfilePurpose?: ChargingProfile201['chargingProfilePurpose']; stackLevel?: number };
 };
 type GetCompositeScheduleReq = { duration: number; chargingRateUnit?: ChargingRateUnit; evseId: number };
+type ReserveNowReq = { id: number; expiryDateTime: string; idToken: IdToken; evseId?: number; connectorType?: string; groupIdToken?: IdToken };
+type CancelReservationReq = { reservationId: number };
 
 const PURPOSES: Record<ChargingProfile201['chargingProfilePurpose'], ProfilePurpose | null> = {
   ChargingStationExternalConstraints: null, // set by external systems, never by the CSMS
@@ -105,6 +109,11 @@ export function connectorStatus201(status: ConnectorStatus): 'Available' | 'Occu
     default:
       return 'Occupied';
   }
+}
+
+/** The ConnectorEnumType of the simulator's connectors (Type 2 socket on AC, CCS2 on DC). */
+export function connectorType201(kind: 'AC' | 'DC'): string {
+  return kind === 'AC' ? 'cType2' : 'cCCS2';
 }
 
 /** 2.0.1 sampledValue: numeric values, unit in unitOfMeasure. */
@@ -194,6 +203,18 @@ export class V201Adapter implements VersionAdapter {
     return info?.status ?? 'Invalid';
   }
 
+  authorizeGroup(result: Record<string, unknown>): string | null {
+    const info = result.idTokenInfo as { groupIdToken?: IdToken } | undefined;
+    return info?.groupIdToken?.idToken ?? null;
+  }
+
+  reservationEnded(reservation: SimReservation, how: ReservationEnd): OutMessage[] {
+    // H01: Expired when it runs out, Removed when the station drops it (fault, unavailability). The CSMS
+    // knows of its own cancellations, and a transaction tells its use with the Started event's reservationId.
+    if (how !== 'Expired' && how !== 'Removed') return [];
+    return [{ action: 'ReservationStatusUpdate', kind: 'normal', payload: { reservationId: reservation.id, reservationUpdateStatus: how } }];
+  }
+
   transactionStarted(conn: ConnectorInfo, tx: SimTransaction, reading: MeterReading, offline: boolean): OutMessage[] {
     const message = this.event('Started', tx, tx.remote ? 'RemoteStart' : 'Authorized', reading, offline, {
       chargingState: tx.chargingState,
@@ -273,8 +294,8 @@ export class V201Adapter implements VersionAdapter {
     switch (action) {
       case 'RequestStartTransaction': {
         const req = payload as RequestStartTransactionReq;
-        const no = req.evseId ?? ctx.firstStartableConnector();
-        if (no === null || no < 1 || !ctx.canStart(no)) return { result: { status: 'Rejected' } };
+        const no = req.evseId ?? ctx.firstStartableConnector(req.idToken.idToken);
+        if (no === null || no < 1 || !ctx.canStart(no, req.idToken.idToken)) return { result: { status: 'Rejected' } };
         if (req.chargingProfile) {
           if (req.chargingProfile.chargingProfilePurpose !== 'TxProfile') return { result: { status: 'Rejected' } };
           if (this.installProfile(no, req.chargingProfile, true) !== 'Accepted') return { result: { status: 'Rejected' } };
@@ -337,6 +358,29 @@ export class V201Adapter implements VersionAdapter {
       }
       case 'ClearCache':
         return { result: { status: 'Accepted' } };
+      case 'ReserveNow': {
+        const req = payload as ReserveNowReq;
+        const rejected = (reasonCode: string): CallOutcome => ({ result: { status: 'Rejected', statusInfo: { reasonCode } } });
+        // No evseId: any EVSE (ReservationCtrlr.NonEvseSpecific). EVSE ids start at 1.
+        if (req.evseId !== undefined && (req.evseId < 1 || req.evseId > ctx.connectorCount)) return rejected('UnknownEvse');
+        // Every EVSE has the same connector type, so a type that matches leaves the choice of EVSE open.
+        if (req.connectorType !== undefined && req.connectorType !== connectorType201(ctx.spec.kind)) return rejected('UnknownConnectorType');
+        if (expiryPassed(ctx.now(), req.expiryDateTime)) return rejected('InvalidValue');
+        const reservation: SimReservation = {
+          id: req.id,
+          connectorNo: req.evseId ?? 0,
+          idTag: req.idToken.idToken,
+          expiresAt: req.expiryDateTime,
+          ...(req.groupIdToken ? { parentIdTag: req.groupIdToken.idToken } : {}),
+        };
+        const status = ctx.reservationStatus(reservation);
+        return status === 'Accepted' ? { result: { status }, after: () => ctx.reserve(reservation) } : { result: { status } };
+      }
+      case 'CancelReservation': {
+        const req = payload as CancelReservationReq;
+        if (!ctx.hasReservation(req.reservationId)) return { result: { status: 'Rejected' } };
+        return { result: { status: 'Accepted' }, after: () => ctx.cancelReservation(req.reservationId) };
+      }
       case 'TriggerMessage': {
         const req = payload as TriggerMessageReq;
         const no = req.evse?.id;
@@ -415,6 +459,8 @@ export class V201Adapter implements VersionAdapter {
     if (offline) payload.offline = true;
     if (extra.evse) payload.evse = extra.evse;
     if (extra.idToken) payload.idToken = extra.idToken;
+    // The reservation this transaction ends (H03), with the first event only.
+    if (eventType === 'Started' && tx.reservationId !== undefined) payload.reservationId = tx.reservationId;
     if (ctx.spec.kind === 'AC' && eventType === 'Started') payload.numberOfPhasesUsed = ctx.spec.phases;
     if (extra.context) {
       const sampledValue = samplesFor(reading, ctx.settings.measurands, extra.context, ctx.spec).map(sampledValue201);
@@ -633,7 +679,7 @@ function buildDeviceModel(ctx: StationControl, reportChunk: number): DmVariable[
         evse: connector,
         valuesList: 'Available,Occupied,Reserved,Unavailable,Faulted',
       }),
-      ro('Connector', 'ConnectorType', 'string', () => (ctx.spec.kind === 'AC' ? 'cType2' : 'cCCS2'), { evse: connector }),
+      ro('Connector', 'ConnectorType', 'string', () => connectorType201(ctx.spec.kind), { evse: connector }),
       ro('Connector', 'SupplyPhases', 'integer', () => String(ctx.spec.phases), { evse: connector }),
     );
   }
@@ -686,6 +732,9 @@ function buildDeviceModel(ctx: StationControl, reportChunk: number): DmVariable[
     ro('SecurityCtrlr', 'SecurityProfile', 'integer', () => '1'),
     ro('SecurityCtrlr', 'Identity', 'string', () => ctx.id),
     ro('SecurityCtrlr', 'OrganizationName', 'string', () => ctx.vendor),
+    ro('ReservationCtrlr', 'Enabled', 'boolean', () => 'true'),
+    ro('ReservationCtrlr', 'Available', 'boolean', () => 'true'),
+    ro('ReservationCtrlr', 'NonEvseSpecific', 'boolean', () => 'true'),
     ro('SmartChargingCtrlr', 'Enabled', 'boolean', () => 'true'),
     ro('SmartChargingCtrlr', 'Available', 'boolean', () => 'true'),
     ro('SmartChargingCtrlr', 'RateUnit', 'MemberList', () => 'A,W', { valuesList: 'A,W' }),

@@ -27,6 +27,8 @@ export interface TransactionStart {
   /** What makes a retried start recognisable (1.6: connector, idTag, time, meter). */
   startKey: string;
   socStart?: number | null;
+  /** The reservation the station says this start uses (1.6 StartTransaction / 2.0.1 TransactionEvent reservationId). */
+  reservationId?: number | null;
 }
 
 export interface TransactionEnd {
@@ -137,7 +139,7 @@ export class TransactionService {
     });
     if (created && transaction.stoppedAt === null) {
       this.registry.transactionChanged(s.stationId, s.evseId, s.connectorId, transaction.id, transaction.idTag);
-      this.bus.publish({ type: 'transaction', transaction });
+      this.bus.publish(s.reservationId == null ? { type: 'transaction', transaction } : { type: 'transaction', transaction, reservationId: s.reservationId });
     }
     return transaction;
   }

@@ -17,7 +17,7 @@ export type View = (typeof VIEWS)[number];
 
 export interface Route {
   view: View;
-  /** Set when a single station is open (#/stations/<id>), or focused on the plan (#/groundPlan/<id>). */
+  /** Set when a single station is open (#/stations/<id>), focused on the plan (#/groundPlan/<id>), or being reserved (#/reservations/<id>). */
   stationId: string | null;
 }
 
@@ -25,7 +25,7 @@ export function parseHash(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/');
   const view = VIEWS.find((v) => v === parts[0]) ?? 'stations';
   let stationId: string | null = null;
-  if ((view === 'stations' || view === 'groundPlan') && parts[1]) {
+  if ((view === 'stations' || view === 'groundPlan' || view === 'reservations') && parts[1]) {
     try {
       stationId = decodeURIComponent(parts.slice(1).join('/'));
     } catch {

@@ -9,6 +9,7 @@ import { useBadges } from './badges.ts';
 import { useCommands } from './commands.ts';
 import { useConnection } from './connection.ts';
 import { useGroundPlans } from './groundPlans.ts';
+import { useReservations } from './reservations.ts';
 import { useProject } from './project.ts';
 import { useSession } from './session.ts';
 import { useSites } from './sites.ts';
@@ -44,6 +45,7 @@ export function connectStores(client: SupervisorClient): () => void {
     useBadges.getState().applyEvents(batch);
     useAlarms.getState().applyEvents(batch);
     useArchiveHealth.getState().applyEvents(batch);
+    useReservations.getState().applyEvents(batch);
     // Another project version runs: what is drawn from the project is read again.
     if (batch.some((e) => e.type === 'projectApplied')) reloadProjectViews();
     // A version saved elsewhere and not applied (yet): the project screen's version list follows.
@@ -69,6 +71,7 @@ export function connectStores(client: SupervisorClient): () => void {
       void useBadges.getState().load();
       void useAlarms.getState().load();
       void useArchiveHealth.getState().load();
+      if (useReservations.getState().loaded) void useReservations.getState().load();
     }
     wasOpen = open;
   });

@@ -535,6 +535,7 @@ export function StationView({ stationId }: { stationId: string }) {
   const loaded = useStations((s) => s.loaded);
   const open = useStations((s) => s.openTransactions);
   const [configuration, setConfiguration] = useState<ConfigurationEntry[] | null>(null);
+  const mayReserve = useMayUse('createReservation');
 
   const back = (
     <a className="back-link" href="#/stations" data-testid="back-to-stations">
@@ -560,6 +561,11 @@ export function StationView({ stationId }: { stationId: string }) {
           {t(`registration.${station.registration}`)}
         </Pill>
         <span className="muted">{protocolLabel(station.protocol)}</span>
+        {mayReserve && station.registration === 'accepted' ? (
+          <a className="button button-small" href={routeHash({ view: 'reservations', stationId: station.id })} data-testid="station-reserve">
+            {t('reservations.reserveHere')}
+          </a>
+        ) : null}
         {station.registration === 'pending' ? (
           <div className="inline-actions">
             <button type="button" className="button button-primary" onClick={() => void decideRegistration(station.id, 'accept', t)} data-testid="station-accept">

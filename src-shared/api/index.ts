@@ -27,6 +27,7 @@ import type { TemplateCommands } from './templates.ts';
 // Badge categories (issue 4): commands declared in ./badge-categories.ts.
 import type { BadgeCategoryCommands } from './badge-categories.ts';
 import type { ProjectSettingsCommands } from './project-settings.ts';
+import type { ReservationCommands } from './reservations.ts';
 import type { PlanSymbol, SymbolLibraryInfo } from '../project/symbols.ts';
 
 export type SortDirection = 'asc' | 'desc';
@@ -124,7 +125,7 @@ export interface ServerInfo {
 }
 
 /** Request → response of every command the UI may send. */
-export interface ApiCommands extends TemplateCommands, BadgeCategoryCommands, ProjectSettingsCommands {
+export interface ApiCommands extends TemplateCommands, BadgeCategoryCommands, ProjectSettingsCommands, ReservationCommands {
   getServerInfo: { request: Record<string, never>; response: ServerInfo };
   listStations: { request: Record<string, never>; response: StationState[] };
   getStation: { request: { stationId: string }; response: StationState };
@@ -431,7 +432,7 @@ export interface AllocationInfo {
 }
 
 /** Where a session's need or departure comes from, most trusted first. */
-export type NeedSource = 'operator' | 'vehicle' | 'category' | 'history';
+export type NeedSource = 'operator' | 'vehicle' | 'reservation' | 'category' | 'history';
 
 /** What smart charging knows of one session's needs at the last allocation. */
 export interface SessionNeedsView {
@@ -510,3 +511,4 @@ export * from './energy.ts';
 export * from './templates.ts';
 export * from './badge-categories.ts';
 export * from './project-settings.ts';
+export * from './reservations.ts';

@@ -52,6 +52,8 @@ export const READ_COMMANDS: ReadonlySet<ApiCommandName> = new Set<ApiCommandName
   'listBadgeCategories',
   // Project settings: every role sees them (the time zone says how departure times are read).
   'getProjectSettings',
+  // Reservations: every role sees them.
+  'listReservations',
 ]);
 
 /**
@@ -132,6 +134,9 @@ const MINIMUM_ROLE: Partial<Record<ApiCommandName, Role>> = {
   deleteBadgeCategory: 'engineer',
   // Project settings: a new project version.
   putProjectSettings: 'engineer',
+  // Reservations: the control room books and cancels them for drivers.
+  createReservation: 'operator',
+  cancelReservation: 'operator',
 };
 
 /** The least role for each operator command sent to a station. */
@@ -151,6 +156,9 @@ export const STATION_COMMAND_ROLE: Record<StationCommandKind, Role> = {
   clearProfile: 'engineer',
   setProfile: 'engineer',
   getCompositeSchedule: 'operator',
+  // Sent by the reservation book (createReservation / cancelReservation), which keeps their record.
+  reserveNow: 'operator',
+  cancelReservation: 'operator',
 };
 
 export function atLeast(role: Role, minimum: Role): boolean {

@@ -4,6 +4,7 @@ import type { ApiCommandName } from './index.ts';
 import { templateRequestSchemas } from './templates.ts';
 import { badgeCategoryRequestSchemas } from './badge-categories.ts';
 import { projectSettingsRequestSchemas } from './project-settings.ts';
+import { reservationRequestSchemas } from './reservations.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -370,6 +371,7 @@ export const requestSchemas: Record<ApiCommandName, Schema> = {
   // Badge categories (issue 4)
   ...badgeCategoryRequestSchemas,
   ...projectSettingsRequestSchemas,
+  ...reservationRequestSchemas,
   // ---- end of the project screen's schemas ----
   listGroups: empty,
   getAllocation: empty,

@@ -182,7 +182,10 @@ export type StationCommand =
   /** Profile library: uploads one library profile to an EVSE (0 = the whole station). */
   | { kind: 'setProfile'; evseId: number; profile: ChargingProfileDefinition }
   /** The schedule the station will actually apply on an EVSE (0 = the station's grid connection). */
-  | { kind: 'getCompositeSchedule'; evseId: number; durationS: number; unit?: 'A' | 'W' };
+  | { kind: 'getCompositeSchedule'; evseId: number; durationS: number; unit?: 'A' | 'W' }
+  /** Reservations (sent by the reservation book only, not through sendCommand): holds an EVSE (0 = any) for a badge until `expiresAt`. */
+  | { kind: 'reserveNow'; reservationId: number; evseId: number; idTag: string; expiresAt: string }
+  | { kind: 'cancelReservation'; reservationId: number };
 
 export type StationCommandKind = StationCommand['kind'];
 
@@ -225,7 +228,9 @@ export type StationNotice =
   | { kind: 'diagnosticsStatus'; status: string }
   | { kind: 'securityEvent'; eventType: string; techInfo: string | null; timestamp: string }
   /** Smart charging checked whether the station applies the limit it accepted (measured vs setpoint). */
-  | { kind: 'profileVerification'; evseId: number; applied: boolean; detail: string | null };
+  | { kind: 'profileVerification'; evseId: number; applied: boolean; detail: string | null }
+  /** The station ended a reservation by itself (2.0.1 ReservationStatusUpdate: Expired, Removed). */
+  | { kind: 'reservationStatus'; reservationId: number; status: string };
 
 /**
  * Whether the archive stores what arrives. When it does not (disk full, size cap reached, file
@@ -266,7 +271,43 @@ export interface OcppFrameRecord {
  * Domain events streamed to clients (UI, SSE). `ocppFrame` is the exception: it is published
  * only while some client watches that station, and the host forwards it only to those clients.
  */
+/**
+ * A reservation (R-6.3.1, OCPP ReserveNow): an EVSE (0 = any of the station's) held for a badge
+ * until it expires. What the driver declared (departure, energy) becomes the session's needs
+ * for smart charging when the badge starts charging on it.
+ */
+export interface Reservation {
+  /** Also the OCPP reservationId. */
+  id: number;
+  stationId: string;
+  /** 0 = any EVSE of the station. */
+  evseId: number;
+  idTag: string;
+  /** Held until (ISO). */
+  expiresAt: string;
+  /** Expected departure (ISO), for smart charging; null = not given. */
+  departureAt: string | null;
+  /** Energy the driver needs, Wh; null = not given. */
+  energyWh: number | null;
+  status: ReservationStatus;
+  /** The station's answer to ReserveNow / CancelReservation, or why it ended (Expired, Removed...). */
+  detail: string | null;
+  /** The transaction that used it. */
+  transactionId: number | null;
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * pending: sent, no answer yet; accepted: the station holds it; rejected: the station refused
+ * (Occupied, Faulted, Unavailable, Rejected) or could not be reached; used: a transaction of
+ * its badge started on it; cancelled: by an operator; expired: its time passed unused.
+ */
+export type ReservationStatus = 'pending' | 'accepted' | 'rejected' | 'used' | 'cancelled' | 'expired';
+
 export type DomainEvent =
+  | { type: 'reservation'; reservation: Reservation }
   | { type: 'station'; station: StationState }
   | { type: 'alarm'; alarm: AlarmInstance }
   | { type: 'notification'; notification: PushNotification }
@@ -274,7 +315,8 @@ export type DomainEvent =
   | { type: 'stationRemoved'; stationId: string }
   /** The archive stopped or started storing again (not on every refused write). */
   | { type: 'archive'; archive: ArchiveHealth }
-  | { type: 'transaction'; transaction: Transaction }
+  /** A transaction started, changed or ended; a start that used a reservation names it (OCPP reservationId). */
+  | { type: 'transaction'; transaction: Transaction; reservationId?: number }
   | { type: 'command'; command: CommandRecord }
   | { type: 'badge'; badge: Badge }
   | { type: 'ocppFrame'; frame: OcppFrameRecord }

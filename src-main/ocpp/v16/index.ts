@@ -148,6 +148,7 @@ const routes: Record<string, RouteHandler> = {
       meterStartWh: p.meterStart,
       ocppTransactionId: null,
       startKey: `1.6|${ctx.stationId}|${p.connectorId}|${startedAt}|${p.idTag}|${p.meterStart}`,
+      reservationId: p.reservationId ?? null,
     });
     return { transactionId: transaction.id, idTagInfo: idTagInfo(auth) };
   },
@@ -272,6 +273,11 @@ function planCommand(command: StationCommand, ctx: RouteContext): CommandPlan {
       if (!Number.isInteger(id)) throw new RpcError('PropertyConstraintViolation', `transaction ${command.transactionId} has no 1.6 transaction id`);
       return simple('RemoteStopTransaction', { transactionId: id });
     }
+    case 'reserveNow':
+      // connectorId 0: any connector of the station (1.6 §5.13).
+      return simple('ReserveNow', { connectorId: command.evseId, expiryDate: command.expiresAt, idTag: command.idTag, reservationId: command.reservationId });
+    case 'cancelReservation':
+      return simple('CancelReservation', { reservationId: command.reservationId });
     case 'reset':
       return simple('Reset', { type: command.type === 'hard' ? 'Hard' : 'Soft' });
     case 'unlock':

@@ -35,6 +35,7 @@ interface TransactionEventReq {
   idToken?: IdToken;
   evse?: { id: number; connectorId?: number };
   meterValue?: MeterValue201[];
+  reservationId?: number;
 }
 interface BootNotificationReq {
   reason: string;
@@ -122,6 +123,7 @@ async function transactionEvent(ctx: RouteContext, p: TransactionEventReq): Prom
       ocppTransactionId: txId,
       startKey: `2.0.1|${ctx.stationId}|${txId}`,
       socStart: readings.find((r) => r.measurand === 'SoC')?.value ?? null,
+      reservationId: p.reservationId ?? null,
     });
   } else if (idTag !== null && transaction.idTag !== idTag && transaction.stoppedAt === null) {
     transaction = await transactions.setIdTag(transaction, idTag);
@@ -216,7 +218,9 @@ const routes: Record<string, RouteHandler> = {
   NotifyMonitoringReport: () => ({}),
   NotifyChargingLimit: () => ({}),
   ClearedChargingLimit: () => ({}),
-  ReservationStatusUpdate: () => ({}),
+  // A reservation the station ended by itself (Expired, or Removed: the EVSE became unavailable).
+  ReservationStatusUpdate: (ctx: RouteContext, p: { reservationId: number; reservationUpdateStatus: string }) =>
+    notice(ctx, { kind: 'reservationStatus', reservationId: p.reservationId, status: p.reservationUpdateStatus }),
 };
 
 const OUTBOUND_201 = new Set([
@@ -389,6 +393,14 @@ function planCommand(command: StationCommand, ctx: RouteContext): CommandPlan {
       if (!transaction || transaction.stationId !== ctx.stationId) throw new RpcError('PropertyConstraintViolation', `transaction ${command.transactionId} is not a transaction of ${ctx.stationId}`);
       return simple('RequestStopTransaction', { transactionId: transaction.ocppTransactionId });
     }
+    case 'reserveNow': {
+      const payload: Record<string, unknown> = { id: command.reservationId, expiryDateTime: command.expiresAt, idToken: { idToken: command.idTag, type: 'ISO14443' } };
+      // No evseId: any EVSE of the station (2.0.1 H01/H02).
+      if (command.evseId > 0) payload.evseId = command.evseId;
+      return simple('ReserveNow', payload);
+    }
+    case 'cancelReservation':
+      return simple('CancelReservation', { reservationId: command.reservationId });
     case 'reset':
       return simple('Reset', { type: command.type === 'hard' ? 'Immediate' : 'OnIdle' });
     case 'unlock':
