@@ -1,21 +1,13 @@
 // Reservations (R-6.3.1, OCPP 1.6 ReserveNow / CancelReservation, 2.0.1 block H): what an
 // operator asked, what the station answered, and which transaction used it. The driver's
 // declared departure and energy become that transaction's needs for smart charging.
-import { ApiError } from '../../src-shared/api/index.ts';
+import { ApiError, type ReservationInput } from '../../src-shared/api/index.ts';
 import type { CommandResult, DomainEvent, Reservation, ReservationStatus, StationCommand, StationState } from '../../src-shared/domain/index.ts';
 import type { Archive } from '../archive/index.ts';
 import type { DomainBus } from '../bus/index.ts';
 
-export interface ReservationRequest {
-  stationId: string;
-  /** 0 = any EVSE of the station. */
-  evseId: number;
-  idTag: string;
-  /** Held until (ISO). */
-  expiresAt: string;
-  departureAt?: string | null;
-  energyWh?: number | null;
-}
+/** What an operator asks (the API contract's input). */
+export type ReservationRequest = ReservationInput;
 
 /** What a reservation declared for the session that used it (smart-charging needs). */
 export interface ReservationNeeds {
@@ -48,6 +40,11 @@ export class ReservationBook {
   private readonly maxDepartureMs: number;
   /** Reservations used by transactions still open, by transaction id (read every allocation cycle). */
   private readonly byTransaction = new Map<number, ReservationNeeds>();
+  /**
+   * Stations holding a reservation now: every running total of every open transaction is a
+   * `transaction` event, and only starts on these stations (or naming a reservation) need a look.
+   */
+  private liveStations = new Set<string>();
   private expiryTimer: NodeJS.Timeout | null = null;
   private readonly unsubscribe: () => void;
   private closed = false;
@@ -115,6 +112,8 @@ export class ReservationBook {
       updatedAt: at,
     });
     this.publish(reservation);
+    // A start may come before the station's answer (the driver is already there).
+    this.liveStations.add(reservation.stationId);
     const result = await this.deps.command(
       request.stationId,
       { kind: 'reserveNow', reservationId: reservation.id, evseId: request.evseId, idTag: request.idTag, expiresAt: reservation.expiresAt },
@@ -160,7 +159,7 @@ export class ReservationBook {
         this.byTransaction.delete(t.id);
         return;
       }
-      if (this.byTransaction.has(t.id)) return;
+      if (this.byTransaction.has(t.id) || (event.reservationId === undefined && !this.liveStations.has(t.stationId))) return;
       void this.useFor(t.id, t.stationId, t.evseId, t.idTag, event.reservationId ?? null).catch(() => undefined);
       return;
     }
@@ -196,12 +195,16 @@ export class ReservationBook {
     if (changed && reservation) this.publish(reservation);
   }
 
-  /** One timer to the next expiry: held reservations past their end expire (the station lets them go too). */
+  /**
+   * After every change: which stations hold reservations, and one timer to the next expiry (held
+   * reservations past their end expire; the station lets them go too).
+   */
   private scheduleExpiry(): void {
     if (this.closed) return;
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.expiryTimer = null;
     const live = this.deps.archive.reservations({ live: true, limit: 10_000 });
+    this.liveStations = new Set(live.map((r) => r.stationId));
     if (live.length === 0) return;
     const next = Math.min(...live.map((r) => Date.parse(r.expiresAt)));
     this.expiryTimer = setTimeout(() => void this.expire().catch(() => this.scheduleExpiry()), Math.min(Math.max(0, next - Date.now()) + 50, 2_147_000_000));
@@ -216,6 +219,7 @@ export class ReservationBook {
   }
 
   private publish(reservation: Reservation): void {
+    if (!LIVE.includes(reservation.status)) this.scheduleExpiry();
     this.deps.bus.publish({ type: 'reservation', reservation });
   }
 }

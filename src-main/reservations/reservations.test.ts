@@ -77,6 +77,29 @@ describe('reservations', () => {
     expect(audit.map((a) => a.ok)).toEqual([true]);
   });
 
+  it('after a restart, the open session that used a reservation keeps its departure and energy, and a held one still expires', async () => {
+    const first = await startTestSupervisor({ smartCharging: true });
+    const dataDir = first.dataDir;
+    const { client } = await station(first, 'CP16');
+    const departureAt = inMinutes(240);
+    const used = (await reserve(first, { stationId: 'CP16', evseId: 1, idTag: 'GOOD', expiresAt: inMinutes(30), departureAt, energyWh: 8_000 })).body;
+    const started = (await client.call('StartTransaction', { connectorId: 1, idTag: 'GOOD', meterStart: 0, timestamp: new Date().toISOString(), reservationId: used.id })) as { transactionId: number };
+    await eventually(async () => (await list(first)).find((r) => r.id === used.id && r.status === 'used'));
+    // Held across the restart, its end passes while the supervisor is down.
+    const held = (await reserve(first, { stationId: 'CP16', evseId: 2, idTag: 'GOOD', expiresAt: new Date(Date.now() + 1500).toISOString() })).body;
+    expect(held.status).toBe('accepted');
+    await client.close({ force: true });
+    await first.close();
+
+    const second = await startTestSupervisor({ smartCharging: true, dataDir });
+    cleanups.push(() => second.dispose());
+    expect((await list(second)).find((r) => r.id === used.id)).toMatchObject({ status: 'used', transactionId: started.transactionId });
+    await station(second, 'CP16');
+    const needs = await eventually(async () => (await restCall<AllocationInfo>(second, 'GET', '/allocation')).body.needs[String(started.transactionId)], 10_000);
+    expect(needs).toMatchObject({ departureSource: 'reservation', departureAt, energySource: 'reservation', remainingWh: 8_000 });
+    expect(await eventually(async () => (await list(second)).find((r) => r.id === held.id && r.status === 'expired'), 6000)).toMatchObject({ detail: 'Expired' });
+  });
+
   it('2.0.1: a refusal is stored with the station\'s reason; "any EVSE" omits evseId; the badge starting without a reservationId still uses it', async () => {
     const sup = await start();
     let answer = 'Occupied';
