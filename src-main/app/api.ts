@@ -456,10 +456,8 @@ export function createApi(services: ApiServices) {
       }),
     // ---- Reservations (R-6.3.1) ----
     listReservations: (query) => services.reservations.list(query),
-    createReservation: (request, ctx) => {
-      stationOr404(request.stationId);
-      return services.reservations.reserve(request, who(ctx));
-    },
+    // The book refuses an unknown station (404) itself.
+    createReservation: (request, ctx) => services.reservations.reserve(request, who(ctx)),
     cancelReservation: ({ reservationId }, ctx) => services.reservations.cancel(reservationId, who(ctx)),
     // ---- Ground-plan symbol library (issue 7) ----
     listSymbols: () => projectCall(() => symbols.list()),

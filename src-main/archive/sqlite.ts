@@ -425,6 +425,19 @@ export class SqliteArchive {
       alarmCounters: db.prepare(
         "SELECT MAX(seq) AS seq, MAX(CASE WHEN alarm_id GLOB 'A[0-9]*' THEN CAST(SUBSTR(alarm_id, 2) AS INTEGER) END) AS number FROM alarm_transitions",
       ),
+      insertReservation: db.prepare(
+        `INSERT INTO reservations (station_id, evse_id, id_tag, expires_at, departure_at, energy_wh, status, detail, transaction_id, created_by, created_at, updated_at)
+         VALUES (@stationId, @evseId, @idTag, @expiresAt, @departureAt, @energyWh, @status, @detail, @transactionId, @createdBy, @createdAt, @updatedAt)`,
+      ),
+      updateReservation: db.prepare('UPDATE reservations SET status = @status, detail = @detail, transaction_id = @transactionId, updated_at = @updatedAt WHERE id = @id'),
+      reservationById: db.prepare('SELECT * FROM reservations WHERE id = ?'),
+      reservationOfTransaction: db.prepare('SELECT * FROM reservations WHERE transaction_id = ? ORDER BY id DESC LIMIT 1'),
+      // The partial index reservations_live serves it.
+      heldReservation: db.prepare("SELECT * FROM reservations WHERE station_id = ? AND id_tag = ? AND status IN ('pending', 'accepted') ORDER BY id DESC LIMIT 1"),
+      // Bookings are made by people: a few thousand rows, one statement for every filter.
+      reservations: db.prepare(
+        "SELECT * FROM reservations WHERE (@stationId IS NULL OR station_id = @stationId) AND (@live = 0 OR status IN ('pending', 'accepted')) ORDER BY id DESC LIMIT @limit",
+      ),
       badge: db.prepare('SELECT * FROM badges WHERE id_tag = ?'),
       badges: db.prepare('SELECT * FROM badges ORDER BY id_tag'),
     };
@@ -1177,20 +1190,10 @@ export class SqliteArchive {
 
   // ---- reservations (R-6.3.1) ----------------------------------------------------------
 
-  private readonly reservationStatements = new Map<string, Database.Statement>();
-  private reservationStatement(sql: string): Database.Statement {
-    let s = this.reservationStatements.get(sql);
-    if (!s) this.reservationStatements.set(sql, (s = this.db.prepare(sql)));
-    return s;
-  }
-
   /** Stores a new reservation (its id is the OCPP reservationId). */
   insertReservation(r: Omit<Reservation, 'id'>): Promise<Reservation> {
     return this.write(() => {
-      const info = this.reservationStatement(
-        `INSERT INTO reservations (station_id, evse_id, id_tag, expires_at, departure_at, energy_wh, status, detail, transaction_id, created_by, created_at, updated_at)
-         VALUES (@stationId, @evseId, @idTag, @expiresAt, @departureAt, @energyWh, @status, @detail, @transactionId, @createdBy, @createdAt, @updatedAt)`,
-      ).run(r);
+      const info = this.stmt.insertReservation.run(r);
       return this.reservationById(Number(info.lastInsertRowid)) as Reservation;
     });
   }
@@ -1207,7 +1210,7 @@ export class SqliteArchive {
     return this.write(() => {
       const current = this.reservationById(id);
       if (!current || (from !== null && !from.includes(current.status))) return { reservation: current, changed: false };
-      this.reservationStatement('UPDATE reservations SET status = @status, detail = @detail, transaction_id = @transactionId, updated_at = @updatedAt WHERE id = @id').run({
+      this.stmt.updateReservation.run({
         id,
         status: patch.status,
         detail: patch.detail,
@@ -1219,23 +1222,25 @@ export class SqliteArchive {
   }
 
   reservationById(id: number): Reservation | null {
-    const r = this.reservationStatement('SELECT * FROM reservations WHERE id = ?').get(id) as ReservationRow | undefined;
+    const r = this.stmt.reservationById.get(id) as ReservationRow | undefined;
     return r ? toReservation(r) : null;
   }
 
   /** The reservation a transaction used, if any. */
   reservationOfTransaction(transactionId: number): Reservation | null {
-    const r = this.reservationStatement('SELECT * FROM reservations WHERE transaction_id = ? ORDER BY id DESC LIMIT 1').get(transactionId) as ReservationRow | undefined;
+    const r = this.stmt.reservationOfTransaction.get(transactionId) as ReservationRow | undefined;
+    return r ? toReservation(r) : null;
+  }
+
+  /** The reservation a badge holds on a station (pending or accepted; one at most, the book sees to it). */
+  heldReservation(stationId: string, idTag: string): Reservation | null {
+    const r = this.stmt.heldReservation.get(stationId, idTag) as ReservationRow | undefined;
     return r ? toReservation(r) : null;
   }
 
   /** Reservations newest first: of one station, only those still held (pending or accepted), at most `limit`. */
   reservations(q: { stationId?: string; live?: boolean; limit: number }): Reservation[] {
-    const where: string[] = [];
-    if (q.stationId !== undefined) where.push('station_id = @stationId');
-    if (q.live) where.push("status IN ('pending', 'accepted')");
-    const sql = `SELECT * FROM reservations${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`;
-    return (this.reservationStatement(sql).all({ ...(q.stationId !== undefined ? { stationId: q.stationId } : {}), limit: q.limit }) as ReservationRow[]).map(toReservation);
+    return (this.stmt.reservations.all({ stationId: q.stationId ?? null, live: q.live ? 1 : 0, limit: q.limit }) as ReservationRow[]).map(toReservation);
   }
 }
 

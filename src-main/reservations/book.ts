@@ -58,7 +58,7 @@ export class ReservationBook {
       if (r) this.byTransaction.set(t.id, needsOf(r));
     }
     this.unsubscribe = deps.bus.subscribe((event) => this.onEvent(event));
-    this.scheduleExpiry();
+    this.trackHeld();
   }
 
   list(q: { stationId?: string; live?: boolean; limit?: number } = {}): Reservation[] {
@@ -93,7 +93,7 @@ export class ReservationBook {
     }
     const badge = this.deps.badgeStatus(request.idTag);
     if (badge !== 'Accepted') throw new ApiError('BadRequest', `Badge ${request.idTag} may not charge (${badge}): add or unblock it under Badges first; nothing was reserved`);
-    const held = this.deps.archive.reservations({ stationId: request.stationId, live: true, limit: 50 }).find((r) => r.idTag === request.idTag);
+    const held = this.deps.archive.heldReservation(request.stationId, request.idTag);
     if (held) throw new ApiError('Conflict', `Badge ${request.idTag} already holds reservation ${held.id} on ${request.stationId} (until ${held.expiresAt}): cancel it first`);
 
     const at = new Date(now).toISOString();
@@ -111,9 +111,8 @@ export class ReservationBook {
       createdAt: at,
       updatedAt: at,
     });
+    // Published as pending: a start may come before the station's answer (the driver is there).
     this.publish(reservation);
-    // A start may come before the station's answer (the driver is already there).
-    this.liveStations.add(reservation.stationId);
     const result = await this.deps.command(
       request.stationId,
       { kind: 'reserveNow', reservationId: reservation.id, evseId: request.evseId, idTag: request.idTag, expiresAt: reservation.expiresAt },
@@ -125,7 +124,6 @@ export class ReservationBook {
     const { reservation: stored } = await this.deps.archive.updateReservation(reservation.id, { status: accepted ? 'accepted' : 'rejected', detail }, ['pending']);
     if (stored) reservation = stored;
     this.publish(reservation);
-    this.scheduleExpiry();
     return reservation;
   }
 
@@ -180,7 +178,8 @@ export class ReservationBook {
     let reservation = reservationId === null ? null : this.deps.archive.reservationById(reservationId);
     if (reservation && reservation.stationId !== stationId) reservation = null;
     if (!reservation && idTag !== null) {
-      reservation = this.deps.archive.reservations({ stationId, live: true, limit: 50 }).find((r) => r.idTag === idTag && (r.evseId === 0 || r.evseId === evseId)) ?? null;
+      const held = this.deps.archive.heldReservation(stationId, idTag);
+      reservation = held && (held.evseId === 0 || held.evseId === evseId) ? held : null;
     }
     if (!reservation) return;
     // The station's word counts even for one we had marked expired a moment earlier (clocks differ).
@@ -196,10 +195,10 @@ export class ReservationBook {
   }
 
   /**
-   * After every change: which stations hold reservations, and one timer to the next expiry (held
-   * reservations past their end expire; the station lets them go too).
+   * At start and after every change (publish): which stations hold reservations, and one timer
+   * to the next expiry (held reservations past their end expire; the station lets them go too).
    */
-  private scheduleExpiry(): void {
+  private trackHeld(): void {
     if (this.closed) return;
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.expiryTimer = null;
@@ -207,7 +206,7 @@ export class ReservationBook {
     this.liveStations = new Set(live.map((r) => r.stationId));
     if (live.length === 0) return;
     const next = Math.min(...live.map((r) => Date.parse(r.expiresAt)));
-    this.expiryTimer = setTimeout(() => void this.expire().catch(() => this.scheduleExpiry()), Math.min(Math.max(0, next - Date.now()) + 50, 2_147_000_000));
+    this.expiryTimer = setTimeout(() => void this.expire().catch(() => this.trackHeld()), Math.min(Math.max(0, next - Date.now()) + 50, 2_147_000_000));
     this.expiryTimer.unref();
   }
 
@@ -215,11 +214,11 @@ export class ReservationBook {
     for (const r of this.deps.archive.reservations({ live: true, limit: 10_000 })) {
       if (Date.parse(r.expiresAt) <= now) await this.settle(r.id, 'expired', 'Expired');
     }
-    this.scheduleExpiry();
+    this.trackHeld();
   }
 
   private publish(reservation: Reservation): void {
-    if (!LIVE.includes(reservation.status)) this.scheduleExpiry();
+    this.trackHeld();
     this.deps.bus.publish({ type: 'reservation', reservation });
   }
 }

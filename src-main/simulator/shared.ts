@@ -55,3 +55,9 @@ export function compositeLimit(ctx: StationControl, no: number, unit: ChargingRa
   const chosen = unit ?? natural;
   return { unit: chosen, limit: round1(wattsToUnit(powerW, chosen, ctx.spec, phases)) };
 }
+
+/** CancelReservation, both versions: Accepted and released after the answer, or Rejected when unknown. */
+export function answerCancelReservation(ctx: { hasReservation(id: number): boolean; cancelReservation(id: number): void }, reservationId: number): { result: { status: 'Accepted' | 'Rejected' }; after?: () => void } {
+  if (!ctx.hasReservation(reservationId)) return { result: { status: 'Rejected' } };
+  return { result: { status: 'Accepted' }, after: () => ctx.cancelReservation(reservationId) };
+}

@@ -4,7 +4,7 @@ import type { FrameFault } from './frames.ts';
 import { samplesFor, parseMeasurands, type NeutralSample } from './meter.ts';
 import type { BootReason, CallOutcome, ConnectorInfo, OutMessage, StationControl, VersionAdapter } from './protocol.ts';
 import type { SchemaFault } from './schemas.ts';
-import { answerDataTransfer, compositeLimit, expiryPassed, parseBoolean, parseNonNegativeInt } from './shared.ts';
+import { answerCancelReservation, answerDataTransfer, compositeLimit, expiryPassed, parseBoolean, parseNonNegativeInt } from './shared.ts';
 import {
   SUPPORTED_MEASURANDS,
   type ChargingRateUnit,
@@ -376,11 +376,8 @@ export class V201Adapter implements VersionAdapter {
         const status = ctx.reservationStatus(reservation);
         return status === 'Accepted' ? { result: { status }, after: () => ctx.reserve(reservation) } : { result: { status } };
       }
-      case 'CancelReservation': {
-        const req = payload as CancelReservationReq;
-        if (!ctx.hasReservation(req.reservationId)) return { result: { status: 'Rejected' } };
-        return { result: { status: 'Accepted' }, after: () => ctx.cancelReservation(req.reservationId) };
-      }
+      case 'CancelReservation':
+        return answerCancelReservation(ctx, (payload as CancelReservationReq).reservationId);
       case 'TriggerMessage': {
         const req = payload as TriggerMessageReq;
         const no = req.evse?.id;
